@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a signed-in person is, for navigation and dashboards (never for access checks:
+    those are the scoping helpers' job)."""
+
+    site_admin: bool = False
+    coordinator: bool = False
+    participant: bool = False
+    hr_viewer: bool = False
+
+
+def roles_for(request: HttpRequest) -> Roles:
+    cached = getattr(request, "_roles", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    if not user.is_authenticated:
+        roles = Roles()
+    else:
+        roles = Roles(
+            site_admin=user.is_staff,
+            coordinator=_is_coordinator(user),
+            participant=_is_participant(user),
+            hr_viewer=user.is_hr_viewer,
+        )
+    request._roles = roles
+    return roles
+
+
+def _is_coordinator(user) -> bool:
+    coordinated = getattr(user, "coordinated_programs", None)
+    return coordinated is not None and coordinated.exists()
+
+
+def _is_participant(user) -> bool:
+    person = getattr(user, "person", None)
+    enrolments = getattr(person, "enrolments", None)
+    return enrolments is not None and enrolments.exists()

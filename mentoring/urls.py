@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+# The admin login goes through allauth, so its rate limits protect it too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Mentoring administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("core.urls")),
+]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Person(models.Model):
+    """A directory entry: one per user, filled from the HR import or by the person.
+
+    People known only as someone's manager are valid entries; they need never sign in.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+    )
+    department = models.CharField(max_length=120, blank=True, db_index=True)
+    job_title = models.CharField(max_length=120, blank=True)
+    seniority = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="1 (entry level) to 10 (executive).",
+    )
+    manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        help_text="The reporting line, from the HR directory.",
+    )
+    languages = models.JSONField(
+        default=list, blank=True, help_text="ISO 639-1 codes, e.g. en, de."
+    )
+    location = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.email

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from profiles.models import Person
+
+USER_FIELDS = ("first_name", "last_name", "timezone")
+PERSON_FIELDS = ("department", "job_title", "seniority", "languages", "location", "bio")
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One person as the HR directory knows them; values already validated."""
+
+    email: str
+    first_name: str
+    last_name: str
+    department: str = ""
+    job_title: str = ""
+    seniority: int | None = None
+    manager_email: str = ""
+    languages: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    location: str = ""
+    bio: str = ""
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str]) -> DirectoryEntry:
+        return cls(
+            email=row["email"].strip().lower(),
+            first_name=row.get("first_name", "").strip(),
+            last_name=row.get("last_name", "").strip(),
+            department=row.get("department", "").strip(),
+            job_title=row.get("job_title", "").strip(),
+            seniority=int(row["seniority"]) if row.get("seniority") else None,
+            manager_email=row.get("manager_email", "").strip().lower(),
+            languages=tuple(x.strip() for x in row.get("languages", "").split(";") if x.strip()),
+            timezone=row.get("timezone", "").strip() or "UTC",
+            location=row.get("location", "").strip(),
+            bio=row.get("bio", "").strip(),
+        )
+
+
+@dataclass
+class DirectoryResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # email -> what happened to that person: "create", "update" or "unchanged"
+    outcomes: dict[str, str] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+
+
+def _entry_values(entry: DirectoryEntry) -> tuple[dict[str, object], dict[str, object]]:
+    user_values = {
+        "first_name": entry.first_name,
+        "last_name": entry.last_name,
+        "timezone": entry.timezone,
+    }
+    person_values = {
+        "department": entry.department,
+        "job_title": entry.job_title,
+        "seniority": entry.seniority,
+        "languages": list(entry.languages),
+        "location": entry.location,
+        "bio": entry.bio,
+    }
+    return user_values, person_values
+
+
+def directory_plan(*, entries: Sequence[DirectoryEntry]) -> dict[str, str]:
+    """What importing these entries would do to each person, without writing anything."""
+    existing = _existing_people([e.email for e in entries])
+    return {e.email: _outcome(e, existing.get(e.email), existing) for e in entries}
+
+
+def _existing_people(emails: Sequence[str]) -> dict[str, Person]:
+    people = Person.objects.filter(user__email__in=emails).select_related("user", "manager__user")
+    return {p.user.email: p for p in people}
+
+
+def _outcome(entry: DirectoryEntry, person: Person | None, existing: dict[str, Person]) -> str:
+    if person is None:
+        return "create"
+    user_values, person_values = _entry_values(entry)
+    manager_email = person.manager.user.email if person.manager_id else ""
+    same = (
+        all(getattr(person.user, k) == v for k, v in user_values.items())
+        and all(getattr(person, k) == v for k, v in person_values.items())
+        and manager_email == entry.manager_email
+    )
+    return "unchanged" if same else "update"
+
+
+@transaction.atomic
+def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
+    """Create or update people by email, then set their managers. A fixed number of queries
+    per batch, whatever the number of people (bulk writes; no query per row)."""
+    User = get_user_model()
+    result = DirectoryResult()
+    emails = [e.email for e in entries]
+    existing = _existing_people(emails)
+    result.outcomes = {e.email: _outcome(e, existing.get(e.email), existing) for e in entries}
+
+    new_users, changed_users, changed_people = [], [], []
+    for entry in entries:
+        user_values, person_values = _entry_values(entry)
+        person = existing.get(entry.email)
+        outcome = result.outcomes[entry.email]
+        if person is None:
+            user = User(email=entry.email, **user_values)
+            user.set_unusable_password()
+            new_users.append(user)
+        elif outcome == "update":
+            for key, value in user_values.items():
+                setattr(person.user, key, value)
+            for key, value in person_values.items():
+                setattr(person, key, value)
+            changed_users.append(person.user)
+            changed_people.append(person)
+    User.objects.bulk_create(new_users, batch_size=1000)
+    # SQLite does not return ids from bulk_create on every version; reload them by email.
+    user_ids = dict(
+        User.objects.filter(email__in=[u.email for u in new_users]).values_list("email", "pk")
+    )
+    by_email = {e.email: e for e in entries}
+    new_people = []
+    for user in new_users:
+        _, person_values = _entry_values(by_email[user.email])
+        new_people.append(Person(user_id=user_ids[user.email], **person_values))
+    Person.objects.bulk_create(new_people, batch_size=1000)
+    if changed_users:
+        User.objects.bulk_update(changed_users, list(USER_FIELDS), batch_size=1000)
+        Person.objects.bulk_update(changed_people, list(PERSON_FIELDS), batch_size=1000)
+
+    people = _existing_people(list({*emails, *(e.manager_email for e in entries)} - {""}))
+    managed = []
+    for entry in entries:
+        person = people[entry.email]
+        manager = people.get(entry.manager_email) if entry.manager_email else None
+        manager_id = manager.pk if manager else None
+        if person.manager_id != manager_id:
+            person.manager_id = manager_id
+            managed.append(person)
+    Person.objects.bulk_update(managed, ["manager"], batch_size=1000)
+
+    result.people = {email: people[email] for email in emails}
+    counts = list(result.outcomes.values())
+    result.created, result.updated = counts.count("create"), counts.count("update")
+    result.unchanged = counts.count("unchanged")
+    return result
+
+
+def directory_import_rows(*, rows: Sequence[Mapping[str, str]]) -> DirectoryResult:
+    return directory_upsert(entries=[DirectoryEntry.from_row(row) for row in rows])

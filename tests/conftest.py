@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def service_missing(reason: str) -> None:
+    """Skip on a laptop without the service; fail in CI, where it must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1 makes this an error)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _reachable(url: str | None, default_port: int) -> bool:
+    if not url:
+        return False
+    parts = urlsplit(url)
+    try:
+        address = (parts.hostname or "127.0.0.1", parts.port or default_port)
+        with socket.create_connection(address, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marked = {mark.name for mark in item.iter_markers()}
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgres" in marked and engine != "django.db.backends.postgresql":
+        service_missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    needs_redis = marked & {"redis", "worker"}
+    if needs_redis and not _reachable(os.environ.get("REDIS_URL"), 6379):
+        service_missing("needs Redis: set REDIS_URL=redis://...")
+    if "browser" in marked and not os.path.exists(CHROMIUM):
+        service_missing(f"needs Debian's Chromium at {CHROMIUM}")
+
+
+@pytest.fixture
+def password() -> str:
+    return "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_user(db, password):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    def make(**kwargs):
+        user = UserFactory(**kwargs)
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def plain_user(make_user):
+    return make_user(email="plain@example.org")
+
+
+@pytest.fixture
+def site_admin(make_user):
+    return make_user(email="admin@example.org", is_staff=True, is_superuser=True)

@@ -1,0 +1,55 @@
+"""Real Celery worker processes for tests that must cross a process boundary."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class WorkerProcess:
+    """`celery worker` in its own process, listening on a queue of its own so that a
+    developer's running worker never steals the test's tasks."""
+
+    def __init__(self, *, env: dict[str, str] | None = None, queue: str | None = None) -> None:
+        self.queue = queue or f"test-{uuid.uuid4().hex[:8]}"
+        self.env = os.environ | {"DJANGO_SETTINGS_MODULE": "mentoring.settings.test"} | (env or {})
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-{self.queue}.log"  # noqa: S108
+
+    def start(self) -> WorkerProcess:
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "mentoring", "worker",
+                "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle",
+                f"--queues={self.queue}", f"--hostname={self.queue}@%h", "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: the worker gets no chance to finish or acknowledge anything."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
