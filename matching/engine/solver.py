@@ -1,0 +1,479 @@
+"""Exact whole-cohort assignment: most mentees matched first, then the highest total score.
+
+Both goals become one integer weight per pair, `BIG + cents` with `BIG` above any possible
+sum of cents, so one more matched mentee always outweighs any score difference. Scores are
+integer cents (see scoring.py), so every weight, sum and dual below is an exact integer and
+no float tie can flip a decision between runs.
+
+Bipartite (one-to-one, reverse, group) is a b-matching with mentor capacities:
+
+- "sparse": solve on a candidate graph (each mentee's best few mentors plus each mentor's
+  best few mentees), then prove the result optimal for the *whole* feasible graph with LP
+  duals: if no left-out pair has positive reduced profit `w - u_mentee - v_mentor`, the
+  candidate optimum is the global optimum. Otherwise the offending pairs join the graph
+  and it is solved again.
+- "dense": SciPy's `linear_sum_assignment` on the capacity-expanded matrix. Slower and
+  bigger, but needs no proof; "auto" falls back to it if the sparse proof does not close.
+
+Peer pools are a general-graph matching, solved exactly by rustworkx's blossom algorithm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from matching.engine.scoring import MAX_CENTS
+
+NO_FEASIBLE_MENTOR = "no_feasible_mentor"
+CAPACITY_USED = "capacity_used"
+METHODS = ("auto", "sparse", "dense")
+N_CANDIDATES = 3
+DEFAULT_TOP_K = 8
+DEFAULT_MAX_ROUNDS = 12
+DEFAULT_MARGIN = 500  # cents
+_CHUNK_ROWS = 1024
+_INF = np.int64(2**62)
+
+
+class ProofFailedError(RuntimeError):
+    """The sparse path could not prove optimality (only raised with method="sparse")."""
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    mentee: int
+    reason: str  # NO_FEASIBLE_MENTOR or CAPACITY_USED
+    candidates: tuple[int, ...]  # best feasible mentors (partners for peers), best first
+
+
+@dataclass(frozen=True)
+class Solution:
+    """`mentor_of[i]` is mentee i's mentor (for peers: i's partner), -1 when unmatched."""
+
+    mentor_of: np.ndarray
+    objective_cents: int
+    unmatched: tuple[Unmatched, ...]
+    method: str
+    rounds: int = 1
+
+    @property
+    def objective(self) -> float:
+        return self.objective_cents / 100
+
+    @property
+    def n_matched(self) -> int:
+        return int((self.mentor_of >= 0).sum())
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(mentee_idx, mentor_idx) of every match, by mentee; peers appear once, low first."""
+        rows = np.flatnonzero(self.mentor_of >= 0)
+        cols = self.mentor_of[rows]
+        if self.method == "peer":
+            keep = rows < cols
+            rows, cols = rows[keep], cols[keep]
+        return rows, cols
+
+
+def _as_index_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray | None) -> np.ndarray:
+    if pairs is None:
+        return np.zeros((0, 2), dtype=np.int64)
+    arr = np.asarray(list(pairs) if not isinstance(pairs, np.ndarray) else pairs, dtype=np.int64)
+    if arr.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError("locked pairs must be (mentee_idx, mentor_idx) tuples")
+    return arr
+
+
+def _check_inputs(cents: np.ndarray, mask: np.ndarray) -> None:
+    if cents.ndim != 2 or cents.shape != mask.shape:
+        raise ValueError("cents and mask must be 2-D arrays of the same shape")
+    if mask.dtype != bool:
+        raise ValueError("mask must be boolean")
+    if cents.size and (cents.min() < 0 or cents.max() > MAX_CENTS):
+        raise ValueError(f"cents must lie in 0..{MAX_CENTS}")
+
+
+def _best_candidates(
+    cents: np.ndarray, usable: np.ndarray, rows: np.ndarray, k: int = N_CANDIDATES
+) -> list[tuple[int, ...]]:
+    """Top-k usable columns per row by score, ties to the lower index; fewer if fewer exist."""
+    out: list[tuple[int, ...]] = []
+    m = cents.shape[1]
+    if m == 0:
+        return [() for _ in rows]
+    k = min(k, m)
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        chunk = rows[start : start + _CHUNK_ROWS]
+        # One unique integer per cell (score first, then lower index) makes ties explicit.
+        key = np.where(
+            usable[chunk], cents[chunk].astype(np.int64) * (m + 1) + (m - np.arange(m)), -1
+        )
+        top = np.argpartition(-key, k - 1, axis=1)[:, :k]
+        top_keys = np.take_along_axis(key, top, axis=1)
+        order = np.argsort(-top_keys, axis=1)
+        top = np.take_along_axis(top, order, axis=1)
+        top_keys = np.take_along_axis(top_keys, order, axis=1)
+        for cols, keys in zip(top.tolist(), top_keys.tolist(), strict=True):
+            out.append(tuple(c for c, key_ in zip(cols, keys, strict=True) if key_ >= 0))
+    return out
+
+
+def _unmatched(cents: np.ndarray, usable: np.ndarray, rows: np.ndarray) -> tuple[Unmatched, ...]:
+    candidates = _best_candidates(cents, usable, rows)
+    return tuple(
+        Unmatched(int(i), CAPACITY_USED if cands else NO_FEASIBLE_MENTOR, cands)
+        for i, cands in zip(rows.tolist(), candidates, strict=True)
+    )
+
+
+# --- bipartite --------------------------------------------------------------------------
+
+
+def solve_bipartite(
+    cents: np.ndarray,
+    mask: np.ndarray,
+    capacity: np.ndarray,
+    locked: Iterable[tuple[int, int]] | np.ndarray | None = None,
+    *,
+    method: str = "auto",
+    top_k: int = DEFAULT_TOP_K,
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
+) -> Solution:
+    """Assign mentees (rows) to mentors (columns) within capacity, exactly and deterministically.
+
+    `cents` are pair scores in integer cents, `mask` the feasible pairs, `locked` (mentee_idx,
+    mentor_idx) pairs that must stay; they count towards the objective and use capacity.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    _check_inputs(cents, mask)
+    n, m = cents.shape
+    capacity = np.asarray(capacity, dtype=np.int64)
+    if capacity.shape != (m,) or (capacity < 0).any():
+        raise ValueError(f"capacity must be {m} non-negative integers")
+    locked_arr = _as_index_pairs(locked)
+    mentor_of = np.full(n, -1, dtype=np.int64)
+    remaining = capacity.copy()
+    if len(locked_arr):
+        li, lj = locked_arr[:, 0], locked_arr[:, 1]
+        if li.min() < 0 or li.max() >= n or lj.min() < 0 or lj.max() >= m:
+            raise ValueError("locked pair outside the block")
+        if len(np.unique(li)) != len(li):
+            raise ValueError("a mentee is locked to more than one mentor")
+        if not mask[li, lj].all():
+            bad = locked_arr[~mask[li, lj]][0].tolist()
+            raise ValueError(f"locked pair {tuple(bad)} breaks a hard constraint")
+        remaining -= np.bincount(lj, minlength=m)
+        if (remaining < 0).any():
+            raise ValueError(
+                f"locked pairs exceed the capacity of mentor {int(np.argmin(remaining))}"
+            )
+        mentor_of[li] = lj
+
+    col_ok = remaining > 0
+    free = np.flatnonzero(mentor_of < 0)
+    has_option = np.zeros(n, dtype=bool)
+    for start in range(0, len(free), _CHUNK_ROWS):
+        chunk = free[start : start + _CHUNK_ROWS]
+        has_option[chunk] = (mask[chunk] & col_ok).any(axis=1)
+    active = np.flatnonzero(has_option)
+
+    used_method, rounds = "dense", 1
+    if len(active):
+        # Scores of the subproblem with -1 for pairs that cannot be used; int16 holds
+        # 0..10000 and halves the footprint of the largest array the solver keeps.
+        weights = np.empty((len(active), m), dtype=np.int16)
+        for start in range(0, len(active), _CHUNK_ROWS):
+            chunk = active[start : start + _CHUNK_ROWS]
+            weights[start : start + len(chunk)] = np.where(mask[chunk] & col_ok, cents[chunk], -1)
+        big = np.int64(MAX_CENTS) * len(active) + 1
+        assigned = None
+        if method in ("auto", "sparse"):
+            assigned, rounds = _solve_sparse(weights, remaining, big, top_k, max_rounds)
+            if assigned is None and method == "sparse":
+                raise ProofFailedError(f"no optimality proof after {rounds} rounds")
+            used_method = "sparse"
+        if assigned is None:
+            assigned = _solve_dense(weights, remaining, big)
+            used_method = "dense" if method == "dense" else "sparse->dense"
+        mentor_of[active] = assigned
+
+    matched = np.flatnonzero(mentor_of >= 0)
+    objective = int(cents[matched, mentor_of[matched]].astype(np.int64).sum())
+    usable = mask & (capacity > 0)
+    unmatched = _unmatched(cents, usable, np.flatnonzero(mentor_of < 0))
+    return Solution(mentor_of, objective, unmatched, used_method, rounds)
+
+
+def _solve_dense(weights: np.ndarray, remaining: np.ndarray, big: np.int64) -> np.ndarray:
+    n, m = weights.shape
+    slots = np.minimum(remaining, n)
+    slot_mentor = np.repeat(np.arange(m), slots)
+    cost = np.empty((n, len(slot_mentor)), dtype=np.float64)
+    for start in range(0, n, _CHUNK_ROWS):
+        block = weights[start : start + _CHUNK_ROWS][:, slot_mentor].astype(np.float64)
+        # Costs are negated weights (integers below 2**53, so float64 sums stay exact);
+        # cost 0 means "not a usable pair", which the optimum only takes for a row that
+        # stays unmatched.
+        cost[start : start + len(block)] = np.where(block >= 0, -(float(big) + block), 0.0)
+    rows, cols = linear_sum_assignment(cost)
+    assigned = np.full(n, -1, dtype=np.int64)
+    real = cost[rows, cols] < 0
+    assigned[rows[real]] = slot_mentor[cols[real]]
+    return assigned
+
+
+def _candidate_edges(weights: np.ndarray, remaining: np.ndarray, top_k: int) -> np.ndarray:
+    """Linear edge ids (row * m + col): each row's top_k columns and each column's best rows."""
+    n, m = weights.shape
+    keys = []
+    k = min(top_k, m)
+    for start in range(0, n, _CHUNK_ROWS):
+        block = weights[start : start + _CHUNK_ROWS]
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        rows = np.arange(start, start + len(block))[:, None]
+        ok = np.take_along_axis(block, top, axis=1) >= 0
+        keys.append((rows * m + top)[ok])
+    # A mentor nobody ranks highly still deserves a look from their own best mentees;
+    # without these, capacity that the optimum needs would only arrive in later rounds.
+    per_col = np.minimum(remaining + top_k, n)
+    kc = int(per_col.max()) if m else 0
+    if kc:
+        for start in range(0, m, 256):
+            # Transposed to rows so the partition runs over contiguous memory.
+            block = np.ascontiguousarray(weights[:, start : start + 256].T)
+            top = np.argpartition(-block, kc - 1, axis=1)[:, :kc]
+            cols = np.arange(start, start + len(block))[:, None]
+            ok = (np.take_along_axis(block, top, axis=1) >= 0) & (
+                np.arange(kc)[None, :] < per_col[cols]
+            )
+            keys.append((top * m + cols)[ok])
+    return np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+
+
+def _solve_sparse(
+    weights: np.ndarray,
+    remaining: np.ndarray,
+    big: np.int64,
+    top_k: int,
+    max_rounds: int,
+    margin: int = DEFAULT_MARGIN,
+) -> tuple[np.ndarray | None, int]:
+    n, m = weights.shape
+    edges = _candidate_edges(weights, remaining, top_k)
+    for round_ in range(1, max_rounds + 1):
+        er, ec = np.divmod(edges, m)
+        ew = weights[er, ec].astype(np.int64)
+        assigned = _solve_on_edges(n, m, er, ec, ew, remaining, big)
+        duals = _duals(n, m, er, ec, ew, assigned, remaining, big)
+        if duals is None:
+            return None, round_
+        u, v = duals
+        violated, extra = _violations(weights, u, v, big, top_k, margin)
+        if not violated:
+            return assigned, round_
+        edges = np.union1d(edges, extra)
+    return None, max_rounds
+
+
+def _solve_on_edges(
+    n: int,
+    m: int,
+    er: np.ndarray,
+    ec: np.ndarray,
+    ew: np.ndarray,
+    remaining: np.ndarray,
+    big: np.int64,
+) -> np.ndarray:
+    """Max-weight b-matching on the candidate graph via capacity expansion and LAPJVsp."""
+    degree = np.bincount(ec, minlength=m)
+    slots = np.minimum(remaining, degree)
+    offset = np.concatenate([[0], np.cumsum(slots)])
+    n_slots = int(offset[-1])
+    counts = slots[ec]
+    rows = np.repeat(er, counts)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    cols = np.repeat(offset[ec], counts) + within
+    # Every row is matched exactly once (to a slot or to its own "unmatched" column), so
+    # shifting all weights by +1 changes nothing but keeps them non-zero, which LAPJVsp
+    # requires.
+    data = np.repeat(ew + big + 1, counts).astype(np.float64)
+    rows = np.concatenate([rows, np.arange(n)])
+    cols = np.concatenate([cols, n_slots + np.arange(n)])
+    data = np.concatenate([data, np.ones(n)])
+    graph = sparse.csr_matrix((data, (rows, cols)), shape=(n, n_slots + n))
+    row_ind, col_ind = min_weight_full_bipartite_matching(graph, maximize=True)
+    slot_mentor = np.repeat(np.arange(m), slots)
+    assigned = np.full(n, -1, dtype=np.int64)
+    real = col_ind < n_slots
+    assigned[row_ind[real]] = slot_mentor[col_ind[real]]
+    return assigned
+
+
+def _duals(
+    n: int,
+    m: int,
+    er: np.ndarray,
+    ec: np.ndarray,
+    ew: np.ndarray,
+    assigned: np.ndarray,
+    remaining: np.ndarray,
+    big: np.int64,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Optimal LP duals (u per mentee, v per mentor) for a b-matching optimal on its graph.
+
+    Dual feasibility `u_i + v_j >= w_ij`, with `u_i` tight on matched pairs, turns into
+    difference constraints between mentor potentials, solved as shortest paths from a
+    root F (v_F = 0) by Bellman-Ford. A negative cycle would mean the matching is not
+    optimal even on its own graph; None then.
+    """
+    root = m
+    mu = assigned[er]
+    matched_edge = mu >= 0
+    w_full = ew + big
+    w_mu = np.zeros(n, dtype=np.int64)
+    is_match = matched_edge & (mu == ec)
+    w_mu[er[is_match]] = w_full[is_match]
+    other = matched_edge & ~is_match
+    load = np.bincount(assigned[assigned >= 0], minlength=m)
+    matched_rows = np.flatnonzero(assigned >= 0)
+    usable = np.flatnonzero(remaining > 0)
+    spare = np.flatnonzero((remaining > 0) & (load < remaining))
+    src = np.concatenate(
+        [
+            ec[other],  # v_mu(i) <= v_j + w_i,mu(i) - w_ij
+            np.full(len(matched_rows), root),  # u_i >= 0
+            ec[~matched_edge],  # unmatched i: v_j >= w_ij
+            usable,  # v_j >= 0
+            np.full(len(spare), root),  # spare capacity: v_j <= 0
+        ]
+    )
+    dst = np.concatenate(
+        [
+            mu[other],
+            assigned[matched_rows],
+            np.full(int((~matched_edge).sum()), root),
+            np.full(len(usable), root),
+            spare,
+        ]
+    )
+    length = np.concatenate(
+        [
+            w_mu[er[other]] - w_full[other],
+            w_mu[matched_rows],
+            -w_full[~matched_edge],
+            np.zeros(len(usable), dtype=np.int64),
+            np.zeros(len(spare), dtype=np.int64),
+        ]
+    )
+    order = np.argsort(dst, kind="stable")
+    src, dst, length = src[order], dst[order], length[order]
+    targets, starts = np.unique(dst, return_index=True)
+    dist = np.full(m + 1, _INF, dtype=np.int64)
+    dist[root] = 0
+    for _ in range(m + 2):
+        from_src = dist[src]
+        cand = np.where(from_src >= _INF, _INF, from_src + length)
+        best = np.minimum.reduceat(cand, starts)
+        new = dist.copy()
+        new[targets] = np.minimum(dist[targets], best)
+        if new[root] < 0:
+            return None
+        if np.array_equal(new, dist):
+            break
+        dist = new
+    else:
+        return None
+    v = np.where(dist[:m] >= _INF, 0, dist[:m])
+    u = np.zeros(n, dtype=np.int64)
+    u[matched_rows] = w_mu[matched_rows] - v[assigned[matched_rows]]
+    return u, v
+
+
+def _violations(
+    weights: np.ndarray, u: np.ndarray, v: np.ndarray, big: np.int64, top_k: int, margin: int
+) -> tuple[bool, np.ndarray]:
+    """Whether any usable pair has positive reduced profit, and the pairs to add.
+
+    Pairs within `margin` cents of violating join too (up to top_k per row, best first):
+    once the first round has moved the solution, the pairs that violate next are nearly
+    always among them, and every extra round costs a whole re-solve.
+    """
+    n, m = weights.shape
+    found = []
+    violated = False
+    for start in range(0, n, _CHUNK_ROWS):
+        block = weights[start : start + _CHUNK_ROWS].astype(np.int64)
+        reduced = np.where(block >= 0, block + big - u[start : start + len(block), None] - v, -_INF)
+        row_max = reduced.max(axis=1)
+        violated |= bool((row_max > 0).any())
+        rows_hit = np.flatnonzero(row_max > -margin)
+        if not rows_hit.size:
+            continue
+        sub = reduced[rows_hit]
+        k = min(top_k, m)
+        top = np.argpartition(-sub, k - 1, axis=1)[:, :k]
+        ok = np.take_along_axis(sub, top, axis=1) > -margin
+        found.append(((start + rows_hit)[:, None] * m + top)[ok])
+    return violated, (np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
+
+
+# --- peer -------------------------------------------------------------------------------
+
+
+def solve_peer(
+    cents: np.ndarray,
+    mask: np.ndarray,
+    locked: Iterable[tuple[int, int]] | np.ndarray | None = None,
+) -> Solution:
+    """Pair people of one pool (each in at most one pair): most pairs, then highest total.
+
+    `cents` and `mask` are square and symmetric over the pool; the diagonal must be False.
+    """
+    import rustworkx as rx  # only peer programs need it
+
+    _check_inputs(cents, mask)
+    n = cents.shape[0]
+    if cents.shape != (n, n):
+        raise ValueError("a peer pool needs square matrices")
+    if mask.diagonal().any():
+        raise ValueError("nobody can be paired with themselves")
+    if not (np.array_equal(mask, mask.T) and np.array_equal(cents, cents.T)):
+        raise ValueError("peer scores and constraints must be symmetric")
+    partner = np.full(n, -1, dtype=np.int64)
+    locked_arr = _as_index_pairs(locked)
+    if len(locked_arr):
+        people = locked_arr.ravel()
+        if people.min() < 0 or people.max() >= n:
+            raise ValueError("locked pair outside the pool")
+        if len(np.unique(people)) != len(people):
+            raise ValueError("a person is locked into more than one pair")
+        if not mask[locked_arr[:, 0], locked_arr[:, 1]].all():
+            raise ValueError("a locked pair breaks a hard constraint")
+        partner[locked_arr[:, 0]] = locked_arr[:, 1]
+        partner[locked_arr[:, 1]] = locked_arr[:, 0]
+    free = np.flatnonzero(partner < 0)
+    sub_mask = mask[np.ix_(free, free)]
+    a, b = np.nonzero(np.triu(sub_mask, 1))
+    if len(a):
+        graph = rx.PyGraph(multigraph=False)
+        graph.add_nodes_from(range(len(free)))
+        w = cents[free[a], free[b]].tolist()
+        graph.add_edges_from(list(zip(a.tolist(), b.tolist(), w, strict=True)))
+        # max_cardinality makes the blossom algorithm maximise pairs first and weight
+        # second; integer weights keep its dual arithmetic exact.
+        matching = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+        for x, y in sorted(matching):
+            partner[free[x]] = free[y]
+            partner[free[y]] = free[x]
+    paired = np.flatnonzero(partner >= 0)
+    objective = int(cents[paired, partner[paired]].astype(np.int64).sum()) // 2
+    unmatched = _unmatched(cents, mask, np.flatnonzero(partner < 0))
+    return Solution(partner, objective, unmatched, "peer")
