@@ -35,11 +35,10 @@ def roles_for(request: HttpRequest) -> Roles:
 
 
 def _is_coordinator(user) -> bool:
-    coordinated = getattr(user, "coordinated_programs", None)
-    return coordinated is not None and coordinated.exists()
+    return user.has_perm("programs.create_program") or user.coordinated_programs.exists()
 
 
 def _is_participant(user) -> bool:
-    person = getattr(user, "person", None)
-    enrolments = getattr(person, "enrolments", None)
-    return enrolments is not None and enrolments.exists()
+    from programs.models import Enrolment
+
+    return Enrolment.objects.filter(person__user=user).exists()

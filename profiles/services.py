@@ -157,3 +157,26 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
 
 def directory_import_rows(*, rows: Sequence[Mapping[str, str]]) -> DirectoryResult:
     return directory_upsert(entries=[DirectoryEntry.from_row(row) for row in rows])
+
+
+@transaction.atomic
+def profile_update(*, person: Person, **values: object) -> Person:
+    """A person edits their own profile. The reporting line and seniority stay with HR."""
+    user = person.user
+    for key in USER_FIELDS:
+        if key in values:
+            setattr(user, key, values[key])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=[k for k in USER_FIELDS if k in values])
+    editable = ("job_title", "department", "location", "languages", "bio")
+    for key in editable:
+        if key in values:
+            setattr(person, key, values[key])
+    person.save(update_fields=[k for k in editable if k in values] + ["updated_at"])
+    return person
+
+
+def person_for_user(user) -> Person:
+    """Everyone signed in has a directory entry; one that signed up by themselves gets it now."""
+    person, _ = Person.objects.select_related("user").get_or_create(user=user)
+    return person

@@ -1,1 +1,256 @@
 from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+DEFAULT_CONFIDENTIALITY = (
+    "What we discuss in our sessions stays between us. Neither of us shares the other's "
+    "notes, and the mentor plays no part in the mentee's performance reviews or pay."
+)
+
+
+class Format(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", "One-to-one"
+    GROUP = "group", "Group"
+    PEER = "peer", "Peer"
+    REVERSE = "reverse", "Reverse"
+    FLASH = "flash", "Flash"
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+
+
+class Program(models.Model):
+    class Enrolment(models.TextChoices):
+        OPEN = "open", "Open: anyone signed in can apply"
+        INVITE_ONLY = "invite_only", "Invite only"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    format = models.CharField(max_length=20, choices=Format, default=Format.ONE_TO_ONE)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="coordinated_programs", blank=True
+    )
+    default_capacity = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many mentees a mentor takes unless their enrolment says otherwise.",
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        "meeting cadence (days)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Pairs are expected to meet this often.",
+    )
+    confidentiality_statement = models.TextField(default=DEFAULT_CONFIDENTIALITY)
+    enrolment = models.CharField(
+        max_length=20, choices=Enrolment, default=Enrolment.INVITE_ONLY
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("create_program", "May create programs and so become a coordinator")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program_detail", args=[self.slug])
+
+    @property
+    def is_open(self) -> bool:
+        return self.enrolment == self.Enrolment.OPEN
+
+
+class EnrolmentQuestion(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Free text"
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        SCALE = "scale", "Scale 1–5"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    slug = models.SlugField(
+        max_length=60, help_text="The CSV column for this question's answers."
+    )
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEXT)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="The options of a single or multiple choice."
+    )
+    required = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "slug"], name="question_slug_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
+
+
+class Cohort(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ENROLLING = "enrolling", "Enrolling"
+        MATCHING = "matching", "Matching"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    # Forward through the life of a cohort, one step back from matching to enrolling (late
+    # sign-ups), and closing from anywhere except once it is closed.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.DRAFT: (Status.ENROLLING, Status.CLOSED),
+        Status.ENROLLING: (Status.MATCHING, Status.DRAFT, Status.CLOSED),
+        Status.MATCHING: (Status.ACTIVE, Status.ENROLLING, Status.CLOSED),
+        Status.ACTIVE: (Status.CLOSED,),
+        Status.CLOSED: (),
+    }
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    enrolment_opens = models.DateField(null=True, blank=True)
+    enrolment_closes = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="cohort_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.name}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:cohort_detail", args=[self.slug])
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        return [(s, self.Status(s).label) for s in self.TRANSITIONS[self.status]]
+
+    @property
+    def accepts_applications(self) -> bool:
+        return self.status == self.Status.ENROLLING and self.program.is_open
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The cohort must end after it starts."})
+        if (
+            self.enrolment_opens
+            and self.enrolment_closes
+            and self.enrolment_closes < self.enrolment_opens
+        ):
+            raise ValidationError({"enrolment_closes": "Enrolment must close after it opens."})
+
+
+class Enrolment(models.Model):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        MENTEE = "mentee", "Mentee"
+        BOTH = "both", "Both (peer)"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        APPLIED = "applied", "Applied"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey(
+        "profiles.Person", on_delete=models.CASCADE, related_name="enrolments"
+    )
+    role = models.CharField(max_length=10, choices=Role)
+    status = models.CharField(max_length=10, choices=Status, default=Status.INVITED)
+    expertise = models.JSONField(default=list, blank=True, help_text="What a mentor offers.")
+    interests = models.JSONField(default=list, blank=True, help_text="What a mentee wants.")
+    capacity = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Mentees this mentor takes; empty means the program's default.",
+    )
+    preferred_format = models.CharField(
+        max_length=12, choices=MeetingFormat, blank=True, help_text="Empty: no preference."
+    )
+    availability = models.CharField(max_length=300, blank=True)
+    answers = models.JSONField(
+        default=dict, blank=True, help_text="Answers to the program's questions, by slug."
+    )
+    invitation_sent_at = models.DateTimeField(null=True, blank=True)
+    invitations_sent = models.PositiveSmallIntegerField(default=0)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cohort", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person"], name="one_enrolment_per_cohort")
+        ]
+        indexes = [models.Index(fields=["cohort", "status", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.cohort} as {self.get_role_display()}"
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role in (self.Role.MENTOR, self.Role.BOTH)
+
+    @property
+    def is_mentee(self) -> bool:
+        return self.role in (self.Role.MENTEE, self.Role.BOTH)
+
+    @property
+    def effective_capacity(self) -> int:
+        return self.capacity or self.cohort.program.default_capacity
+
+
+class ParticipantImport(models.Model):
+    """An uploaded participant CSV between its preview and the coordinator's confirmation.
+
+    The file is validated again on confirmation: the directory may have changed since."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.cohort}"

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests.permissions import world  # noqa: F401 - the permission matrix's fixture
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
 

@@ -26,3 +26,44 @@ class PersonFactory(factory.django.DjangoModelFactory):
     job_title = "Engineer"
     seniority = 3
     languages = factory.LazyFunction(lambda: ["en"])
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Program"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Program {n}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Cohort"
+        django_get_or_create = ("slug",)
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    slug = factory.Sequence(lambda n: f"cohort-{n}")
+    status = "enrolling"
+
+
+class EnrolmentQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.EnrolmentQuestion"
+
+    program = factory.SubFactory(ProgramFactory)
+    slug = factory.Sequence(lambda n: f"question_{n}")
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    kind = "text"
+    position = factory.Sequence(lambda n: n)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Enrolment"
+
+    cohort = factory.SubFactory(CohortFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = "mentee"
+    status = "invited"

@@ -1,66 +1,33 @@
 """Every URL pattern against every role, with the status each must get.
 
-A new URL pattern that is not listed here fails `test_every_url_pattern_is_in_the_matrix`,
-so nobody can add a page without saying who may open it.
+A new URL pattern that is not listed fails `test_every_url_pattern_is_in_the_matrix`, so nobody
+can add a page without saying who may open it. Cases live per app (see tests/permissions.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from importlib import import_module
 
 import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-LOGIN = "login"  # a redirect to the sign-in page
-ANON, USER, ADMIN = "anonymous", "user", "site_admin"
-ROLES = (ANON, USER, ADMIN)
+from tests.permissions import (
+    ADMIN,
+    ANON,
+    CASE_MODULES,
+    COORD,
+    LOGIN,
+    MENTOR,
+    ROLES,
+    USER,
+    Case,
+)
 
-
-@dataclass(frozen=True)
-class Case:
-    expect: dict[str, int | str]
-    kwargs: Callable[[dict], dict] = field(default=lambda world: {})
-
-
-def signed_in(status: int, **overrides: int | str) -> dict[str, int | str]:
-    return {ANON: LOGIN, USER: status, ADMIN: status} | overrides
-
-
-def everyone(status: int, **overrides: int | str) -> dict[str, int | str]:
-    return dict.fromkeys(ROLES, status) | overrides
-
-
-def anonymous_only(status: int) -> dict[str, int | str]:
-    """allauth's entrance pages send a signed-in person on to the dashboard."""
-    return {ANON: status, USER: 302, ADMIN: 302}
-
-
-MATRIX: dict[str, Case] = {
-    "core:home": Case(everyone(302)),
-    "core:dashboard": Case(signed_in(200)),
-    "core:healthz": Case(everyone(200)),
-    "account_login": Case(anonymous_only(200)),
-    "account_signup": Case(anonymous_only(200)),
-    "account_logout": Case(everyone(200, anonymous=302)),
-    "account_inactive": Case(everyone(200)),
-    "account_reauthenticate": Case(signed_in(200)),
-    "account_email": Case(signed_in(200)),
-    "account_email_verification_sent": Case(everyone(200)),
-    "account_change_password": Case(signed_in(200)),
-    "account_set_password": Case(signed_in(302)),
-    "account_reset_password": Case(everyone(200)),
-    "account_reset_password_done": Case(everyone(200)),
-    "account_reset_password_from_key": Case(
-        everyone(200), lambda world: {"uidb36": "0", "key": "not-a-key"}
-    ),
-    "account_reset_password_from_key_done": Case(everyone(200)),
-    "account_confirm_email": Case(everyone(200), lambda world: {"key": "not-a-key"}),
-    "account_request_login_code": Case(anonymous_only(200)),
-    "account_confirm_login_code": Case(everyone(302)),
-}
+MATRIX: dict[str, Case] = {}
+for _module in CASE_MODULES:
+    MATRIX |= import_module(_module).CASES
 
 
 def all_url_names() -> set[str]:
@@ -82,20 +49,11 @@ def all_url_names() -> set[str]:
     return names
 
 
-@pytest.fixture
-def world(db) -> dict:
-    """Objects that URL kwargs point at; later features add theirs."""
-    return {}
-
-
-@pytest.fixture
-def role_clients(plain_user, site_admin) -> dict[str, Client]:
-    clients = {ANON: Client()}
-    for role, user in ((USER, plain_user), (ADMIN, site_admin)):
-        client = Client()
-        client.force_login(user)
-        clients[role] = client
-    return clients
+def client_for(role: str, world: dict) -> Client:
+    client = Client()
+    if role != ANON:
+        client.force_login(world["users"][role])
+    return client
 
 
 def assert_status(response, expected: int | str, label: str) -> None:
@@ -112,13 +70,14 @@ def test_every_url_pattern_is_in_the_matrix():
     assert MATRIX.keys() - names == set(), "matrix lists URL names that no longer exist"
 
 
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_the_matrix_says(name, role_clients, world):
+def test_url_answers_each_role_as_the_matrix_says(name, role, world):
     case = MATRIX[name]
     assert set(case.expect) == set(ROLES), f"{name}: every role needs an expected status"
     url = reverse(name, kwargs=case.kwargs(world))
-    for role, expected in case.expect.items():
-        assert_status(role_clients[role].get(url), expected, f"{name} as {role}")
+    response = getattr(client_for(role, world), case.method)(url)
+    assert_status(response, case.expect[role], f"{case.method.upper()} {name} as {role}")
 
 
 def admin_urls() -> list[str]:
@@ -129,10 +88,11 @@ def admin_urls() -> list[str]:
     return urls
 
 
-def test_django_admin_is_for_site_admins_only(role_clients):
+def test_django_admin_is_for_site_admins_only(world):
+    clients = {role: client_for(role, world) for role in ROLES}
     for url in admin_urls():
-        assert role_clients[ADMIN].get(url).status_code == 200, url
-        for role in (ANON, USER):
-            response = role_clients[role].get(url)
+        assert clients[ADMIN].get(url).status_code == 200, url
+        for role in (ANON, USER, COORD, MENTOR):
+            response = clients[role].get(url)
             assert response.status_code == 302, f"{url} as {role}"
             assert "/login/" in response["Location"], f"{url} as {role}"

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "profiles",
     "programs",
     "matching",
+    "relationships",
     "sessions.apps.MentoringSessionsConfig",
     "core",
 ]

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from profiles import views
+
+app_name = "profiles"
+
+urlpatterns = [path("profile/", views.profile_edit, name="profile")]

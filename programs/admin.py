@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from programs.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantImport, Program
+
+
+class QuestionInline(admin.TabularInline):
+    model = EnrolmentQuestion
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "format", "enrolment", "cadence_days"]
+    list_filter = ["format", "enrolment"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["coordinators"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "program", "status", "start_date", "end_date"]
+    list_filter = ["status", "program"]
+    search_fields = ["name", "slug"]
+    list_select_related = ["program"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "cohort", "role", "status", "invitation_sent_at"]
+    list_filter = ["role", "status", "cohort__program"]
+    search_fields = ["person__user__email", "person__user__last_name"]
+    list_select_related = ["person__user", "cohort__program"]
+    raw_id_fields = ["person", "cohort"]
+
+
+@admin.register(ParticipantImport)
+class ParticipantImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "cohort", "uploaded_by", "created_at"]
+    readonly_fields = ["content"]

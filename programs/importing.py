@@ -1,0 +1,627 @@
+"""The participant import: one CSV row per person, into the directory and a cohort.
+
+Every row is checked before anything is written, so the coordinator sees all the problems at
+once; then everything is written in one transaction with bulk queries (a fixed number of
+queries per batch of rows, whatever the file's size), or nothing is. The browser's preview is
+the same call with `dry_run=True`, so what the preview promises is what the import does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import difflib
+import io
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import cast
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from profiles.models import Person
+from profiles.services import DirectoryEntry, directory_plan, directory_upsert
+from programs.models import Cohort, Enrolment, EnrolmentQuestion
+
+MAX_BYTES = 10 * 1024 * 1024
+BATCH_SIZE = 1000
+
+# The 184 two-letter codes of ISO 639-1 (including "bh", withdrawn in 2021 but still found in
+# HR systems). A block of text is easier to check against the standard than 184 literals.
+ISO_639_1 = frozenset(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
+    ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
+    ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
+    ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
+    ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
+    yo za zh zu
+    """.split()  # noqa: SIM905
+)
+
+REQUIRED_COLUMNS = ("email", "first_name", "last_name")
+OPTIONAL_COLUMNS = (
+    "role",
+    "department",
+    "job_title",
+    "seniority",
+    "manager_email",
+    "expertise",
+    "interests",
+    "languages",
+    "timezone",
+    "location",
+    "capacity",
+    "bio",
+)
+STANDARD_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+ROLES = tuple(Enrolment.Role.values)
+ACTIONS = ("create", "update", "unchanged", "error")
+ENROLMENT_FIELDS = ("role", "expertise", "interests", "capacity", "answers")
+
+
+@dataclass(frozen=True)
+class CellError:
+    column: str  # "" for a problem with the row as a whole
+    message: str
+
+
+@dataclass
+class RowReport:
+    line: int  # in the file, the header being line 1
+    email: str
+    action: str = "error"  # "create" | "update" | "unchanged" | "error"
+    errors: list[CellError] = field(default_factory=list)
+    role: str = ""  # "" = a directory entry only, not enrolled
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowReport] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not any(row.errors for row in self.rows)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTIONS, 0)
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    @property
+    def error_count(self) -> int:
+        """Every problem found: file errors plus cell errors (a row can have several)."""
+        return len(self.file_errors) + sum(len(row.errors) for row in self.rows)
+
+
+@dataclass
+class _Row:
+    report: RowReport
+    # Parsed values of the columns the file has; an absent column leaves the stored value.
+    values: dict[str, object]
+    answers: dict[str, object]
+
+
+def cohort_import_participants(
+    *, cohort: Cohort, data: bytes, dry_run: bool = False
+) -> ImportReport:
+    """Validate the whole file, then (unless it is a dry run) write all of it or nothing."""
+    report = ImportReport()
+    table = _read_table(data, report.file_errors)
+    if table is None:
+        return report
+    header, lines = table
+    # A question whose slug is a standard column cannot be told apart from it; the standard
+    # column wins, and the question is answered in the browser instead.
+    questions = {
+        q.slug.lower(): q
+        for q in cohort.program.questions.all()
+        if q.slug.lower() not in STANDARD_COLUMNS
+    }
+    columns = _check_header(header, questions, report.file_errors)
+    if columns is None:
+        return report
+
+    writing = not dry_run
+    # Reads and writes share one transaction so the checks hold for what is written. A dry run
+    # takes no transaction: on SQLite that would take the write lock for a read.
+    with transaction.atomic() if writing else contextlib.nullcontext():
+        if writing:
+            # Two imports into one cohort at once would race on the enrolments; queue them.
+            list(Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk"))
+        rows = [_parse_row(line, cells, columns, questions) for line, cells in lines]
+        report.rows = [row.report for row in rows]
+        unique = _unique_rows(rows)
+        directory = dict(Person.objects.values_list("user__email", "manager__user__email"))
+        _check_managers(unique, directory)
+        plan = _plan(cohort, unique, directory)
+        if writing and report.ok:
+            _apply(cohort, plan)
+            report.applied = True
+    return report
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+def _read_table(
+    data: bytes, errors: list[str]
+) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+    # The size is checked before decoding: decoding a huge upload is the cost to avoid.
+    if len(data) > MAX_BYTES:
+        errors.append(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
+        return None
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        errors.append(
+            "This is an Excel workbook, not a CSV file: save it as “CSV UTF-8 (comma "
+            "delimited)” and upload that."
+        )
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        errors.append("The file is UTF-16 text: save it as “CSV UTF-8” and upload that.")
+        return None
+    if b"\x00" in data:
+        errors.append("This is not a text CSV file (it contains binary data).")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        errors.append(
+            f"The file is not UTF-8 text (line {line} has a byte that UTF-8 does not allow): "
+            "save it as “CSV UTF-8” and upload that."
+        )
+        return None
+    if not text.strip():
+        errors.append("The file is empty.")
+        return None
+
+    # newline="" lets the csv module see line breaks inside quoted cells (a multi-line bio).
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    lines: list[tuple[int, list[str]]] = []
+    last = 0
+    try:
+        for cells in reader:
+            # A record can span lines; report the line it starts on.
+            line, last = last + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if header is None:
+                header = cells
+            else:
+                lines.append((line, cells))
+    except csv.Error as exc:
+        errors.append(f"Line {reader.line_num} cannot be read as CSV: {exc}.")
+        return None
+    if header is None or not lines:
+        errors.append("The file has a header but no rows of people.")
+        return None
+    return header, lines
+
+
+def _check_header(
+    header: list[str], questions: Mapping[str, EnrolmentQuestion], errors: list[str]
+) -> list[str] | None:
+    """The normalised column names, or None when the rows cannot be read at all."""
+    names = [name.strip().lower() for name in header]
+    if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
+        errors.append(
+            "The columns are separated by semicolons or tabs; save the file as “CSV UTF-8 "
+            "(comma delimited)”."
+        )
+        return None
+    fatal = False
+    for position, name in enumerate(names, start=1):
+        if not name:
+            errors.append(f"Column {position} has no name in the header.")
+            fatal = True
+    for name, count in Counter(names).items():
+        if name and count > 1:
+            errors.append(f"The column “{name}” appears {count} times in the header.")
+            fatal = True
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        errors.append(f"Required column missing: {', '.join(missing)}.")
+        fatal = True
+    known = [*STANDARD_COLUMNS, *questions]
+    for name in names:
+        if name and name not in known:
+            # Not fatal: the rows are still checked, so one upload shows every problem.
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Did you mean “{close[0]}”?" if close else ""
+            expected = ", ".join(STANDARD_COLUMNS)
+            if questions:
+                expected += f" and this program's questions: {', '.join(questions)}"
+            errors.append(f"Unknown column “{name}”.{hint} The columns are {expected}.")
+    return None if fatal else names
+
+
+# --- Checking the cells ----------------------------------------------------------------------
+
+
+@cache
+def _time_zones() -> dict[str, str]:
+    # Case-insensitive, so "europe/berlin" is read as Europe/Berlin; computed once because
+    # listing the zone database walks the disk.
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+@cache
+def _max_lengths() -> dict[str, int]:
+    User = get_user_model()
+    user_columns = ("email", "first_name", "last_name")
+    person_columns = ("department", "job_title", "location")
+    lengths = {name: User._meta.get_field(name).max_length for name in user_columns}
+    lengths |= {name: Person._meta.get_field(name).max_length for name in person_columns}
+    return lengths
+
+
+@cache
+def _max_capacity() -> int:
+    validators = Enrolment._meta.get_field("capacity").validators
+    return min(v.limit_value for v in validators if isinstance(v, MaxValueValidator))
+
+
+def _text(column: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        limit = _max_lengths().get(column)
+        if limit is not None and len(raw) > limit:
+            raise ValueError(f"Too long: at most {limit} characters, not {len(raw)}.")
+        return raw
+
+    return parse
+
+
+def _email(raw: str) -> str:
+    address = raw.lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValueError(f"“{raw}” is not a valid email address.") from None
+    if len(address) > _max_lengths()["email"]:
+        raise ValueError(f"The address is too long: at most {_max_lengths()['email']}.")
+    return address
+
+
+def _manager_email(raw: str) -> str:
+    return _email(raw) if raw else ""
+
+
+def _whole_number(raw: str, low: int, high: int, what: str) -> int:
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ValueError(
+            f"{what} must be a whole number from {low} to {high}, not “{raw}”."
+        ) from None
+    if not low <= number <= high:
+        raise ValueError(f"{what} must be from {low} to {high}, not {number}.")
+    return number
+
+
+def _seniority(raw: str) -> int | None:
+    return _whole_number(raw, 1, 10, "Seniority") if raw else None
+
+
+def _capacity(raw: str) -> int | None:
+    # Empty means the program's default, which may change after the import.
+    return _whole_number(raw, 1, _max_capacity(), "Capacity") if raw else None
+
+
+def _role(raw: str) -> str:
+    role = raw.lower()
+    if role and role not in ROLES:
+        raise ValueError(
+            f"Unknown role “{raw}”: use mentor, mentee or both, or leave it empty for a "
+            "directory entry that is not enrolled."
+        )
+    return role
+
+
+def _split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(";") if part.strip()]
+
+
+def _tags(raw: str) -> list[str]:
+    return list(dict.fromkeys(tag.lower() for tag in _split(raw)))
+
+
+def _languages(raw: str) -> list[str]:
+    codes = _tags(raw)
+    unknown = [code for code in codes if code not in ISO_639_1]
+    if unknown:
+        listed = ", ".join(f"“{code}”" for code in unknown)
+        raise ValueError(
+            f"Unknown language code {listed}: use ISO 639-1 two-letter codes such as en, de."
+        )
+    return codes
+
+
+def _timezone(raw: str) -> str:
+    if not raw:
+        return ""  # keep the person's own, or UTC for someone new
+    try:
+        return _time_zones()[raw.lower()]
+    except KeyError:
+        raise ValueError(
+            f"Unknown time zone “{raw}”: use an IANA name such as Europe/Berlin."
+        ) from None
+
+
+PARSERS: dict[str, Callable[[str], object]] = {
+    "email": _email,
+    "first_name": _text("first_name"),
+    "last_name": _text("last_name"),
+    "role": _role,
+    "department": _text("department"),
+    "job_title": _text("job_title"),
+    "seniority": _seniority,
+    "manager_email": _manager_email,
+    "expertise": _tags,
+    "interests": _tags,
+    "languages": _languages,
+    "timezone": _timezone,
+    "location": _text("location"),
+    "capacity": _capacity,
+    "bio": _text("bio"),
+}
+
+
+def _answer(question: EnrolmentQuestion, raw: str) -> object:
+    """The stored form of an answer (text, a choice, a list of choices or 1 to 5), or None."""
+    if not raw:
+        return None
+    kind = EnrolmentQuestion.Kind
+    if question.kind == kind.SCALE:
+        return _whole_number(raw, 1, 5, "The answer")
+    if question.kind == kind.TEXT:
+        return raw
+    choices = [str(choice) for choice in question.choices]
+    by_lower = {choice.lower(): choice for choice in choices}
+    picked = [raw] if question.kind == kind.SINGLE else _split(raw)
+    wrong = [value for value in picked if value.lower() not in by_lower]
+    if wrong:
+        listed = ", ".join(f"“{value}”" for value in wrong)
+        raise ValueError(f"{listed} is not one of the choices: {'; '.join(choices)}.")
+    if question.kind == kind.SINGLE:
+        return by_lower[raw.lower()]
+    # Stored in the question's order, so a re-ordered cell does not count as a change.
+    chosen = {by_lower[value.lower()] for value in picked}
+    return [choice for choice in choices if choice in chosen]
+
+
+def _parse_row(
+    line: int, cells: list[str], columns: list[str], questions: Mapping[str, EnrolmentQuestion]
+) -> _Row:
+    report = RowReport(line=line, email="")
+    row = _Row(report=report, values={}, answers={})
+    if len(cells) > len(columns):
+        report.errors.append(
+            CellError(
+                "",
+                f"The row has {len(cells)} cells but the header has {len(columns)} columns; "
+                "put a cell that contains a comma in double quotes.",
+            )
+        )
+    # Spreadsheets drop trailing empty cells, so a short row is read as empty cells.
+    raw = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)}
+    report.email = raw["email"].lower()
+    for name, value in raw.items():
+        if name in REQUIRED_COLUMNS and not value:
+            report.errors.append(CellError(name, "A value is required."))
+            continue
+        try:
+            if name in PARSERS:
+                row.values[name] = PARSERS[name](value)
+            elif name in questions:
+                row.answers[name] = _answer(questions[name], value)
+        except ValueError as exc:
+            report.errors.append(CellError(name, str(exc)))
+    report.email = str(row.values.get("email", report.email))
+    report.role = str(row.values.get("role", ""))
+    if report.role:
+        # Only an absent column is allowed to skip a required question: the answers can then
+        # come later, through the invitation.
+        for slug, question in questions.items():
+            if question.required and slug in row.answers and row.answers[slug] is None:
+                report.errors.append(
+                    CellError(slug, "An answer is required for anyone with a role.")
+                )
+    return row
+
+
+def _unique_rows(rows: Sequence[_Row]) -> dict[str, _Row]:
+    """The rows by email, first occurrence only; a later one is marked as a duplicate."""
+    first: dict[str, _Row] = {}
+    for row in rows:
+        email = row.values.get("email")
+        if not isinstance(email, str):
+            continue
+        if email in first:
+            row.report.errors.append(
+                CellError(
+                    "email",
+                    f"{email} appears twice in the file: on lines {first[email].report.line} "
+                    f"and {row.report.line}.",
+                )
+            )
+        else:
+            first[email] = row
+    return first
+
+
+def _check_managers(rows: Mapping[str, _Row], directory: Mapping[str, str | None]) -> None:
+    links: dict[str, str] = {email: manager or "" for email, manager in directory.items()}
+    for email, row in rows.items():
+        if "manager_email" not in row.values:
+            continue  # the column is absent: the stored reporting line stays
+        manager = str(row.values["manager_email"])
+        if manager == email:
+            row.report.errors.append(
+                CellError("manager_email", "A person cannot be their own manager.")
+            )
+            manager = ""
+        elif manager and manager not in rows and manager not in directory:
+            row.report.errors.append(
+                CellError(
+                    "manager_email",
+                    f"The manager {manager} is neither in this file nor in the directory.",
+                )
+            )
+            manager = ""
+        links[email] = manager
+    # The reporting lines as they would be after the import: the file's rows over the rest of
+    # the directory, so a cycle closed through people not in the file is found too.
+    for cycle in _cycles(links, rows):
+        chain = " → ".join([*cycle, cycle[0]])
+        for email in cycle:
+            if email in rows:
+                rows[email].report.errors.append(
+                    CellError("manager_email", f"The reporting lines form a cycle: {chain}.")
+                )
+
+
+def _cycles(links: Mapping[str, str], starts: Iterable[str]) -> list[list[str]]:
+    """Each cycle reachable from the starts, once; linear in the people visited."""
+    done: set[str] = set()
+    cycles = []
+    for start in starts:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        node = start
+        while node and node not in done and node not in on_path:
+            on_path[node] = len(path)
+            path.append(node)
+            node = links.get(node, "")
+        if node in on_path:
+            cycles.append(path[on_path[node] :])
+        done.update(path)
+    return cycles
+
+
+# --- Planning and writing --------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    entries: list[DirectoryEntry] = field(default_factory=list)
+    new_enrolments: dict[str, Enrolment] = field(default_factory=dict)  # by email
+    changed_enrolments: list[Enrolment] = field(default_factory=list)
+
+
+def _plan(cohort: Cohort, rows: Mapping[str, _Row], directory: Mapping[str, str | None]) -> _Plan:
+    """Decide every valid row's action; rows with errors are left as "error"."""
+    plan = _Plan()
+    valid = {email: row for email, row in rows.items() if not row.report.errors}
+    User = get_user_model()
+    users = {
+        user.email: user
+        for user in User.objects.filter(email__in=list(valid)).select_related("person")
+    }
+    enrolments = {
+        enrolment.person_email: enrolment
+        for enrolment in Enrolment.objects.filter(cohort=cohort).annotate(
+            person_email=F("person__user__email")
+        )
+    }
+    outcomes: dict[str, str] = {}
+    for email, row in valid.items():
+        entry = _entry(row, users.get(email), directory)
+        plan.entries.append(entry)
+        outcomes[email] = _enrolment_outcome(cohort, row, enrolments.get(email), plan)
+    people = directory_plan(entries=plan.entries)
+    for email, row in valid.items():
+        both = {people[email], outcomes[email]}
+        row.report.action = next(a for a in ("create", "update", "unchanged") if a in both)
+    return plan
+
+
+def _entry(row: _Row, user: object | None, directory: Mapping[str, str | None]) -> DirectoryEntry:
+    """The person as they will be: the file's columns over what is stored."""
+    values = row.values
+    email = str(values["email"])
+    person = getattr(user, "person", None) if user is not None else None
+
+    def kept(name: str, default: object) -> object:
+        if name in values:
+            return values[name]
+        return getattr(person, name) if person is not None else default
+
+    timezone_name = values.get("timezone") or getattr(user, "timezone", "") or "UTC"
+    manager = values["manager_email"] if "manager_email" in values else directory.get(email)
+    return DirectoryEntry(
+        email=email,
+        first_name=str(values["first_name"]),
+        last_name=str(values["last_name"]),
+        department=str(kept("department", "")),
+        job_title=str(kept("job_title", "")),
+        seniority=cast("int | None", kept("seniority", None)),
+        manager_email=str(manager or ""),
+        languages=tuple(cast("Iterable[str]", kept("languages", ()))),
+        timezone=str(timezone_name),
+        location=str(kept("location", "")),
+        bio=str(kept("bio", "")),
+    )
+
+
+def _enrolment_outcome(cohort: Cohort, row: _Row, enrolment: Enrolment | None, plan: _Plan) -> str:
+    role = row.report.role
+    if not role:
+        return "unchanged"  # a directory entry only: an existing enrolment is left alone
+    answers = dict(enrolment.answers) if enrolment is not None else {}
+    for slug, answer in row.answers.items():
+        if answer is None:
+            answers.pop(slug, None)
+        else:
+            answers[slug] = answer
+    values: dict[str, object] = {"role": role, "answers": answers}
+    values |= {name: row.values[name] for name in ENROLMENT_FIELDS if name in row.values}
+    email = str(row.values["email"])
+    if enrolment is None:
+        # Status "invited": the coordinator enrolled them; they confirm through the invitation.
+        plan.new_enrolments[email] = Enrolment(
+            cohort=cohort, status=Enrolment.Status.INVITED, **values
+        )
+        return "create"
+    if all(getattr(enrolment, name) == value for name, value in values.items()):
+        return "unchanged"
+    # The status is never touched: a re-import must not undo an approval or a withdrawal.
+    for name, value in values.items():
+        setattr(enrolment, name, value)
+    plan.changed_enrolments.append(enrolment)
+    return "update"
+
+
+def _apply(cohort: Cohort, plan: _Plan) -> None:
+    User = get_user_model()
+    emails = [entry.email for entry in plan.entries]
+    # Someone who signed up on their own has a user but no directory entry yet; give them one
+    # so the upsert updates that user instead of failing on the unique email.
+    orphans = User.objects.filter(email__in=emails, person__isnull=True)
+    Person.objects.bulk_create(
+        [Person(user_id=pk) for pk in orphans.values_list("pk", flat=True)], batch_size=BATCH_SIZE
+    )
+    people = directory_upsert(entries=plan.entries).people
+    for email, enrolment in plan.new_enrolments.items():
+        enrolment.person_id = people[email].pk
+    Enrolment.objects.bulk_create(plan.new_enrolments.values(), batch_size=BATCH_SIZE)
+    if plan.changed_enrolments:
+        now = timezone.now()  # bulk_update skips auto_now
+        for enrolment in plan.changed_enrolments:
+            enrolment.updated_at = now
+        Enrolment.objects.bulk_update(
+            plan.changed_enrolments, [*ENROLMENT_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+        )

@@ -1,0 +1,37 @@
+"""One-time sign-in links in invitation emails, for people who never set a password.
+
+The link is signed and carries the person's last sign-in time: the first use signs them in
+and so changes that time, which makes the same link worthless afterwards."""
+
+from __future__ import annotations
+
+from django.core import signing
+
+from programs.models import Enrolment
+
+SALT = "programs.invitation"
+MAX_AGE = 14 * 24 * 3600
+
+
+def _last_login_stamp(user) -> str:
+    return user.last_login.isoformat() if user.last_login else ""
+
+
+def invitation_token(enrolment: Enrolment) -> str:
+    user = enrolment.person.user
+    return signing.dumps({"e": enrolment.pk, "l": _last_login_stamp(user)}, salt=SALT)
+
+
+def enrolment_for_token(token: str) -> Enrolment | None:
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None
+    enrolment = (
+        Enrolment.objects.select_related("person__user", "cohort__program")
+        .filter(pk=payload.get("e"))
+        .first()
+    )
+    if enrolment is None or _last_login_stamp(enrolment.person.user) != payload.get("l"):
+        return None
+    return enrolment

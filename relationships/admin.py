@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from relationships.models import Mentorship, MentorshipEvent
+
+
+class EventInline(admin.TabularInline):
+    model = MentorshipEvent
+    extra = 0
+    readonly_fields = ["actor", "from_status", "to_status", "note", "created_at"]
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "cohort", "mentor", "status", "source", "created_at"]
+    list_filter = ["status", "source", "cohort__program"]
+    raw_id_fields = ["mentor", "mentees", "cohort"]
+    list_select_related = ["cohort", "mentor__user"]
+    inlines = [EventInline]

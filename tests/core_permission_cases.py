@@ -1,0 +1,29 @@
+"""Core pages and allauth's account pages."""
+
+from __future__ import annotations
+
+from tests.permissions import Case, anonymous_only, everyone, signed_in
+
+CASES: dict[str, Case] = {
+    "core:home": Case(everyone(302)),
+    "core:dashboard": Case(signed_in(200)),
+    "core:healthz": Case(everyone(200)),
+    "account_login": Case(anonymous_only(200)),
+    "account_signup": Case(anonymous_only(200)),
+    "account_logout": Case(everyone(200, anonymous=302)),
+    "account_inactive": Case(everyone(200)),
+    "account_reauthenticate": Case(signed_in(200)),
+    "account_email": Case(signed_in(200)),
+    "account_email_verification_sent": Case(everyone(200)),
+    "account_change_password": Case(signed_in(200)),
+    "account_set_password": Case(signed_in(302)),
+    "account_reset_password": Case(everyone(200)),
+    "account_reset_password_done": Case(everyone(200)),
+    "account_reset_password_from_key": Case(
+        everyone(200), lambda world: {"uidb36": "0", "key": "not-a-key"}
+    ),
+    "account_reset_password_from_key_done": Case(everyone(200)),
+    "account_confirm_email": Case(everyone(200), lambda world: {"key": "not-a-key"}),
+    "account_request_login_code": Case(anonymous_only(200)),
+    "account_confirm_login_code": Case(everyone(302)),
+}

@@ -1,0 +1,70 @@
+"""Roles, expectations and the shared world of the permission matrix.
+
+Each app lists its URL names in `tests/<app>/permission_cases.py` (CASES, and an optional
+`extend_world(world)` that adds the objects its URLs point at); `CASE_MODULES` names them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+import pytest
+
+CASE_MODULES = [
+    "tests.core_permission_cases",
+    "tests.programs.permission_cases",
+]
+
+LOGIN = "login"  # a redirect to the sign-in page
+ANON, USER, ADMIN = "anonymous", "user", "site_admin"
+COORD, OTHER_COORD, MENTOR, MENTEE = "coordinator", "other_coordinator", "mentor", "mentee"
+HR = "hr"
+ROLES = (ANON, USER, ADMIN, COORD, OTHER_COORD, MENTOR, MENTEE, HR)
+SIGNED_IN = ROLES[1:]
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: dict[str, int | str]
+    kwargs: Callable[[dict], dict] = field(default=lambda world: {})
+    method: str = "get"
+
+
+def signed_in(status: int, **overrides: int | str) -> dict[str, int | str]:
+    return {ANON: LOGIN} | dict.fromkeys(SIGNED_IN, status) | overrides
+
+
+def everyone(status: int, **overrides: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(ROLES, status) | overrides
+
+
+def anonymous_only(status: int) -> dict[str, int | str]:
+    """allauth's entrance pages send a signed-in person on to the dashboard."""
+    return {ANON: status} | dict.fromkeys(SIGNED_IN, 302)
+
+
+def coordinators_only(status: int) -> dict[str, int | str]:
+    """The program's own coordinators and site admins; 404 for everyone else signed in."""
+    return signed_in(404, **{ADMIN: status, COORD: status})
+
+
+@pytest.fixture
+def world(db, make_user) -> dict:
+    """One of everything a URL can point at, and a user for every role."""
+    users = {
+        USER: make_user(email="plain@example.org"),
+        ADMIN: make_user(email="admin@example.org", is_staff=True, is_superuser=True),
+        COORD: make_user(email="coordinator@example.org"),
+        OTHER_COORD: make_user(email="other-coordinator@example.org"),
+        MENTOR: make_user(email="mentor@example.org"),
+        MENTEE: make_user(email="mentee@example.org"),
+        HR: make_user(email="hr@example.org", is_hr_viewer=True),
+    }
+    world = {"users": users}
+    for module in CASE_MODULES:
+        extend = getattr(import_module(module), "extend_world", None)
+        if extend is not None:
+            extend(world)
+    return world

@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from profiles.models import Person
+from programs.invitations import enrolment_for_token, invitation_token
+from programs.models import Cohort, Enrolment, EnrolmentQuestion, Program
+from programs.services import TransitionError, cohort_transition, enrolments_bulk_action
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_coordinator_with_permission_creates_a_program_and_runs_it(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    user = make_user(email="new-coordinator@example.org")
+    user.user_permissions.add(Permission.objects.get(codename="create_program"))
+    client.force_login(user)
+    response = client.post(
+        reverse("programs:program_create"),
+        {
+            "name": "Women in Engineering Leadership",
+            "slug": "wiel",
+            "format": "one_to_one",
+            "enrolment": "invite_only",
+            "default_capacity": 2,
+            "cadence_days": 14,
+            "confidentiality_statement": "Stays between us.",
+        },
+    )
+    program = Program.objects.get(slug="wiel")
+    assert response["Location"] == program.get_absolute_url()
+    assert list(program.coordinators.all()) == [user]
+    assert client.get(program.get_absolute_url()).status_code == 200
+
+
+def test_program_form_shows_field_errors_and_writes_nothing(client, coordinator, program):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("programs:program_edit", args=[program.slug]),
+        {"name": "", "format": "nonsense", "default_capacity": 0, "cadence_days": 14},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {"name", "format", "default_capacity"} <= set(form.errors)
+    program.refresh_from_db()
+    assert program.name == "Leaders"
+
+
+def test_choice_question_needs_two_options(client, coordinator, program):
+    client.force_login(coordinator)
+    url = reverse("programs:question_create", args=[program.slug])
+    data = {"text": "Focus?", "slug": "focus", "kind": "single", "position": 0}
+    response = client.post(url, data | {"choices_text": "only one"})
+    assert "choices_text" in response.context["form"].errors
+    response = client.post(url, data | {"choices_text": "growth\ndepth\n\ngrowth"})
+    assert response.status_code == 302
+    assert EnrolmentQuestion.objects.get(program=program).choices == ["growth", "depth"]
+
+
+def test_question_slugs_are_unique_per_program(client, coordinator, program):
+    EnrolmentQuestion.objects.create(program=program, slug="focus", text="Focus?")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("programs:question_create", args=[program.slug]),
+        {"text": "Again?", "slug": "focus", "kind": "text", "position": 1},
+    )
+    assert "slug" in response.context["form"].errors
+
+
+def test_cohort_dates_must_be_in_order(client, coordinator, program):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("programs:cohort_create", args=[program.slug]),
+        {"name": "Backwards", "slug": "backwards", "start_date": "2027-05-01",
+         "end_date": "2027-01-01"},
+    )  # fmt: skip
+    assert "end_date" in response.context["form"].errors
+    assert not Cohort.objects.filter(slug="backwards").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        (["enrolling", "matching", "active", "closed"], True),
+        (["active"], False),
+        (["enrolling", "matching", "enrolling"], True),
+        (["closed", "enrolling"], False),
+    ],
+)
+def test_cohort_status_moves_only_along_sensible_transitions(cohort, path, allowed):
+    if allowed:
+        for status in path:
+            cohort = cohort_transition(cohort=cohort, status=status)
+        assert cohort.status == path[-1]
+    else:
+        with pytest.raises(TransitionError):
+            for status in path:
+                cohort = cohort_transition(cohort=cohort, status=status)
+
+
+def test_cohort_page_filters_searches_and_shows_supply_and_demand(
+    client, coordinator, cohort, enrol
+):
+    enrol(cohort, "mia@example.org", "mentor", capacity=3)
+    enrol(cohort, "max@example.org", "mentor")
+    for n in range(5):
+        enrol(cohort, f"mentee{n}@example.org", "mentee")
+    Person.objects.filter(user__email="mia@example.org").update(department="Sales")
+    client.force_login(coordinator)
+    url = cohort.get_absolute_url()
+    response = client.get(url)
+    assert response.context["supply"] == {"mentors": 2, "mentees": 5, "slots": 4, "gap": -1}
+    assert response.context["page"].paginator.count == 7
+    assert client.get(url, {"role": "mentor"}).context["page"].paginator.count == 2
+    assert client.get(url, {"department": "Sales"}).context["page"].paginator.count == 1
+    assert client.get(url, {"q": "mentee3"}).context["page"].paginator.count == 1
+
+
+def test_cohort_page_queries_do_not_grow_with_participants(
+    client, coordinator, cohort, enrol, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    enrol(cohort, "first@example.org", "mentor")
+    with django_assert_max_num_queries(20) as few:
+        client.get(cohort.get_absolute_url())
+    for n in range(40):
+        enrol(cohort, f"more{n}@example.org", "mentee", status="applied")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(cohort.get_absolute_url())
+
+
+def test_inviting_sends_a_one_time_sign_in_link(
+    client, cohort, enrol, django_capture_on_commit_callbacks
+):
+    enrolment = enrol(cohort, "ivy@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=None)
+    assert changed == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ivy@example.org"]
+    link = next(word for word in message.body.split() if "/invitation/" in word)
+    path = link.split("testserver")[-1].split("8000")[-1]
+    response = client.get(path)
+    assert response["Location"] == reverse("programs:enrolment_respond", args=[enrolment.pk])
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    # The same link again is worthless: signing in changed what it was bound to.
+    client.logout()
+    response = client.get(path, follow=True)
+    assert "expired or was already used" in response.content.decode()
+    assert response.wsgi_request.user.is_anonymous
+
+
+def test_resending_counts_invitations_and_skips_people_who_answered(
+    cohort, enrol, django_capture_on_commit_callbacks
+):
+    invited = enrol(cohort, "ivy@example.org")
+    enrol(cohort, "ann@example.org", status="approved")
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=None)
+        enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=[invited.pk])
+    invited.refresh_from_db()
+    assert invited.invitations_sent == 2
+    assert [m.to for m in mail.outbox] == [["ivy@example.org"], ["ivy@example.org"]]
+
+
+def test_a_tampered_invitation_token_is_refused(cohort, enrol):
+    token = invitation_token(enrol(cohort, "ivy@example.org"))
+    assert enrolment_for_token(token) is not None
+    assert enrolment_for_token(token[:-2] + "xx") is None
+
+
+def test_invited_person_confirms_with_answers(client, cohort, enrol):
+    EnrolmentQuestion.objects.create(
+        program=cohort.program, slug="focus", text="Focus?", kind="single",
+        choices=["growth", "depth"], required=True,
+    )  # fmt: skip
+    enrolment = enrol(cohort, "ivy@example.org", "mentor")
+    client.force_login(enrolment.person.user)
+    url = reverse("programs:enrolment_respond", args=[enrolment.pk])
+    response = client.post(url, {"capacity": 2})
+    assert "q_focus" in response.context["form"].errors
+    response = client.post(url, {"capacity": 2, "q_focus": "depth", "expertise": "Python; python"})
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.APPROVED
+    assert enrolment.answers == {"focus": "depth"}
+    assert enrolment.expertise == ["python"]
+    assert enrolment.capacity == 2
+
+
+def test_an_open_program_takes_applications_that_the_coordinator_decides(
+    client, make_user, program, cohort, django_capture_on_commit_callbacks
+):
+    program.enrolment = Program.Enrolment.OPEN
+    program.save()
+    cohort_transition(cohort=cohort, status="enrolling")
+    applicant = make_user(email="app@example.org")
+    client.force_login(applicant)
+    assert cohort in client.get(reverse("programs:open_cohorts")).context["cohorts"]
+    response = client.post(
+        reverse("programs:apply", args=[cohort.slug]), {"role": "mentee", "interests": "Sales"}
+    )
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get(person__user=applicant)
+    assert (enrolment.status, enrolment.interests) == ("applied", ["sales"])
+    # Applying twice is not possible: the cohort no longer shows as open to them.
+    assert client.get(reverse("programs:apply", args=[cohort.slug])).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolments_bulk_action(cohort=cohort, action="approve", enrolment_ids=[enrolment.pk])
+    enrolment.refresh_from_db()
+    assert enrolment.status == "approved"
+    assert mail.outbox[-1].to == ["app@example.org"]
+    assert "approved" in mail.outbox[-1].subject
+
+
+def test_invite_only_cohorts_take_no_applications(client, make_user, cohort):
+    cohort_transition(cohort=cohort, status="enrolling")
+    client.force_login(make_user(email="app@example.org"))
+    assert client.get(reverse("programs:apply", args=[cohort.slug])).status_code == 404
+
+
+def test_bulk_withdraw_from_the_cohort_page(client, coordinator, cohort, enrol):
+    a = enrol(cohort, "a@example.org")
+    b = enrol(cohort, "b@example.org")
+    client.force_login(coordinator)
+    url = reverse("programs:enrolment_bulk", args=[cohort.slug])
+    response = client.post(url, {"action": "withdraw", "scope": "selected"}, follow=True)
+    assert "Select at least one participant" in response.content.decode()
+    client.post(url, {"action": "withdraw", "scope": "selected", "enrolments": [a.pk]})
+    assert set(Enrolment.objects.values_list("person__user__email", "status")) == {
+        ("a@example.org", "withdrawn"),
+        ("b@example.org", "invited"),
+    }
+    assert b.pk
+
+
+def test_a_coordinator_cannot_act_on_another_programs_enrolments(
+    client, coordinator, cohort, enrol
+):
+    from programs.services import cohort_create, program_create
+
+    other = cohort_create(program=program_create(name="Other", slug="other"), name="x", slug="x")
+    theirs = enrol(other, "theirs@example.org")
+    client.force_login(coordinator)
+    client.post(
+        reverse("programs:enrolment_bulk", args=[cohort.slug]),
+        {"action": "withdraw", "scope": "selected", "enrolments": [theirs.pk]},
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == "invited"
+
+
+def test_people_edit_their_own_profile_but_not_their_reporting_line(client, make_user):
+    user = make_user(email="pat@example.org")
+    boss = Person.objects.create(user=make_user(email="boss@example.org"))
+    Person.objects.create(user=user, manager=boss, seniority=4)
+    client.force_login(user)
+    response = client.post(
+        reverse("profiles:profile"),
+        {"first_name": "Pat", "last_name": "Lee", "timezone": "Asia/Tokyo", "languages": "xx"},
+    )
+    assert "languages" in response.context["form"].errors
+    client.post(
+        reverse("profiles:profile"),
+        {"first_name": "Pat", "last_name": "Lee", "timezone": "Asia/Tokyo", "languages": "ja; en",
+         "manager": "", "seniority": 10},
+    )  # fmt: skip
+    person = Person.objects.select_related("user").get(user=user)
+    assert (person.user.timezone, person.languages) == ("Asia/Tokyo", ["ja", "en"])
+    assert (person.manager, person.seniority) == (boss, 4)
