@@ -1,1 +1,283 @@
 from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from matching.engine import ConstraintSettings, ScoreSettings, default_weights
+
+# Program formats the engine matches; flash programs rotate and are not matched here.
+MATCHABLE_FORMATS = ("one_to_one", "group", "peer", "reverse")
+QUESTION_PREFIX = "q:"
+DEFAULT_QUESTION_WEIGHT = 10.0
+
+
+class MatchingSettings(models.Model):
+    """How one program scores and filters pairs, and whether mentees may ask for a mentor.
+
+    Created on first use with the defaults of the program's format."""
+
+    class Department(models.TextChoices):
+        DIFFERENT = "different", "Prefer a mentor from a different department"
+        SAME = "same", "Prefer a mentor from the same department"
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="matching_settings"
+    )
+    weights = models.JSONField(
+        default=dict, blank=True, help_text="Criterion -> weight (0 ignores it)."
+    )
+    department_preference = models.CharField(
+        max_length=10, choices=Department, default=Department.DIFFERENT
+    )
+    max_tz_gap_hours = models.PositiveSmallIntegerField(
+        "maximum time-zone gap (hours)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(12)],
+        help_text="Empty: no limit.",
+    )
+    exclude_same_department = models.BooleanField(
+        "never pair people from the same department", default=False
+    )
+    exclude_same_manager = models.BooleanField(
+        "never pair people with the same direct manager", default=False
+    )
+    exclude_earlier_pairs = models.BooleanField(
+        "never repeat a pairing from an earlier cohort of this program", default=False
+    )
+    requests_allowed = models.BooleanField("mentees may request a mentor themselves", default=False)
+    max_requests = models.PositiveSmallIntegerField(
+        "open requests per mentee",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        "requests expire after (days)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "matching settings"
+
+    def __str__(self) -> str:
+        return f"Matching settings of {self.program}"
+
+    @property
+    def engine_format(self) -> str:
+        fmt = self.program.format
+        return fmt if fmt in MATCHABLE_FORMATS else "one_to_one"
+
+    def effective_weights(self, question_slugs: list[str]) -> dict[str, float]:
+        """Saved weights over the format's defaults; choice questions start at a small weight.
+
+        Questions deleted since the weights were saved drop out."""
+        weights: dict[str, float] = default_weights(self.engine_format)
+        for slug in question_slugs:
+            weights[f"{QUESTION_PREFIX}{slug}"] = DEFAULT_QUESTION_WEIGHT
+        for name, value in (self.weights or {}).items():
+            if name in weights:
+                weights[name] = float(value)
+        return weights
+
+    def score_settings(self, question_slugs: list[str]) -> ScoreSettings:
+        return ScoreSettings.for_format(
+            self.engine_format,
+            weights=self.effective_weights(question_slugs),
+            department=self.department_preference,
+        )
+
+    def constraint_settings(self) -> ConstraintSettings:
+        return ConstraintSettings(
+            max_tz_gap_hours=self.max_tz_gap_hours,
+            exclude_same_department=self.exclude_same_department,
+            exclude_same_manager=self.exclude_same_manager,
+        )
+
+    def snapshot(self, question_slugs: list[str]) -> dict[str, object]:
+        return {
+            "format": self.program.format,
+            "weights": self.effective_weights(question_slugs),
+            "department_preference": self.department_preference,
+            "max_tz_gap_hours": self.max_tz_gap_hours,
+            "exclude_same_department": self.exclude_same_department,
+            "exclude_same_manager": self.exclude_same_manager,
+            "exclude_earlier_pairs": self.exclude_earlier_pairs,
+        }
+
+
+class MatchRun(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    cohort = models.ForeignKey(
+        "programs.Cohort", on_delete=models.CASCADE, related_name="match_runs"
+    )
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    settings_snapshot = models.JSONField(default=dict)
+    seconds = models.FloatField(default=0)
+    timings = models.JSONField(default=dict, help_text="Seconds per step.")
+    objective = models.FloatField(default=0, help_text="Sum of the proposals' scores.")
+    method = models.CharField(max_length=40, blank=True)
+    n_mentees = models.PositiveIntegerField(default=0)
+    n_mentors = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        constraints = [
+            # A cohort is published once; the row lock in match_run_publish is the first
+            # line, this is the last.
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=Q(status="published"),
+                name="one_published_run_per_cohort",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Match run #{self.pk} of {self.cohort}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Proposal(models.Model):
+    class Source(models.TextChoices):
+        SOLVER = "solver", "Solver"
+        MANUAL = "manual", "Paired by hand"
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    breakdown = models.JSONField(default=dict, help_text="Points per criterion.")
+    locked = models.BooleanField(default=False)
+    source = models.CharField(max_length=10, choices=Source, default=Source.SOLVER)
+    mentorship = models.ForeignKey(
+        "relationships.Mentorship",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="one_proposal_per_mentee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} ↔ {self.mentor_id} ({self.score:.2f})"
+
+
+class Unmatched(models.Model):
+    class Reason(models.TextChoices):
+        NO_FEASIBLE_MENTOR = "no_feasible_mentor", "No mentor passes the constraints"
+        CAPACITY_USED = "capacity_used", "Every suitable mentor is full"
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
+    mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason)
+    candidates = models.JSONField(
+        default=list, help_text="Best feasible mentors: [{enrolment, name, email, score}]."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "unmatched"
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id}: {self.get_reason_display()}"
+
+
+class ForbiddenPair(models.Model):
+    """A pair a coordinator rejected: never proposed again in this cohort."""
+
+    cohort = models.ForeignKey(
+        "programs.Cohort", on_delete=models.CASCADE, related_name="forbidden_pairs"
+    )
+    mentee = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "mentee", "mentor"], name="forbidden_pair_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} ↮ {self.mentor_id} in {self.cohort_id}"
+
+
+class MentorRequest(models.Model):
+    """A mentee asking a mentor directly, where the program allows it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    cohort = models.ForeignKey(
+        "programs.Cohort", on_delete=models.CASCADE, related_name="mentor_requests"
+    )
+    mentee = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="requests_made"
+    )
+    mentor = models.ForeignKey(
+        "programs.Enrolment", on_delete=models.CASCADE, related_name="requests_received"
+    )
+    message = models.TextField(blank=True)
+    score = models.FloatField(default=0)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    mentorship = models.ForeignKey(
+        "relationships.Mentorship",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    mentor_notified_at = models.DateTimeField(null=True, blank=True)
+    mentee_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "mentor"], name="one_request_per_pair")
+        ]
+        indexes = [models.Index(fields=["cohort", "status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Request #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_overdue(self) -> bool:
+        """Pending past its expiry date: nobody answered in time."""
+        return self.is_pending and self.expires_at <= timezone.now()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("profiles.urls")),
     path("", include("programs.urls")),
+    path("", include("matching.urls")),
 ]

@@ -15,6 +15,7 @@ import pytest
 CASE_MODULES = [
     "tests.core_permission_cases",
     "tests.programs.permission_cases",
+    "tests.matching.permission_cases",
 ]
 
 LOGIN = "login"  # a redirect to the sign-in page

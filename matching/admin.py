@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from matching.models import (
+    ForbiddenPair,
+    MatchingSettings,
+    MatchRun,
+    MentorRequest,
+    Proposal,
+    Unmatched,
+)
+
+
+@admin.register(MatchingSettings)
+class MatchingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["program", "requests_allowed", "updated_at"]
+    list_select_related = ["program"]
+
+
+class ProposalInline(admin.TabularInline):
+    model = Proposal
+    extra = 0
+    fields = ["mentee", "mentor", "score", "locked", "source"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "cohort", "status", "created_at", "seconds", "objective"]
+    list_filter = ["status"]
+    list_select_related = ["cohort__program"]
+    raw_id_fields = ["cohort", "run_by"]
+    search_fields = ["cohort__name", "cohort__slug"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "run", "score", "locked", "source"]
+    list_filter = ["locked", "source"]
+    raw_id_fields = ["run", "mentee", "mentor", "mentorship"]
+
+
+@admin.register(Unmatched)
+class UnmatchedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "run", "reason"]
+    raw_id_fields = ["run", "mentee"]
+
+
+@admin.register(ForbiddenPair)
+class ForbiddenPairAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "cohort", "created_by", "created_at"]
+    raw_id_fields = ["cohort", "mentee", "mentor", "created_by"]
+
+
+@admin.register(MentorRequest)
+class MentorRequestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "cohort", "status", "created_at", "expires_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["cohort", "mentee", "mentor", "mentorship"]

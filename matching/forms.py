@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+
+from matching.engine import CRITERIA
+from matching.models import QUESTION_PREFIX, MatchingSettings
+from matching.selectors import CRITERION_LABELS
+
+MAX_WEIGHT = 100
+
+
+def weight_field_name(criterion: str) -> str:
+    return "weight_" + criterion.replace(QUESTION_PREFIX, "q_", 1).replace("-", "_")
+
+
+class MatchingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MatchingSettings
+        fields = [
+            "department_preference",
+            "max_tz_gap_hours",
+            "exclude_same_department",
+            "exclude_same_manager",
+            "exclude_earlier_pairs",
+            "requests_allowed",
+            "max_requests",
+            "request_expiry_days",
+        ]
+
+    def __init__(self, *args, questions: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        weights = self.instance.effective_weights(list(questions))
+        labels = dict(CRITERION_LABELS) | {
+            f"{QUESTION_PREFIX}{slug}": f"Question: {text}" for slug, text in questions.items()
+        }
+        self.criteria = [*CRITERIA, *(f"{QUESTION_PREFIX}{slug}" for slug in questions)]
+        for criterion in self.criteria:
+            self.fields[weight_field_name(criterion)] = forms.IntegerField(
+                label=labels[criterion],
+                min_value=0,
+                max_value=MAX_WEIGHT,
+                initial=round(weights[criterion]),
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                "Weights (0 ignores a criterion; scores are shares of the total)",
+                *(weight_field_name(c) for c in self.criteria),
+                "department_preference",
+            ),
+            Fieldset(
+                "Hard constraints (besides self, reporting line and capacity)",
+                "max_tz_gap_hours",
+                "exclude_same_department",
+                "exclude_same_manager",
+                "exclude_earlier_pairs",
+            ),
+            Fieldset(
+                "Mentee requests",
+                "requests_allowed",
+                "max_requests",
+                "request_expiry_days",
+            ),
+        )
+        self.helper.add_input(Submit("submit", "Save settings"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        values = [data.get(weight_field_name(c)) for c in self.criteria]
+        if all(v is not None for v in values) and not any(values):
+            raise forms.ValidationError("Give at least one criterion a weight above 0.")
+        return data
+
+    def save(self, commit: bool = True) -> MatchingSettings:
+        self.instance.weights = {
+            c: float(self.cleaned_data[weight_field_name(c)]) for c in self.criteria
+        }
+        return super().save(commit=commit)
+
+
+class PairByHandForm(forms.Form):
+    mentee = forms.EmailField(label="Mentee's email")
+    mentor = forms.EmailField(label="Mentor's email")
+
+
+class MentorRequestForm(forms.Form):
+    mentor = forms.IntegerField(widget=forms.HiddenInput)
+    message = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this mentor? What would you like to work on?",
+    )
+
+    def __init__(self, *args, submit_label: str = "Request", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label))

@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from matching import selectors, services
+from matching.access import (
+    get_proposal_for_coordinator,
+    get_request_for_mentee,
+    get_request_for_mentor,
+    get_run_for_coordinator,
+)
+from matching.forms import MatchingSettingsForm, MentorRequestForm, PairByHandForm
+from matching.loading import MatchingError, settings_for
+from matching.models import MatchRun
+from programs.access import (
+    get_cohort_for_coordinator,
+    get_enrolment_for_participant,
+    get_program_for_coordinator,
+)
+
+PAGE_SIZE = 50
+
+# --- Coordinators ------------------------------------------------------------------------------
+
+
+def matching_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_coordinator(request.user, slug)
+    form = MatchingSettingsForm(
+        request.POST or None,
+        instance=settings_for(program),
+        questions=_choice_question_texts(program),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Matching settings saved. They apply from the next run.")
+        return redirect("matching:settings", slug=program.slug)
+    return render(request, "matching/settings.html", {"program": program, "form": form})
+
+
+def _choice_question_texts(program) -> dict[str, str]:
+    return dict(
+        program.questions.filter(kind__in=("single", "multiple")).values_list("slug", "text")
+    )
+
+
+def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpResponse:
+    latest = services.latest_run(cohort)
+    editable = run is not None and run.is_draft and latest is not None and latest.pk == run.pk
+    page = unmatched = None
+    if run is not None:
+        questions = selectors.question_texts(cohort.program)
+        page = Paginator(selectors.run_proposals(run), PAGE_SIZE).get_page(request.GET.get("page"))
+        for proposal in page:
+            proposal.why = selectors.breakdown_rows(proposal.breakdown, questions)
+        unmatched = list(selectors.run_unmatched(run)[:PAGE_SIZE])
+    published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
+    return render(
+        request,
+        "matching/cohort_matching.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "run": run,
+            "latest": latest,
+            "editable": editable,
+            "published": published,
+            "page": page,
+            "unmatched": unmatched,
+            "unmatched_count": run.unmatched.count() if run is not None else 0,
+            "overdue": list(selectors.overdue_requests(cohort)[:PAGE_SIZE]),
+            "pair_form": PairByHandForm() if editable else None,
+        },
+    )
+
+
+def cohort_matching(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = get_cohort_for_coordinator(request.user, slug)
+    return _matching_page(request, cohort, services.latest_run(cohort))
+
+
+def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cohort, run = get_run_for_coordinator(request.user, slug, pk)
+    return _matching_page(request, cohort, run)
+
+
+def run_history(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = get_cohort_for_coordinator(request.user, slug)
+    return render(
+        request,
+        "matching/run_history.html",
+        {"cohort": cohort, "program": cohort.program, "runs": selectors.runs_for(cohort)},
+    )
+
+
+@require_POST
+def run_create(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = get_cohort_for_coordinator(request.user, slug)
+    try:
+        run = services.match_run_create(cohort=cohort, run_by=request.user)
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Matched {run.proposals.count()} of {run.n_mentees} mentees "
+            f"in {run.seconds:.2f} s (total score {run.objective:.2f}).",
+        )
+    return redirect("matching:cohort", slug=cohort.slug)
+
+
+def _back(proposal) -> HttpResponse:
+    return redirect("matching:cohort", slug=proposal.run.cohort.slug)
+
+
+@require_POST
+def proposal_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_coordinator(request.user, slug, pk)
+    locked = request.POST.get("locked", "1") == "1"
+    try:
+        services.proposal_lock(proposal=proposal, locked=locked)
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        verb = "Locked" if locked else "Unlocked"
+        messages.success(
+            request, f"{verb} {proposal.mentee.person.name} with {proposal.mentor.person.name}."
+        )
+    return _back(proposal)
+
+
+@require_POST
+def proposal_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_coordinator(request.user, slug, pk)
+    try:
+        services.proposal_reject(proposal=proposal, user=request.user)
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Rejected {proposal.mentee.person.name} with {proposal.mentor.person.name}; "
+            "they will not be proposed again. Run matching again to find a new mentor.",
+        )
+    return _back(proposal)
+
+
+@require_POST
+def pair_by_hand(request: HttpRequest, slug: str) -> HttpResponse:
+    cohort = get_cohort_for_coordinator(request.user, slug)
+    run = services.latest_run(cohort)
+    form = PairByHandForm(request.POST)
+    if run is None:
+        messages.error(request, "Run matching first.")
+    elif not form.is_valid():
+        messages.error(request, "Enter the mentee's and the mentor's email addresses.")
+    else:
+        try:
+            proposal = services.pair_by_hand(
+                run=run,
+                mentee_email=form.cleaned_data["mentee"],
+                mentor_email=form.cleaned_data["mentor"],
+                user=request.user,
+            )
+        except MatchingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.warning(
+                request,
+                f"Paired {proposal.mentee.person.name} with {proposal.mentor.person.name} and "
+                f"locked the pair. Their score is {proposal.score:.2f} of 100.",
+            )
+    return redirect("matching:cohort", slug=cohort.slug)
+
+
+@require_POST
+def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cohort, run = get_run_for_coordinator(request.user, slug, pk)
+    try:
+        mentorships = services.match_run_publish(run=run, user=request.user)
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Published {len(mentorships)} mentorship{'s' if len(mentorships) != 1 else ''}. "
+            "Everyone matched hears by email.",
+        )
+    return redirect("matching:cohort", slug=cohort.slug)
+
+
+# --- Participants ------------------------------------------------------------------------------
+
+
+def my_requests(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matching/requests.html",
+        {
+            "received": selectors.requests_received(request.user),
+            "made": selectors.requests_made(request.user),
+            "enrolments": selectors.request_enrolments(request.user),
+        },
+    )
+
+
+def find_mentor(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_enrolment_for_participant(request.user, pk)
+    if not enrolment.is_mentee:
+        raise Http404
+    allowed = services.requests_open_to(enrolment)
+    suggestions = selectors.suggested_mentors(enrolment) if allowed else []
+    action = reverse("matching:request_create", args=[enrolment.pk])
+    for suggestion in suggestions:
+        form = MentorRequestForm(
+            initial={"mentor": suggestion.mentor.enrolment},
+            auto_id=f"id_%s_{suggestion.mentor.enrolment}",
+            submit_label=f"Request {suggestion.mentor.name}",
+        )
+        form.helper.form_action = action
+        object.__setattr__(suggestion, "form", form)
+    return render(
+        request,
+        "matching/find_mentor.html",
+        {
+            "enrolment": enrolment,
+            "cohort": enrolment.cohort,
+            "allowed": allowed,
+            "settings": settings_for(enrolment.cohort.program),
+            "suggestions": suggestions,
+            "made": selectors.requests_made(request.user).filter(mentee=enrolment),
+        },
+    )
+
+
+@require_POST
+def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_enrolment_for_participant(request.user, pk)
+    if not enrolment.is_mentee:
+        raise Http404
+    form = MentorRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a mentor from the list.")
+    else:
+        try:
+            mentor_request = services.mentor_request_create(
+                mentee=enrolment,
+                mentor_enrolment_id=form.cleaned_data["mentor"],
+                message=form.cleaned_data["message"],
+            )
+        except MatchingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Request sent to {mentor_request.mentor.person.name}. You will hear by email.",
+            )
+    return redirect("matching:find_mentor", pk=enrolment.pk)
+
+
+@require_POST
+def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor_request = get_request_for_mentor(request.user, pk)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        mentor_request = services.mentor_request_respond(
+            request=mentor_request, accept=accept, user=request.user
+        )
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = mentor_request.mentee.person.name
+        if accept:
+            messages.success(request, f"You are now {name}'s mentor. They hear by email.")
+        else:
+            messages.info(request, f"Declined {name}'s request.")
+    return redirect("matching:requests")
+
+
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor_request = get_request_for_mentee(request.user, pk)
+    try:
+        services.mentor_request_withdraw(request=mentor_request)
+    except MatchingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, "Request withdrawn.")
+    return redirect("matching:requests")

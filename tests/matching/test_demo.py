@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+
+from matching import demo
+from matching.models import MatchRun, MentorRequest
+from programs.services import cohort_create
+from tests.matching.conftest import enrol, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_publishes_and_asks_once(small_cohort, program):
+    cohort = small_cohort["cohort"]
+    cohort.slug = demo.ACTIVE_COHORT
+    cohort.save()
+    spring = cohort_create(program=program, name="Spring", slug=demo.REQUEST_COHORT)
+    enrol(spring, make_person("spring-mentee@example.org"), "mentee", interests=["x"])
+    enrol(spring, make_person("spring-mentor@example.org", seniority=7), "mentor")
+    out = StringIO()
+    demo.seed(out)
+    demo.seed(out)
+    assert MatchRun.objects.filter(cohort=cohort, status="published").count() == 1
+    assert MentorRequest.objects.filter(cohort=spring, status="pending").count() == 1
+    assert "already published" in out.getvalue()

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import csv
+import json
+from io import StringIO
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+
+from matching.engine import feasibility_mask
+from matching.loading import load_cohort
+from matching.models import MatchRun
+from relationships.models import Mentorship
+from tests.matching.conftest import enrol, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("run_matching", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_prints_exactly_one_object_of_the_documented_shape(small_cohort):
+    payload = json.loads(run("leaders-2027", "--json"))
+    assert set(payload) == {"cohort", "proposals", "unmatched", "objective", "seconds"}
+    assert payload["cohort"] == "leaders-2027"
+    assert len(payload["proposals"]) == 3 and payload["unmatched"] == []
+    for proposal in payload["proposals"]:
+        assert set(proposal) == {"mentee", "mentor", "score", "breakdown"}
+        assert sum(proposal["breakdown"].values()) == pytest.approx(proposal["score"])
+    assert {"mentee": "ann@example.org", "mentor": "max@example.org"}.items() not in [
+        p.items() for p in payload["proposals"]
+    ]
+    assert payload["objective"] == pytest.approx(sum(p["score"] for p in payload["proposals"]))
+
+
+def test_scores_out_lists_every_feasible_pair_and_only_those(small_cohort, tmp_path):
+    path = tmp_path / "scores.csv"
+    run("leaders-2027", "--scores-out", str(path))
+    with path.open() as handle:
+        rows = list(csv.DictReader(handle))
+    got = {(r["mentee_email"], r["mentor_email"]) for r in rows}
+    # 3 mentees x 2 mentors, minus Ann with her manager Max.
+    assert len(got) == len(rows) == 5
+    assert ("ann@example.org", "max@example.org") not in got
+    block = load_cohort(small_cohort["cohort"])
+    mask = feasibility_mask(block.mentee_side, block.mentor_side, block.directory)
+    i, j = np.nonzero(mask)
+    expected = {(block.mentees[a].email, block.mentors[b].email) for a, b in zip(i, j, strict=True)}
+    assert got == expected
+    assert all(0 <= float(r["score"]) <= 100 for r in rows)
+
+
+def test_publish_creates_mentorships_and_a_second_publish_exits_1(small_cohort):
+    assert "Published" in run("leaders-2027", "--publish")
+    assert Mentorship.objects.filter(cohort=small_cohort["cohort"]).count() == 3
+    assert MatchRun.objects.get(status="published")
+    with pytest.raises(CommandError, match="already published"):
+        run("leaders-2027", "--publish")
+
+
+def test_unknown_cohort_exits_1():
+    with pytest.raises(CommandError, match="No cohort"):
+        run("nope")
+
+
+def test_no_mentors_and_no_mentees_exit_1(cohort):
+    with pytest.raises(CommandError, match="no approved mentors"):
+        run(cohort.slug)
+    enrol(cohort, make_person("only-mentor@example.org"), "mentor")
+    with pytest.raises(CommandError, match="no approved mentees"):
+        run(cohort.slug)
+
+
+def test_exit_code_is_1_from_the_shell(small_cohort, capsys):
+    from django.core.management import ManagementUtility
+
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["manage.py", "run_matching", "nope"]).execute()
+    assert exit_info.value.code == 1
+    assert "No cohort" in capsys.readouterr().err
+
+
+def test_reporting_chain_is_never_proposed_at_any_depth(cohort):
+    """End to end: a chain of five; every mentor sits above or below some mentee."""
+    chain = [make_person("top@example.org", seniority=9)]
+    for level in range(1, 5):
+        chain.append(make_person(f"l{level}@example.org", manager=chain[-1], seniority=9 - level))
+    outsider = make_person("outsider@example.org", seniority=2)
+    for person in (chain[0], chain[2]):
+        enrol(cohort, person, "mentor", capacity=3, expertise=["x"])
+    for person in (chain[1], chain[3], chain[4], outsider):
+        enrol(cohort, person, "mentee", interests=["x"])
+    payload = json.loads(run(cohort.slug, "--json"))
+    for proposal in payload["proposals"]:
+        assert proposal["mentee"] == "outsider@example.org"
+    assert set(payload["unmatched"]) == {"l1@example.org", "l3@example.org", "l4@example.org"}
