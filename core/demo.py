@@ -6,6 +6,9 @@ same path as a coordinator's CSV.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import random
 from dataclasses import dataclass
 
@@ -158,12 +161,16 @@ class DemoLogin:
     role: str
 
 
+COORDINATOR_EMAIL = f"coordinator@{DEMO_DOMAIN}"
+MENTOR_EMAIL = f"mentor@{DEMO_DOMAIN}"
+MENTEE_EMAIL = f"mentee@{DEMO_DOMAIN}"
+HR_EMAIL = f"hr@{DEMO_DOMAIN}"
 DEMO_LOGINS = [
     DemoLogin(f"admin@{DEMO_DOMAIN}", "site admin"),
-    DemoLogin(f"coordinator@{DEMO_DOMAIN}", "program coordinator"),
-    DemoLogin(f"mentor@{DEMO_DOMAIN}", "mentor"),
-    DemoLogin(f"mentee@{DEMO_DOMAIN}", "mentee"),
-    DemoLogin(f"hr@{DEMO_DOMAIN}", "HR viewer"),
+    DemoLogin(COORDINATOR_EMAIL, "program coordinator"),
+    DemoLogin(MENTOR_EMAIL, "mentor"),
+    DemoLogin(MENTEE_EMAIL, "mentee"),
+    DemoLogin(HR_EMAIL, "HR viewer"),
 ]
 
 
@@ -209,14 +216,187 @@ def organisation_rows(size: int = 150, seed: int = 2026) -> list[dict[str, str]]
 
     ceo = person("Executive", 10, None)
     heads = [person(name, 8, ceo) for name in DEPARTMENTS]
-    named = iter(login.email for login in DEMO_LOGINS[1:])
+    # The coordinator and the demo mentor lead teams; the demo mentee and HR are in one.
+    named_leads = iter([COORDINATOR_EMAIL, MENTOR_EMAIL])
+    named_staff = iter([MENTEE_EMAIL, HR_EMAIL])
     while len(rows) < size:
         for head in heads:
-            lead = person(head["department"], rng.randint(5, 7), head, next(named, None))
+            lead = person(head["department"], rng.randint(5, 7), head, next(named_leads, None))
             for _ in range(rng.randint(3, 6)):
                 if len(rows) >= size:
                     break
-                person(head["department"], rng.randint(1, 4), lead, next(named, None))
+                person(head["department"], rng.randint(1, 4), lead, next(named_staff, None))
             if len(rows) >= size:
                 break
     return rows
+
+
+# --- Programs and cohorts, filled through the participant import ------------------------------
+
+
+@dataclass(frozen=True)
+class DemoQuestion:
+    slug: str
+    text: str
+    kind: str
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class DemoProgram:
+    slug: str
+    name: str
+    format: str
+    enrolment: str
+    description: str
+    questions: tuple[DemoQuestion, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoCohort:
+    program: str  # the program's slug
+    slug: str
+    name: str
+    status: str
+    start: dt.date
+    end: dt.date
+    opens: dt.date
+    closes: dt.date
+    mentors: int = 0
+    mentees: int = 0
+    peers: int = 0  # enrolled as "both"
+
+
+DEMO_PROGRAMS = [
+    DemoProgram(
+        slug="engineering-leadership",
+        name="Engineering Leadership",
+        format="one_to_one",
+        enrolment="invite_only",
+        description="Experienced leaders mentor engineers who are growing into leadership.",
+        questions=(
+            DemoQuestion(
+                "focus",
+                "What do you most want to work on?",
+                "single",
+                ("career growth", "technical depth", "leadership"),
+                required=True,
+            ),
+            DemoQuestion(
+                "meeting_style",
+                "How do you like to meet?",
+                "multiple",
+                ("structured", "casual", "walk and talk"),
+            ),
+        ),
+    ),
+    DemoProgram(
+        slug="peer-learning-circles",
+        name="Peer Learning Circles",
+        format="peer",
+        enrolment="open",
+        description="Colleagues pair up across departments to learn from each other.",
+    ),
+]
+
+
+def demo_cohorts(today: dt.date) -> list[DemoCohort]:
+    """The demo cohorts, dated around today so an active cohort is always mid-way."""
+    day = dt.timedelta(days=1)
+    active_start = today - 61 * day
+    # The upcoming cohorts keep their seasons, or move a month ahead once those have passed.
+    spring = max(dt.date(2027, 3, 1), today + 30 * day)
+    circles = max(dt.date(2027, 1, 11), today + 30 * day)
+    return [
+        DemoCohort(
+            "engineering-leadership",
+            "spring-2027",
+            "Spring 2027",
+            "enrolling",
+            start=spring,
+            end=spring + 183 * day,
+            opens=min(today, spring - 30 * day),
+            closes=spring - 7 * day,
+            mentors=20,
+            mentees=40,
+        ),
+        DemoCohort(
+            "engineering-leadership",
+            "autumn-2026",
+            "Autumn 2026",
+            "active",
+            start=active_start,
+            end=today + 122 * day,
+            opens=active_start - 42 * day,
+            closes=active_start - 14 * day,
+            mentors=20,
+            mentees=40,
+        ),
+        DemoCohort(
+            "peer-learning-circles",
+            "circles-2027",
+            "Circles 2027",
+            "enrolling",
+            start=circles,
+            end=circles + 170 * day,
+            opens=min(today, circles - 30 * day),
+            closes=circles - 7 * day,
+            peers=16,
+        ),
+    ]
+
+
+def cohort_rows(
+    people: list[dict[str, str]], cohort: DemoCohort, questions: tuple[DemoQuestion, ...]
+) -> list[dict[str, str]]:
+    """Import rows for everyone: the cohort's participants with a role, the rest without one.
+
+    Deterministic: the same people and cohort give the same roles, capacities and answers.
+    """
+    rng = random.Random(f"{cohort.slug}:2026")
+    # The coordinator runs the programs and HR only watches; neither takes part.
+    pool = [p for p in people if p["email"] not in (COORDINATOR_EMAIL, HR_EMAIL)]
+    roles: dict[str, str] = {}
+    if cohort.peers:
+        roles = {p["email"]: "both" for p in rng.sample(pool, cohort.peers)}
+    if cohort.mentors:
+        named = (MENTOR_EMAIL, MENTEE_EMAIL)
+        senior = [p for p in pool if int(p["seniority"]) >= 4 and p["email"] not in named]
+        roles[MENTOR_EMAIL] = "mentor"
+        roles |= {p["email"]: "mentor" for p in rng.sample(senior, cohort.mentors - 1)}
+        junior = [
+            p
+            for p in pool
+            if int(p["seniority"]) <= 4 and p["email"] not in roles and p["email"] not in named
+        ]
+        roles[MENTEE_EMAIL] = "mentee"
+        roles |= {p["email"]: "mentee" for p in rng.sample(junior, cohort.mentees - 1)}
+
+    rows = []
+    for person in people:
+        role = roles.get(person["email"], "")
+        row = person | {"role": role, "capacity": "", "expertise": "", "interests": ""}
+        if role in ("mentor", "both"):
+            row["expertise"] = person["expertise"]
+            row["capacity"] = str(rng.randint(1, 3)) if role == "mentor" else ""
+        if role in ("mentee", "both"):
+            row["interests"] = person["interests"]
+        for question in questions:
+            row[question.slug] = _demo_answer(rng, question) if role else ""
+        rows.append(row)
+    return rows
+
+
+def _demo_answer(rng: random.Random, question: DemoQuestion) -> str:
+    if question.kind == "multiple":
+        return ";".join(rng.sample(question.choices, rng.randint(1, 2)))
+    return rng.choice(question.choices)
+
+
+def as_csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()

@@ -134,22 +134,29 @@ def cohort_import_participants(
     if columns is None:
         return report
 
+    rows = [_parse_row(line, cells, columns, questions) for line, cells in lines]
+    report.rows = [row.report for row in rows]
+    unique = _unique_rows(rows)
+
     writing = not dry_run
-    # Reads and writes share one transaction so the checks hold for what is written. A dry run
-    # takes no transaction: on SQLite that would take the write lock for a read.
+    # The checks against the database and the writes share one transaction, so what was
+    # checked is what is written. A dry run takes none: on SQLite that would take the write
+    # lock for a read.
     with transaction.atomic() if writing else contextlib.nullcontext():
         if writing:
             # Two imports into one cohort at once would race on the enrolments; queue them.
             list(Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk"))
-        rows = [_parse_row(line, cells, columns, questions) for line, cells in lines]
-        report.rows = [row.report for row in rows]
-        unique = _unique_rows(rows)
         directory = dict(Person.objects.values_list("user__email", "manager__user__email"))
         _check_managers(unique, directory)
         plan = _plan(cohort, unique, directory)
         if writing and report.ok:
-            _apply(cohort, plan)
+            people = _apply(plan)
             report.applied = True
+        else:
+            people = directory_plan(entries=plan.entries)
+    for email, row in plan.rows.items():
+        both = {people[email], plan.enrolments[email]}
+        row.report.action = next(a for a in ("create", "update", "unchanged") if a in both)
     return report
 
 
@@ -206,7 +213,10 @@ def _read_table(
     except csv.Error as exc:
         errors.append(f"Line {reader.line_num} cannot be read as CSV: {exc}.")
         return None
-    if header is None or not lines:
+    if header is None:
+        errors.append("The file is empty.")
+        return None
+    if not lines:
         errors.append("The file has a header but no rows of people.")
         return None
     return header, lines
@@ -395,7 +405,8 @@ def _answer(question: EnrolmentQuestion, raw: str) -> object:
     wrong = [value for value in picked if value.lower() not in by_lower]
     if wrong:
         listed = ", ".join(f"“{value}”" for value in wrong)
-        raise ValueError(f"{listed} is not one of the choices: {'; '.join(choices)}.")
+        verb = "is not one of" if len(wrong) == 1 else "are not among"
+        raise ValueError(f"{listed} {verb} the choices: {'; '.join(choices)}.")
     if question.kind == kind.SINGLE:
         return by_lower[raw.lower()]
     # Stored in the question's order, so a re-ordered cell does not count as a change.
@@ -427,7 +438,8 @@ def _parse_row(
             if name in PARSERS:
                 row.values[name] = PARSERS[name](value)
             elif name in questions:
-                row.answers[name] = _answer(questions[name], value)
+                # Stored under the question's own slug; the header was lower-cased.
+                row.answers[questions[name].slug] = _answer(questions[name], value)
         except ValueError as exc:
             report.errors.append(CellError(name, str(exc)))
     report.email = str(row.values.get("email", report.email))
@@ -435,10 +447,10 @@ def _parse_row(
     if report.role:
         # Only an absent column is allowed to skip a required question: the answers can then
         # come later, through the invitation.
-        for slug, question in questions.items():
-            if question.required and slug in row.answers and row.answers[slug] is None:
+        for column, question in questions.items():
+            if question.required and row.answers.get(question.slug, "") is None:
                 report.errors.append(
-                    CellError(slug, "An answer is required for anyone with a role.")
+                    CellError(column, "An answer is required for anyone with a role.")
                 )
     return row
 
@@ -454,8 +466,8 @@ def _unique_rows(rows: Sequence[_Row]) -> dict[str, _Row]:
             row.report.errors.append(
                 CellError(
                     "email",
-                    f"{email} appears twice in the file: on lines {first[email].report.line} "
-                    f"and {row.report.line}.",
+                    f"{email} appears more than once in the file: on lines "
+                    f"{first[email].report.line} and {row.report.line}.",
                 )
             )
         else:
@@ -515,52 +527,58 @@ def _cycles(links: Mapping[str, str], starts: Iterable[str]) -> list[list[str]]:
 # --- Planning and writing --------------------------------------------------------------------
 
 
+KEPT_FIELDS = ("department", "job_title", "seniority", "languages", "location", "bio")
+
+
 @dataclass
 class _Plan:
+    rows: dict[str, _Row] = field(default_factory=dict)  # the valid rows, by email
     entries: list[DirectoryEntry] = field(default_factory=list)
-    new_enrolments: dict[str, Enrolment] = field(default_factory=dict)  # by email
+    # Users who signed up by themselves and have no directory entry yet, by email.
+    orphans: dict[str, int] = field(default_factory=dict)
+    enrolments: dict[str, str] = field(default_factory=dict)  # email -> enrolment's outcome
+    new_enrolments: dict[str, Enrolment] = field(default_factory=dict)
     changed_enrolments: list[Enrolment] = field(default_factory=list)
 
 
 def _plan(cohort: Cohort, rows: Mapping[str, _Row], directory: Mapping[str, str | None]) -> _Plan:
-    """Decide every valid row's action; rows with errors are left as "error"."""
-    plan = _Plan()
-    valid = {email: row for email, row in rows.items() if not row.report.errors}
-    User = get_user_model()
-    users = {
-        user.email: user
-        for user in User.objects.filter(email__in=list(valid)).select_related("person")
+    """What to write for the rows without errors; their actions are set from it."""
+    plan = _Plan(rows={email: row for email, row in rows.items() if not row.report.errors})
+    # Plain values, not model instances: this reads every row of a large file.
+    stored = {
+        values["email"]: values
+        for values in get_user_model()
+        .objects.filter(email__in=list(plan.rows))
+        .values("pk", "email", "timezone", "person__pk", *(f"person__{n}" for n in KEPT_FIELDS))
     }
+    plan.orphans = {e: v["pk"] for e, v in stored.items() if v["person__pk"] is None}
     enrolments = {
         enrolment.person_email: enrolment
         for enrolment in Enrolment.objects.filter(cohort=cohort).annotate(
             person_email=F("person__user__email")
         )
     }
-    outcomes: dict[str, str] = {}
-    for email, row in valid.items():
-        entry = _entry(row, users.get(email), directory)
-        plan.entries.append(entry)
-        outcomes[email] = _enrolment_outcome(cohort, row, enrolments.get(email), plan)
-    people = directory_plan(entries=plan.entries)
-    for email, row in valid.items():
-        both = {people[email], outcomes[email]}
-        row.report.action = next(a for a in ("create", "update", "unchanged") if a in both)
+    for email, row in plan.rows.items():
+        plan.entries.append(_entry(row, stored.get(email), directory))
+        plan.enrolments[email] = _enrolment_outcome(cohort, row, enrolments.get(email), plan)
     return plan
 
 
-def _entry(row: _Row, user: object | None, directory: Mapping[str, str | None]) -> DirectoryEntry:
+def _entry(
+    row: _Row, stored: Mapping[str, object] | None, directory: Mapping[str, str | None]
+) -> DirectoryEntry:
     """The person as they will be: the file's columns over what is stored."""
     values = row.values
     email = str(values["email"])
-    person = getattr(user, "person", None) if user is not None else None
+    person = stored if stored is not None and stored["person__pk"] is not None else None
 
     def kept(name: str, default: object) -> object:
         if name in values:
             return values[name]
-        return getattr(person, name) if person is not None else default
+        return person[f"person__{name}"] if person is not None else default
 
-    timezone_name = values.get("timezone") or getattr(user, "timezone", "") or "UTC"
+    # An empty time zone keeps the one the person chose; someone new starts on UTC.
+    timezone_name = values.get("timezone") or (stored or {}).get("timezone") or "UTC"
     manager = values["manager_email"] if "manager_email" in values else directory.get(email)
     return DirectoryEntry(
         email=email,
@@ -605,18 +623,18 @@ def _enrolment_outcome(cohort: Cohort, row: _Row, enrolment: Enrolment | None, p
     return "update"
 
 
-def _apply(cohort: Cohort, plan: _Plan) -> None:
-    User = get_user_model()
-    emails = [entry.email for entry in plan.entries]
-    # Someone who signed up on their own has a user but no directory entry yet; give them one
+def _apply(plan: _Plan) -> dict[str, str]:
+    """Write the plan; what happened to each person, by email."""
+    # Someone who signed up by themselves has a user but no directory entry yet; give them one
     # so the upsert updates that user instead of failing on the unique email.
-    orphans = User.objects.filter(email__in=emails, person__isnull=True)
     Person.objects.bulk_create(
-        [Person(user_id=pk) for pk in orphans.values_list("pk", flat=True)], batch_size=BATCH_SIZE
+        [Person(user_id=pk) for pk in plan.orphans.values()], batch_size=BATCH_SIZE
     )
-    people = directory_upsert(entries=plan.entries).people
+    result = directory_upsert(entries=plan.entries)
+    # The preview called their new directory entry a "create"; so does the report.
+    outcomes = result.outcomes | dict.fromkeys(plan.orphans, "create")
     for email, enrolment in plan.new_enrolments.items():
-        enrolment.person_id = people[email].pk
+        enrolment.person_id = result.people[email].pk
     Enrolment.objects.bulk_create(plan.new_enrolments.values(), batch_size=BATCH_SIZE)
     if plan.changed_enrolments:
         now = timezone.now()  # bulk_update skips auto_now
@@ -625,3 +643,4 @@ def _apply(cohort: Cohort, plan: _Plan) -> None:
         Enrolment.objects.bulk_update(
             plan.changed_enrolments, [*ENROLMENT_FIELDS, "updated_at"], batch_size=BATCH_SIZE
         )
+    return outcomes

@@ -1,0 +1,192 @@
+"""Benchmark of the participant import on a fresh, throwaway database.
+
+    .venv/bin/python benchmarks/import.py [--rows 10000] [--seed 0]
+
+The database is the one DATABASE_URL names (SQLite when unset), but the benchmark never
+touches it: it creates its own for the run, migrates it and drops it at the end (on
+PostgreSQL a database called mentoring_bench_import on the same server; on SQLite a
+temporary file). It imports a synthetic organisation three times and prints rows per second:
+all new, all unchanged, and with one row in ten changed. The target is 1,000 rows/s on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings.base")
+# Base settings insist on a secret key unless DEBUG is on; nothing here is served.
+os.environ.setdefault("DEBUG", "1")
+
+BENCH_DATABASE = "mentoring_bench_import"
+TAGS = [f"topic {n}" for n in range(60)]
+LANGUAGES = ["en", "de", "fr", "es", "pt", "ja", "zh", "sw"]
+ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo", "UTC"]
+DEPARTMENTS = ["Engineering", "Product", "Sales", "Finance", "People", "Operations"]
+FOCUS = ["career growth", "technical depth", "leadership"]
+STYLES = ["structured", "casual", "walk and talk"]
+
+
+def synthetic_rows(n: int, seed: int) -> list[dict[str, str]]:
+    """A reporting tree eight wide (each person's manager is an earlier row), every question
+    answered for the enrolled; shuffled, so many managers come after their reports."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        depth = 0
+        j = i
+        while j:
+            j = (j - 1) // 8
+            depth += 1
+        role = rng.choice(["mentor", "mentee", "mentee", "both", ""])
+        rows.append(
+            {
+                "email": f"person{i:06d}@bench.example.org",
+                "first_name": f"First{i}",
+                "last_name": f"Last{i}",
+                "role": role,
+                "department": rng.choice(DEPARTMENTS),
+                "job_title": "Engineer",
+                "seniority": str(max(1, 10 - 2 * depth)),
+                "manager_email": f"person{(i - 1) // 8:06d}@bench.example.org" if i else "",
+                "expertise": ";".join(rng.sample(TAGS, 3)),
+                "interests": ";".join(rng.sample(TAGS, 2)),
+                "languages": ";".join(rng.sample(LANGUAGES, 2)),
+                "timezone": rng.choice(ZONES),
+                "location": "Somewhere",
+                "capacity": str(rng.randint(1, 3)) if role in ("mentor", "both") else "",
+                "bio": "A synthetic person for the benchmark.",
+                "focus": rng.choice(FOCUS) if role else "",
+                "meeting_style": ";".join(rng.sample(STYLES, rng.randint(1, 2))) if role else "",
+                "confidence": str(rng.randint(1, 5)) if role else "",
+                "goals": "Learn something new." if role else "",
+            }
+        )
+    rng.shuffle(rows)
+    return rows
+
+
+def as_csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    from django.conf import settings
+    from django.test.utils import setup_databases, teardown_databases
+
+    database = settings.DATABASES["default"]
+    # Updated in place: Django has already filled in the other TEST settings in this dict.
+    test = database.setdefault("TEST", {})
+    scratch = None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        scratch = tempfile.mkdtemp(prefix="bench-import-")
+        test["NAME"] = str(Path(scratch) / "bench.sqlite3")
+    else:
+        test["NAME"] = BENCH_DATABASE
+    # Django's test-database machinery: it creates the database under the TEST name (dropping
+    # a leftover from an interrupted run), migrates it and switches the connection to it.
+    old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=[])
+    try:
+        yield test["NAME"]
+    finally:
+        teardown_databases(old_config, verbosity=0)
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[int]]:
+    from django.db import connection
+
+    count = [0]
+
+    def count_query(execute: Callable, sql: str, params: object, many: bool, context: object):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count_query):
+        yield count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    # DEBUG keeps a log of every query's SQL; the app in production does not pay for that.
+    settings.DEBUG = False
+
+    with throwaway_database() as name:
+        from programs.importing import cohort_import_participants
+        from programs.models import Cohort, EnrolmentQuestion, Program
+
+        print(f"{connection.vendor} database {name}, {args.rows:,} rows")
+        program = Program.objects.create(name="Benchmark", slug="benchmark")
+        for position, (slug, kind, choices, required) in enumerate(
+            [
+                ("focus", "single", FOCUS, True),
+                ("meeting_style", "multiple", STYLES, False),
+                ("confidence", "scale", [], False),
+                ("goals", "text", [], False),
+            ]
+        ):
+            EnrolmentQuestion.objects.create(
+                program=program,
+                slug=slug,
+                text=slug,
+                kind=kind,
+                choices=choices,
+                required=required,
+                position=position,
+            )
+        cohort = Cohort.objects.create(program=program, name="Benchmark", slug="benchmark")
+
+        rows = synthetic_rows(args.rows, args.seed)
+        changed = [dict(row) for row in rows]
+        for row in changed[::10]:
+            row["department"] = "Changed"
+        runs = [
+            ("first import (all create)", as_csv(rows), False, "create", len(rows)),
+            ("preview (dry run, all unchanged)", as_csv(rows), True, "unchanged", len(rows)),
+            ("second import (all unchanged)", as_csv(rows), False, "unchanged", len(rows)),
+            ("third import (10% changed)", as_csv(changed), False, "update", len(changed[::10])),
+        ]
+        for label, data, dry_run, action, expected in runs:
+            with counting_queries() as queries:
+                started = time.perf_counter()
+                report = cohort_import_participants(cohort=cohort, data=data, dry_run=dry_run)
+                elapsed = time.perf_counter() - started
+            if not report.ok or report.counts[action] != expected:
+                sys.exit(f"{label}: unexpected result {report.counts} {report.file_errors}")
+            print(
+                f"  {label:<34} {elapsed:6.2f} s  {len(rows) / elapsed:8,.0f} rows/s  "
+                f"{queries[0]:4} queries"
+            )
+
+
+if __name__ == "__main__":
+    main()
