@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
@@ -27,6 +29,10 @@ from programs.importing import cohort_import_participants
 from programs.models import Cohort, Enrolment, Program
 from programs.services import cohort_create, program_create
 
+# Each app adds its demo data on top of the people and programs, in this order (matching
+# publishes pairs that relationships then fills with goals and sessions). Each is idempotent.
+APP_SEEDS = ["matching.demo"]
+
 
 class Command(BaseCommand):
     help = "Load a believable demo organisation. Safe to run again: it only fills what is missing."
@@ -36,6 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Loaded {Person.objects.count()} people.")
         else:
             self.stdout.write("Demo data already loaded.")
+        for module in APP_SEEDS:
+            import_module(module).seed(self.stdout)
         self._print_logins()
 
     @transaction.atomic
