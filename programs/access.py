@@ -42,6 +42,4 @@ def get_enrolment_for_participant(user, pk: int) -> Enrolment:
 
 
 def can_create_programs(user) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or user.has_perm("programs.create_program")
-    )
+    return user.is_authenticated and (user.is_staff or user.has_perm("programs.create_program"))

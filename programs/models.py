@@ -52,9 +52,7 @@ class Program(models.Model):
         help_text="Pairs are expected to meet this often.",
     )
     confidentiality_statement = models.TextField(default=DEFAULT_CONFIDENTIALITY)
-    enrolment = models.CharField(
-        max_length=20, choices=Enrolment, default=Enrolment.INVITE_ONLY
-    )
+    enrolment = models.CharField(max_length=20, choices=Enrolment, default=Enrolment.INVITE_ONLY)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,9 +78,7 @@ class EnrolmentQuestion(models.Model):
         SCALE = "scale", "Scale 1–5"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
-    slug = models.SlugField(
-        max_length=60, help_text="The CSV column for this question's answers."
-    )
+    slug = models.SlugField(max_length=60, help_text="The CSV column for this question's answers.")
     text = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEXT)
     choices = models.JSONField(

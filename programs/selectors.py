@@ -61,7 +61,8 @@ def departments(cohort: Cohort) -> list[str]:
 def supply_and_demand(cohort: Cohort) -> dict[str, int]:
     """Mentor slots against mentees, over everyone still in the cohort."""
     live = cohort.enrolments.filter(status__in=ACTIVE_STATUSES)
-    slots = Coalesce("capacity", Value(cohort.program.default_capacity), output_field=IntegerField())
+    default = Value(cohort.program.default_capacity)
+    slots = Coalesce("capacity", default, output_field=IntegerField())
     figures = live.aggregate(
         mentors=Count("pk", filter=Q(role__in=["mentor", "both"])),
         mentees=Count("pk", filter=Q(role__in=["mentee", "both"])),
@@ -73,17 +74,13 @@ def supply_and_demand(cohort: Cohort) -> dict[str, int]:
 
 
 def pending_applications(cohort: Cohort) -> QuerySet[Enrolment]:
-    return cohort.enrolments.filter(status=Enrolment.Status.APPLIED).select_related(
-        "person__user"
-    )
+    return cohort.enrolments.filter(status=Enrolment.Status.APPLIED).select_related("person__user")
 
 
 def open_cohorts_for(user) -> QuerySet[Cohort]:
     """Cohorts of open programs that take applications and this person has not joined."""
     return (
-        Cohort.objects.filter(
-            status=Cohort.Status.ENROLLING, program__enrolment="open"
-        )
+        Cohort.objects.filter(status=Cohort.Status.ENROLLING, program__enrolment="open")
         .exclude(
             enrolments__person__user=user,
             enrolments__status__in=[*ACTIVE_STATUSES, Enrolment.Status.DECLINED],

@@ -110,7 +110,8 @@ def enrolments_bulk_action(*, cohort: Cohort, action: str, enrolment_ids=None) -
         for pk in ids:
             transaction.on_commit(partial(tasks.send_invitation.delay, pk))
         return len(ids)
-    applicants = list(selection.filter(status=Enrolment.Status.APPLIED).values_list("pk", flat=True))
+    applied = selection.filter(status=Enrolment.Status.APPLIED)
+    applicants = list(applied.values_list("pk", flat=True))
     selection.update(status=_ACTION_TO[action], responded_at=now, updated_at=now)
     if action in ("approve", "decline"):
         # Applicants asked; they hear the answer. Invited people hear through their invitation.

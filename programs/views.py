@@ -188,7 +188,9 @@ def enrolment_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(cohort)
     data = form.cleaned_data
     ids = None if data["scope"] == "all" else data["enrolments"]
-    changed = services.enrolments_bulk_action(cohort=cohort, action=data["action"], enrolment_ids=ids)
+    changed = services.enrolments_bulk_action(
+        cohort=cohort, action=data["action"], enrolment_ids=ids
+    )
     verb = {"invite": "Invited", "approve": "Approved", "decline": "Declined"}.get(
         data["action"], "Withdrew"
     )
