@@ -15,4 +15,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("programs.urls")),
     path("", include("matching.urls")),
+    path("", include("relationships.urls")),
+    path("", include("goals.urls")),
+    path("", include("sessions.urls")),
 ]

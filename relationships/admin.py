@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from relationships.models import Mentorship, MentorshipEvent
+from relationships.models import ClosingQuestion, Mentorship, MentorshipEvent
 
 
 class EventInline(admin.TabularInline):
     model = MentorshipEvent
     extra = 0
-    readonly_fields = ["actor", "from_status", "to_status", "note", "created_at"]
+    readonly_fields = ["actor", "kind", "from_status", "to_status", "note", "created_at"]
 
 
 @admin.register(Mentorship)
@@ -18,3 +18,9 @@ class MentorshipAdmin(admin.ModelAdmin):
     raw_id_fields = ["mentor", "mentees", "cohort"]
     list_select_related = ["cohort", "mentor__user"]
     inlines = [EventInline]
+
+
+@admin.register(ClosingQuestion)
+class ClosingQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "program", "kind", "position"]
+    list_filter = ["program"]

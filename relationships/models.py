@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import Format, MeetingFormat
 
 
 class Mentorship(models.Model):
@@ -45,8 +52,117 @@ class Mentorship(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["cohort", "status"])]
 
+    # Pause and resume freely; end from either; proposed becomes active only through the
+    # agreement (agreement_confirm), never through a plain transition.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.PROPOSED: (Status.CLOSED,),
+        Status.ACTIVE: (Status.PAUSED, Status.COMPLETED, Status.CLOSED),
+        Status.PAUSED: (Status.ACTIVE, Status.COMPLETED, Status.CLOSED),
+        Status.COMPLETED: (),
+        Status.CLOSED: (),
+    }
+    ENDED = (Status.COMPLETED, Status.CLOSED)
+
     def __str__(self) -> str:
         return f"Mentorship #{self.pk} ({self.mentor})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("relationships:mentorship_detail", args=[self.pk])
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def pause_resume(self) -> list[tuple[str, str]]:
+        """The pause or resume action open now, as (action, label)."""
+        if self.status == self.Status.ACTIVE:
+            return [("pause", "Pause")]
+        if self.status == self.Status.PAUSED:
+            return [("resume", "Resume")]
+        return []
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in self.ENDED
+
+    @property
+    def is_peer(self) -> bool:
+        return self.cohort.program.format == Format.PEER
+
+    def members(self) -> list:
+        """The mentor first, then the mentees (uses a prefetch of mentees when there is one)."""
+        return [self.mentor, *(m for m in self.mentees.all() if m.pk != self.mentor_id)]
+
+    def is_member(self, person) -> bool:
+        return person is not None and any(m.pk == person.pk for m in self.members())
+
+    def goal_owners(self) -> list:
+        """Mentees own goals; in a peer pair, each person owns theirs."""
+        return self.members() if self.is_peer else self.members()[1:]
+
+    @property
+    def cadence(self) -> int:
+        annotated = getattr(self, "cadence_days", None)
+        if annotated is not None:
+            return annotated
+        agreement = getattr(self, "agreement", None)
+        return agreement.cadence_days if agreement else self.cohort.program.cadence_days
+
+    @property
+    def is_stalled(self) -> bool:
+        """Active, and no session for twice the agreed cadence (counted from the start when
+        there has been none yet). Reads the `last_session_at` annotation when present."""
+        if self.status != self.Status.ACTIVE:
+            return False
+        if hasattr(self, "last_session_at"):
+            last = self.last_session_at
+        else:
+            last = self.sessions.aggregate(last=models.Max("occurred_at"))["last"]
+        since = last or self.started_at or self.created_at
+        return timezone.now() - since > timedelta(days=2 * self.cadence)
+
+
+class Agreement(models.Model):
+    """The mentoring agreement. Every edit starts a new version that all members confirm."""
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement"
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        "meet every (days)", validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    preferred_format = models.CharField(max_length=12, choices=MeetingFormat, blank=True)
+    mentor_commitments = models.TextField("the mentor commits to", blank=True)
+    mentee_commitments = models.TextField("the mentee commits to", blank=True)
+    # Copied from the program: a confirmed agreement must not change under the pair's feet.
+    confidentiality_statement = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Agreement for mentorship #{self.mentorship_id} (v{self.version})"
+
+    def confirmed_by(self) -> set[int]:
+        """Person ids who confirmed the current version."""
+        return {c.person_id for c in self.confirmations.all() if c.version == self.version}
+
+
+class AgreementConfirmation(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="confirmations")
+    person = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["confirmed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "person", "version"], name="one_confirmation_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} confirmed by person #{self.person_id}"
 
 
 class MentorshipEvent(models.Model):
@@ -56,6 +172,13 @@ class MentorshipEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status changed"
+        AGREEMENT_UPDATED = "agreement_updated", "Agreement updated"
+        AGREEMENT_CONFIRMED = "agreement_confirmed", "Agreement confirmed"
+
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.STATUS)
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     note = models.CharField(max_length=200, blank=True)
@@ -65,4 +188,58 @@ class MentorshipEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
+        if self.kind != self.Kind.STATUS:
+            return self.get_kind_display()
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class ClosingQuestion(models.Model):
+    """A program's own question in the closing survey, asked of each side."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", "Scale 1 to 5"
+        TEXT = "text", "Free text"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="closing_questions"
+    )
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SCALE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ClosingSurvey(models.Model):
+    """One person's answers when a mentorship ends. HR reports aggregate the scores; the free
+    text (comment and text answers) is never shown to HR."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="closing_surveys"
+    )
+    person = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10, choices=[("mentor", "Mentor"), ("mentee", "Mentee")])
+    recommend_score = models.PositiveSmallIntegerField(
+        "how likely are you to recommend this program (0 to 10)",
+        validators=[MaxValueValidator(10)],
+    )
+    # {question id (str): int 1 to 5 for scale questions, str for text questions}
+    answers = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "person"], name="one_survey_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(recommend_score__lte=10), name="recommend_score_0_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closing survey #{self.pk}"

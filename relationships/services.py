@@ -1,10 +1,41 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import transaction
+from django.utils import timezone
 
-from relationships.models import Mentorship, MentorshipEvent
+from relationships.models import (
+    Agreement,
+    AgreementConfirmation,
+    ClosingSurvey,
+    Mentorship,
+    MentorshipEvent,
+)
+
+
+class TransitionError(Exception):
+    """A change the mentorship's state does not allow; the message is for the person."""
+
+
+def _locked(mentorship: Mentorship) -> Mentorship:
+    """Re-read the row under a lock: two people acting at once must not both pass a check."""
+    return (
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("cohort__program", "mentor")
+        .get(pk=mentorship.pk)
+    )
+
+
+def _event(mentorship: Mentorship, *, actor, kind: str, from_status: str = "", note: str = ""):
+    return MentorshipEvent.objects.create(
+        mentorship=mentorship,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=mentorship.status,
+        note=note[:200],
+    )
 
 
 @transaction.atomic
@@ -18,7 +49,207 @@ def mentorship_create(
 ) -> Mentorship:
     mentorship = Mentorship.objects.create(cohort=cohort, mentor=mentor, source=source)
     mentorship.mentees.set(mentees)
+    program = cohort.program
+    Agreement.objects.create(
+        mentorship=mentorship,
+        cadence_days=program.cadence_days,
+        confidentiality_statement=program.confidentiality_statement,
+    )
     MentorshipEvent.objects.create(
         mentorship=mentorship, actor=created_by, to_status=Mentorship.Status.PROPOSED
     )
     return mentorship
+
+
+def agreement_for(mentorship: Mentorship) -> Agreement:
+    """The agreement, created from the program's defaults for mentorships made before there
+    were agreements."""
+    try:
+        return mentorship.agreement
+    except Agreement.DoesNotExist:
+        program = mentorship.cohort.program
+        agreement, _ = Agreement.objects.get_or_create(
+            mentorship=mentorship,
+            defaults={
+                "cadence_days": program.cadence_days,
+                "confidentiality_statement": program.confidentiality_statement,
+            },
+        )
+        mentorship.agreement = agreement
+        return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    mentorship: Mentorship,
+    actor,
+    cadence_days: int,
+    preferred_format: str,
+    mentor_commitments: str,
+    mentee_commitments: str,
+) -> Agreement:
+    """Save a new version; every member has to confirm it again."""
+    mentorship = _locked(mentorship)
+    if mentorship.is_ended:
+        raise TransitionError("The mentorship has ended; its agreement can no longer change.")
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_for(mentorship).pk)
+    values = {
+        "cadence_days": cadence_days,
+        "preferred_format": preferred_format,
+        "mentor_commitments": mentor_commitments,
+        "mentee_commitments": mentee_commitments,
+    }
+    if all(getattr(agreement, field) == value for field, value in values.items()):
+        return agreement
+    for field, value in values.items():
+        setattr(agreement, field, value)
+    agreement.version += 1
+    agreement.save()
+    _event(
+        mentorship,
+        actor=actor,
+        kind=MentorshipEvent.Kind.AGREEMENT_UPDATED,
+        note=f"Version {agreement.version}",
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_confirm(*, mentorship: Mentorship, person, actor=None) -> Agreement:
+    """Confirm the current version; once every member has, a proposed mentorship starts."""
+    mentorship = _locked(mentorship)
+    if not mentorship.is_member(person):
+        raise TransitionError("Only the people in this mentorship confirm its agreement.")
+    if mentorship.is_ended:
+        raise TransitionError("The mentorship has ended.")
+    agreement = agreement_for(mentorship)
+    _, created = AgreementConfirmation.objects.get_or_create(
+        agreement=agreement, person=person, version=agreement.version
+    )
+    if not created:
+        return agreement
+    _event(
+        mentorship,
+        actor=actor,
+        kind=MentorshipEvent.Kind.AGREEMENT_CONFIRMED,
+        note=f"Version {agreement.version} by {person.name}",
+    )
+    confirmed = agreement.confirmed_by()
+    everyone = {member.pk for member in mentorship.members()}
+    if mentorship.status == Mentorship.Status.PROPOSED and everyone <= confirmed:
+        mentorship.status = Mentorship.Status.ACTIVE
+        mentorship.started_at = timezone.now()
+        mentorship.save(update_fields=["status", "started_at"])
+        _event(
+            mentorship,
+            actor=actor,
+            kind=MentorshipEvent.Kind.STATUS,
+            from_status=Mentorship.Status.PROPOSED,
+            note="Agreement confirmed by everyone",
+        )
+    return agreement
+
+
+def agreement_is_confirmed(mentorship: Mentorship) -> bool:
+    agreement = agreement_for(mentorship)
+    return {m.pk for m in mentorship.members()} <= agreement.confirmed_by()
+
+
+def _transition(
+    *, mentorship: Mentorship, to_status: str, actor, reason: str = "", comment: str = ""
+) -> Mentorship:
+    mentorship = _locked(mentorship)
+    if not mentorship.can_move_to(to_status):
+        raise TransitionError(
+            f"A {mentorship.get_status_display().lower()} mentorship cannot become "
+            f"{Mentorship.Status(to_status).label.lower()}."
+        )
+    from_status = mentorship.status
+    mentorship.status = to_status
+    fields = ["status"]
+    if to_status in Mentorship.ENDED:
+        mentorship.ended_at = timezone.now()
+        mentorship.close_reason = reason
+        mentorship.close_comment = comment
+        fields += ["ended_at", "close_reason", "close_comment"]
+    mentorship.save(update_fields=fields)
+    note = Mentorship.CloseReason(reason).label if reason else ""
+    _event(
+        mentorship,
+        actor=actor,
+        kind=MentorshipEvent.Kind.STATUS,
+        from_status=from_status,
+        note=note,
+    )
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_pause(*, mentorship: Mentorship, actor) -> Mentorship:
+    return _transition(mentorship=mentorship, to_status=Mentorship.Status.PAUSED, actor=actor)
+
+
+@transaction.atomic
+def mentorship_resume(*, mentorship: Mentorship, actor) -> Mentorship:
+    if mentorship.status != Mentorship.Status.PAUSED:
+        raise TransitionError("Only a paused mentorship can be resumed.")
+    return _transition(mentorship=mentorship, to_status=Mentorship.Status.ACTIVE, actor=actor)
+
+
+@transaction.atomic
+def mentorship_complete(*, mentorship: Mentorship, actor, comment: str = "") -> Mentorship:
+    return _transition(
+        mentorship=mentorship,
+        to_status=Mentorship.Status.COMPLETED,
+        actor=actor,
+        reason=Mentorship.CloseReason.GOALS_MET,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def mentorship_close(
+    *, mentorship: Mentorship, actor, reason: str, comment: str = ""
+) -> Mentorship:
+    """End early. The reason is required; the comment is optional."""
+    if reason not in Mentorship.CloseReason.values:
+        raise TransitionError("Say why the mentorship closes.")
+    return _transition(
+        mentorship=mentorship,
+        to_status=Mentorship.Status.CLOSED,
+        actor=actor,
+        reason=reason,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def closing_survey_submit(
+    *,
+    mentorship: Mentorship,
+    person,
+    recommend_score: int,
+    answers: Mapping[str, object],
+    comment: str = "",
+) -> ClosingSurvey:
+    mentorship = _locked(mentorship)
+    if not mentorship.is_ended:
+        raise TransitionError("The closing survey opens when the mentorship ends.")
+    if not mentorship.is_member(person):
+        raise TransitionError("Only the people in this mentorship answer its survey.")
+    if not 0 <= recommend_score <= 10:
+        raise TransitionError("The score runs from 0 to 10.")
+    survey, created = ClosingSurvey.objects.get_or_create(
+        mentorship=mentorship,
+        person=person,
+        defaults={
+            "role": "mentor" if person.pk == mentorship.mentor_id else "mentee",
+            "recommend_score": recommend_score,
+            "answers": dict(answers),
+            "comment": comment,
+        },
+    )
+    if not created:
+        raise TransitionError("You have already answered this survey. Thank you!")
+    return survey

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:///:memory:",
     "EMAIL_URL": "smtp://mail.example.org:25",
     "SITE_URL": "https://mentoring.example.org",
+    "NOTES_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1vbmx5LWtleS0wMTIzNDU=",
 }
 
 
@@ -49,6 +50,7 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings():
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("DATABASE_CONN_MAX_AGE", "forever"),
         ("SITE_URL", "ftp://example.org"),
+        ("NOTES_ENCRYPTION_KEYS", "not-a-fernet-key"),
     ],
 )
 def test_a_malformed_setting_stops_the_process_and_names_the_variable(name, value):

@@ -7,6 +7,8 @@ is harder to debug than one that refuses to start.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,6 +86,36 @@ def env_timezone(name: str, default: str) -> str:
     return raw
 
 
+def env_fernet_keys(name: str, *, debug: bool, secret_key: str) -> list[str]:
+    """Comma-separated Fernet keys: the first encrypts, every one decrypts (key rotation).
+
+    With DEBUG on and nothing set, a key derived from SECRET_KEY keeps `make run` simple."""
+    from cryptography.fernet import Fernet
+
+    raw = env_secret(name)
+    if raw is None:
+        if not debug:
+            raise ImproperlyConfigured(
+                f"{name} must be set when DEBUG is off (comma-separated Fernet keys; make one "
+                "with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')."
+            )
+        digest = hashlib.sha256(f"notes-encryption:{secret_key}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured(f"{name} is empty; give at least one Fernet key.")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            # Never echo the value: it is a secret.
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)."
+            ) from None
+    return keys
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
@@ -91,6 +123,9 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105
+
+# Private session notes are encrypted at rest with these (see sessions/crypto.py).
+NOTES_ENCRYPTION_KEYS = env_fernet_keys("NOTES_ENCRYPTION_KEYS", debug=DEBUG, secret_key=SECRET_KEY)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -120,6 +155,7 @@ INSTALLED_APPS = [
     "programs",
     "matching",
     "relationships",
+    "goals",
     "sessions.apps.MentoringSessionsConfig",
     "core",
 ]
@@ -228,6 +264,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

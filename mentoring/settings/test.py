@@ -10,6 +10,11 @@ import os
 
 # A key for tests only; base refuses to start without one when DEBUG is off.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
+# Test-only Fernet keys for private notes (a second one to exercise rotation).
+os.environ.setdefault(
+    "NOTES_ENCRYPTION_KEYS",
+    "dGVzdC1vbmx5LW5vdGVzLWtleS0xLW5vdC1mb3ItdXM=,dGVzdC1vbmx5LW5vdGVzLWtleS0yLW5vdC1mb3ItdXM=",
+)
 
 from mentoring.settings.base import *  # noqa: F403
 

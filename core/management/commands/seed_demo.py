@@ -31,7 +31,7 @@ from programs.services import cohort_create, program_create
 
 # Each app adds its demo data on top of the people and programs, in this order (matching
 # publishes pairs that relationships then fills with goals and sessions). Each is idempotent.
-APP_SEEDS = ["matching.demo"]
+APP_SEEDS = ["matching.demo", "relationships.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+
+from goals.models import Goal
+from programs.forms import CrispyFormMixin
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class GoalForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = "Save goal"
+    milestones_text = forms.CharField(
+        label="Milestones",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line; you tick them off as you go.",
+    )
+
+    class Meta:
+        model = Goal
+        fields = ["title", "success_measure", "target_date"]
+        widgets = {
+            "success_measure": forms.Textarea(attrs={"rows": 2}),
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def milestones(self) -> list[str]:
+        return lines(self.cleaned_data["milestones_text"])
+
+
+class GoalEditForm(GoalForm):
+    class Meta(GoalForm.Meta):
+        fields = ["title", "success_measure", "target_date", "status"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestones_text"].label = "Add milestones"
+
+
+class CheckInForm(forms.Form):
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none())
+    progress = forms.IntegerField(
+        label="Progress (%)",
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+    note = forms.CharField(label="Short note", required=False, max_length=280)
+
+    def __init__(self, *args, mentorship, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        goals = mentorship.goals.exclude(status=Goal.Status.DROPPED).select_related("owner__user")
+        self.fields["goal"].queryset = goals
+        self.fields["goal"].label_from_instance = lambda goal: goal.title

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from goals import services
+from goals.forms import GoalEditForm, GoalForm
+from relationships.access import (
+    get_goal_for_member,
+    get_mentorship_for_member,
+    get_milestone_for_member,
+    person_of,
+)
+from relationships.pair import checkin_form_for, render_pair
+from relationships.services import TransitionError
+
+
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_mentorship_for_member(request.user, pk)
+    if not any(owner.pk == person_of(request.user).pk for owner in mentorship.goal_owners()):
+        raise PermissionDenied("Goals belong to the mentee (in a peer pair, to each person).")
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.goal_create(
+                mentorship=mentorship,
+                owner=person_of(request.user),
+                title=data["title"],
+                success_measure=data["success_measure"],
+                target_date=data["target_date"],
+                milestones=form.milestones(),
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Goal set.")
+        return redirect(mentorship)
+    return render(request, "goals/goal_form.html", {"form": form, "mentorship": mentorship})
+
+
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_goal_for_member(request.user, pk)
+    if goal.owner_id != person_of(request.user).pk:
+        raise PermissionDenied("Only the goal's owner changes it.")
+    mentorship = goal.mentorship
+    form = GoalEditForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.goal_update(
+                goal=goal,
+                owner=person_of(request.user),
+                title=data["title"],
+                success_measure=data["success_measure"],
+                target_date=data["target_date"],
+                status=data["status"],
+                new_milestones=form.milestones(),
+            )
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Goal saved.")
+        return redirect(mentorship)
+    return render(
+        request, "goals/goal_form.html", {"form": form, "mentorship": mentorship, "goal": goal}
+    )
+
+
+@require_POST
+def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_mentorship_for_member(request.user, pk)
+    form = checkin_form_for(mentorship, request.POST)
+    if not form.is_valid():
+        # The whole page without JavaScript, the pair's body with htmx: errors beside the form.
+        return render_pair(request, mentorship, checkin_form=form)
+    data = form.cleaned_data
+    try:
+        services.goal_checkin(
+            goal=data["goal"],
+            author=person_of(request.user),
+            progress=data["progress"],
+            note=data["note"],
+        )
+    except TransitionError as exc:
+        form.add_error(None, str(exc))
+        return render_pair(request, mentorship, checkin_form=form)
+    if request.htmx:
+        return render_pair(request, mentorship, flash="Check-in saved.")
+    messages.success(request, "Check-in saved.")
+    return redirect(mentorship)
+
+
+@require_POST
+def milestone_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_member(request.user, pk)
+    mentorship = milestone.goal.mentorship
+    try:
+        services.milestone_toggle(milestone=milestone, person=person_of(request.user))
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect(mentorship.get_absolute_url() + f"#goal-{milestone.goal_id}")

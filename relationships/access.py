@@ -1,0 +1,75 @@
+"""Loading mentorships for a user: members see their own, coordinators their programs' pairs
+(activity only), everyone else gets 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from profiles.models import Person
+from programs.access import programs_coordinated_by
+from relationships.models import Mentorship
+
+
+def person_of(user):
+    """The signed-in user's directory entry, or None."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def mentorships_of(user) -> QuerySet[Mentorship]:
+    """The mentorships the user is in, as mentor or mentee."""
+    if not user.is_authenticated:
+        return Mentorship.objects.none()
+    as_mentee = Mentorship.mentees.through.objects.filter(person__user=user).values("mentorship_id")
+    return Mentorship.objects.filter(Q(mentor__user=user) | Q(pk__in=as_mentee))
+
+
+def get_mentorship_for_member(user, pk: int) -> Mentorship:
+    return get_object_or_404(
+        mentorships_of(user).select_related("cohort__program", "mentor__user", "agreement"), pk=pk
+    )
+
+
+def mentorships_coordinated_by(user) -> QuerySet[Mentorship]:
+    """Pairs in the programs the user runs (site admins: all). For activity, never content."""
+    return Mentorship.objects.filter(cohort__program__in=programs_coordinated_by(user))
+
+
+def get_mentorship_for_coordinator(user, pk: int) -> Mentorship:
+    return get_object_or_404(
+        mentorships_coordinated_by(user).select_related("cohort__program", "mentor__user"), pk=pk
+    )
+
+
+def get_mentorship_for_member_or_coordinator(user, pk: int) -> Mentorship:
+    """For status changes, which both the pair and its coordinators may make."""
+    visible = mentorships_of(user) | mentorships_coordinated_by(user)
+    return get_object_or_404(visible.select_related("cohort__program", "mentor__user"), pk=pk)
+
+
+def get_goal_for_member(user, pk: int):
+    from goals.models import Goal
+
+    goals = Goal.objects.filter(mentorship__in=mentorships_of(user))
+    return get_object_or_404(goals.select_related("mentorship__cohort__program", "owner"), pk=pk)
+
+
+def get_milestone_for_member(user, pk: int):
+    from goals.models import Milestone
+
+    milestones = Milestone.objects.filter(goal__mentorship__in=mentorships_of(user))
+    return get_object_or_404(milestones.select_related("goal__mentorship__cohort__program"), pk=pk)
+
+
+def get_session_for_member(user, pk: int):
+    from sessions.models import SessionLog
+
+    sessions = SessionLog.objects.filter(mentorship__in=mentorships_of(user))
+    return get_object_or_404(
+        sessions.select_related("mentorship__cohort__program", "mentorship__mentor__user"), pk=pk
+    )

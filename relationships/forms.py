@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from profiles.models import Person
+from programs.forms import CrispyFormMixin
+from programs.models import Enrolment
+from relationships.models import Agreement, ClosingQuestion, Mentorship
+
+
+def htmx_helper(form: forms.BaseForm, *, action: str, label: str, target: str) -> FormHelper:
+    """A form that posts normally without JavaScript and swaps `target` in place with htmx."""
+    helper = FormHelper(form)
+    helper.form_action = action
+    helper.attrs = {"hx-post": action, "hx-target": target, "hx-swap": "outerHTML"}
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class AgreementForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = "Save (both of you confirm again)"
+
+    class Meta:
+        model = Agreement
+        fields = ["cadence_days", "preferred_format", "mentor_commitments", "mentee_commitments"]
+        widgets = {
+            "mentor_commitments": forms.Textarea(attrs={"rows": 3}),
+            "mentee_commitments": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class TransitionForm(forms.Form):
+    ACTIONS = [
+        ("pause", "Pause"),
+        ("resume", "Resume"),
+        ("complete", "Complete"),
+        ("close", "Close early"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.ChoiceField(choices=[("", "—"), *Mentorship.CloseReason.choices], required=False)
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") == "close" and not data.get("reason"):
+            self.add_error("reason", "Say why the mentorship closes early.")
+        return data
+
+
+class CloseForm(forms.Form):
+    """The close-early form shown on pages; posts to the transition view."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="close")
+    reason = forms.ChoiceField(choices=Mentorship.CloseReason.choices)
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.attrs = {"data-confirm": "Close this mentorship early?"}
+        self.helper.add_input(Submit("submit", "Close early", css_class="btn-outline-danger"))
+
+
+class MentorshipCreateForm(CrispyFormMixin, forms.Form):
+    submit_label = "Create mentorship"
+    mentor = forms.ModelChoiceField(queryset=Person.objects.none())
+    mentees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    def __init__(self, *args, cohort, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        approved = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.APPROVED)
+        people = Person.objects.select_related("user").order_by(
+            "user__first_name", "user__last_name"
+        )
+        self.fields["mentor"].queryset = people.filter(
+            enrolments__in=approved.filter(role__in=[Enrolment.Role.MENTOR, Enrolment.Role.BOTH])
+        )
+        self.fields["mentees"].queryset = people.filter(
+            enrolments__in=approved.filter(role__in=[Enrolment.Role.MENTEE, Enrolment.Role.BOTH])
+        )
+        for name in ("mentor", "mentees"):
+            self.fields[name].label_from_instance = lambda person: person.name
+
+    def clean(self) -> dict:
+        data = super().clean()
+        mentor, mentees = data.get("mentor"), data.get("mentees")
+        if mentor and mentees and mentor in mentees:
+            self.add_error("mentees", "The mentor cannot also be their own mentee.")
+        return data
+
+
+class ClosingSurveyForm(CrispyFormMixin, forms.Form):
+    submit_label = "Send my answers"
+    recommend_score = forms.TypedChoiceField(
+        label="How likely are you to recommend this program to a colleague? (0 = not at all, "
+        "10 = extremely)",
+        choices=[(n, str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+    )
+    comment = forms.CharField(
+        label="Anything else? (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, questions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            if question.kind == question.Kind.SCALE:
+                field = forms.TypedChoiceField(
+                    label=question.text,
+                    choices=[(n, str(n)) for n in range(1, 6)],
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                )
+            else:
+                field = forms.CharField(
+                    label=question.text,
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            self.fields[f"q{question.pk}"] = field
+        # The score first, the free comment last.
+        self.order_fields(["recommend_score", *(f"q{q.pk}" for q in self.questions), "comment"])
+
+    def answers(self) -> dict[str, object]:
+        return {str(q.pk): self.cleaned_data[f"q{q.pk}"] for q in self.questions}
+
+
+class ClosingQuestionForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = "Add question"
+
+    class Meta:
+        model = ClosingQuestion
+        fields = ["text", "kind", "position"]

@@ -1,0 +1,166 @@
+"""The pair page's content, shared by the views that update part of it with htmx."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from goals.forms import CheckInForm
+from goals.models import Goal
+from profiles.models import Person
+from relationships import selectors
+from relationships.access import person_of
+from relationships.forms import CloseForm, htmx_helper
+from relationships.models import Mentorship
+from relationships.services import agreement_for
+from sessions.forms import SessionLogForm
+from sessions.models import SessionRating
+from sessions.selectors import private_note_authored
+
+PAIR_BODY = "#pair-body"
+
+
+def session_form_for(mentorship: Mentorship, data=None) -> SessionLogForm:
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = SessionLogForm(
+        data, mentorship=mentorship, initial={"occurred_at": now, "duration_minutes": 45}
+    )
+    form.helper = htmx_helper(
+        form,
+        action=reverse("sessions:session_log", args=[mentorship.pk]),
+        label="Log session",
+        target=PAIR_BODY,
+    )
+    return form
+
+
+def checkin_form_for(mentorship: Mentorship, data=None) -> CheckInForm:
+    form = CheckInForm(data, mentorship=mentorship)
+    form.helper = htmx_helper(
+        form,
+        action=reverse("goals:checkin_create", args=[mentorship.pk]),
+        label="Check in",
+        target=PAIR_BODY,
+    )
+    return form
+
+
+def pair_context(
+    request: HttpRequest,
+    mentorship: Mentorship,
+    *,
+    session_form: SessionLogForm | None = None,
+    checkin_form: CheckInForm | None = None,
+    flash: str = "",
+) -> dict:
+    mentorship = (
+        Mentorship.objects.select_related("cohort__program", "mentor__user")
+        .prefetch_related(Prefetch("mentees", queryset=Person.objects.select_related("user")))
+        .get(pk=mentorship.pk)
+    )
+    me = person_of(request.user)
+    members = mentorship.members()
+    agreement = agreement_for(mentorship)
+    confirmed = agreement.confirmed_by()
+    goals = list(
+        mentorship.goals.select_related("owner__user").prefetch_related("milestones", "checkins")
+    )
+    sessions = list(mentorship.sessions.all())
+    my_ratings = set(
+        SessionRating.objects.filter(session__mentorship=mentorship, person=me).values_list(
+            "session_id", flat=True
+        )
+    )
+    to_confirm = [s for s in sessions if not s.is_confirmed and s.logged_by_id != me.pk]
+    to_rate = [s for s in sessions if s.pk not in my_ratings]
+    last = max((s.occurred_at for s in sessions), default=None)
+    cadence = agreement.cadence_days
+    next_due = (last or mentorship.started_at or mentorship.created_at) + timedelta(days=cadence)
+    owns_goals = any(owner.pk == me.pk for owner in mentorship.goal_owners())
+    survey_done = mentorship.closing_surveys.filter(person=me).exists()
+
+    steps: list[dict] = []
+    if me.pk not in confirmed and not mentorship.is_ended:
+        steps.append({"text": "Confirm the mentoring agreement", "url": "#agreement"})
+    elif not {m.pk for m in members} <= confirmed and not mentorship.is_ended:
+        steps.append({"text": "Waiting for the agreement to be confirmed by everyone"})
+    if owns_goals and not goals and not mentorship.is_ended:
+        steps.append(
+            {
+                "text": "Set your first goal",
+                "url": reverse("goals:goal_create", args=[mentorship.pk]),
+            }
+        )
+    for session in to_confirm:
+        steps.append(
+            {
+                "text": f"Confirm or correct the session of {session.occurred_at:%d %b}",
+                "url": session.get_absolute_url(),
+            }
+        )
+    for session in to_rate[:3]:
+        steps.append(
+            {
+                "text": f"Rate the session of {session.occurred_at:%d %b}",
+                "url": session.get_absolute_url(),
+            }
+        )
+    if mentorship.status == Mentorship.Status.ACTIVE:
+        overdue = next_due < timezone.now()
+        steps.append(
+            {
+                "text": ("Your next session is overdue: it was due " if overdue else
+                         "Your next session is due by ") + f"{timezone.localtime(next_due):%d %b}",
+                "url": "#log-session",
+            }
+        )  # fmt: skip
+    if mentorship.is_ended and not survey_done:
+        steps.append(
+            {
+                "text": "Answer the closing survey",
+                "url": reverse("relationships:closing_survey", args=[mentorship.pk]),
+            }
+        )
+
+    can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+    return {
+        "mentorship": mentorship,
+        "program": mentorship.cohort.program,
+        "me": me,
+        "members": members,
+        "partners": [m for m in members if m.pk != me.pk],
+        "agreement": agreement,
+        "confirmed": confirmed,
+        "i_confirmed": me.pk in confirmed,
+        "goals": goals,
+        "owns_goals": owns_goals,
+        "active_goals": [g for g in goals if g.status != Goal.Status.DROPPED],
+        "sessions_count": len(sessions),
+        "last_session": last,
+        "next_due": next_due,
+        "steps": steps,
+        "timeline": selectors.timeline(mentorship),
+        "my_private_sessions": private_note_authored(sessions=sessions, reader=me),
+        "can_log": can_log,
+        "session_form": session_form or (session_form_for(mentorship) if can_log else None),
+        "checkin_form": checkin_form or (checkin_form_for(mentorship) if can_log else None),
+        "close_form": CloseForm(
+            action=reverse("relationships:mentorship_transition", args=[mentorship.pk])
+        ),
+        "flash": flash,
+    }
+
+
+def render_pair(request: HttpRequest, mentorship: Mentorship, **kwargs) -> HttpResponse:
+    """The whole page, or only its body for an htmx request."""
+    template = (
+        "relationships/includes/pair_body.html"
+        if request.htmx
+        else "relationships/mentorship_detail.html"
+    )
+    return render(request, template, pair_context(request, mentorship, **kwargs))

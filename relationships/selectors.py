@@ -1,0 +1,170 @@
+"""Reads for pages that list many mentorships: every figure is an annotation, so a page costs
+the same few queries whether it shows three pairs or a thousand."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from goals.models import Goal
+from profiles.models import Person
+from relationships.models import AgreementConfirmation, ClosingSurvey, Mentorship
+from sessions.models import SessionLog, SessionRating
+
+
+def _per_mentorship(queryset: QuerySet, aggregate, output_field):
+    """One aggregate over rows that point at the outer mentorship, as a scalar subquery (a
+    join per figure would multiply the rows)."""
+    return Subquery(
+        queryset.filter(mentorship=OuterRef("pk"))
+        .order_by()
+        .values("mentorship")
+        .annotate(value=aggregate)
+        .values("value"),
+        output_field=output_field,
+    )
+
+
+def with_activity(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    """Status, last session, counts, goals and average rating: activity, never content."""
+    ratings = SessionRating.objects.filter(session__mentorship=OuterRef("pk"))
+    return (
+        mentorships.select_related("cohort__program", "mentor__user")
+        .prefetch_related(Prefetch("mentees", queryset=Person.objects.select_related("user")))
+        .annotate(
+            cadence_days=Coalesce(F("agreement__cadence_days"), F("cohort__program__cadence_days")),
+            last_session_at=_per_mentorship(
+                SessionLog.objects, Max("occurred_at"), DateTimeField()
+            ),
+            sessions_count=Coalesce(
+                _per_mentorship(SessionLog.objects, Count("pk"), IntegerField()), Value(0)
+            ),
+            goals_count=Coalesce(
+                _per_mentorship(
+                    Goal.objects.exclude(status=Goal.Status.DROPPED), Count("pk"), IntegerField()
+                ),
+                Value(0),
+            ),
+            goals_achieved=Coalesce(
+                _per_mentorship(
+                    Goal.objects.filter(status=Goal.Status.ACHIEVED), Count("pk"), IntegerField()
+                ),
+                Value(0),
+            ),
+            goals_progress=_per_mentorship(
+                Goal.objects.exclude(status=Goal.Status.DROPPED), Avg("progress"), FloatField()
+            ),
+            average_rating=Subquery(
+                ratings.order_by()
+                .values("session__mentorship")
+                .annotate(value=Avg("rating"))
+                .values("value"),
+                output_field=FloatField(),
+            ),
+        )
+    )
+
+
+def cohort_health(cohort) -> QuerySet[Mentorship]:
+    return with_activity(cohort.mentorships.all()).order_by("status", "pk")
+
+
+def cohorts_pulse(mentorships: QuerySet[Mentorship]) -> dict[int, dict[str, int]]:
+    """Per cohort id: pairs, active pairs and stalled pairs, from one light query."""
+    rows = mentorships.annotate(
+        cadence_days=Coalesce(F("agreement__cadence_days"), F("cohort__program__cadence_days")),
+        last_session_at=_per_mentorship(SessionLog.objects, Max("occurred_at"), DateTimeField()),
+    ).only("pk", "cohort_id", "status", "started_at", "created_at")
+    pulse: dict[int, dict[str, int]] = {}
+    for mentorship in rows:
+        counts = pulse.setdefault(mentorship.cohort_id, {"pairs": 0, "active": 0, "stalled": 0})
+        counts["pairs"] += 1
+        counts["active"] += mentorship.status == Mentorship.Status.ACTIVE
+        counts["stalled"] += mentorship.is_stalled
+    return pulse
+
+
+def for_participant(mentorships: QuerySet[Mentorship], person) -> QuerySet[Mentorship]:
+    """A participant's mentorships with health and what needs them."""
+    agreement_version = OuterRef("agreement__version")
+    others_unconfirmed = SessionLog.objects.filter(confirmed_at=None).exclude(logged_by=person)
+    unrated = SessionLog.objects.exclude(
+        Exists(SessionRating.objects.filter(session=OuterRef("pk"), person=person))
+    )
+    return with_activity(mentorships).annotate(
+        i_confirmed_agreement=Exists(
+            AgreementConfirmation.objects.filter(
+                agreement__mentorship=OuterRef("pk"), person=person, version=agreement_version
+            )
+        ),
+        sessions_to_confirm=Coalesce(
+            _per_mentorship(others_unconfirmed, Count("pk"), IntegerField()), Value(0)
+        ),
+        sessions_to_rate=Coalesce(_per_mentorship(unrated, Count("pk"), IntegerField()), Value(0)),
+        survey_done=Exists(ClosingSurvey.objects.filter(mentorship=OuterRef("pk"), person=person)),
+    )
+
+
+def timeline(mentorship: Mentorship, *, limit: int = 60) -> list[dict]:
+    """Sessions, check-ins and agreement and status changes, newest first."""
+    from goals.models import CheckIn
+
+    items: list[dict] = []
+    for session in (
+        mentorship.sessions.select_related("logged_by__user", "confirmed_by__user")
+        .prefetch_related("ratings")
+        .order_by("-occurred_at")[:limit]
+    ):
+        items.append({"kind": "session", "at": session.occurred_at, "session": session})
+    for checkin in (
+        CheckIn.objects.filter(goal__mentorship=mentorship)
+        .select_related("goal", "author__user")
+        .order_by("-created_at")[:limit]
+    ):
+        items.append({"kind": "checkin", "at": checkin.created_at, "checkin": checkin})
+    for event in mentorship.events.select_related("actor").order_by("-created_at")[:limit]:
+        items.append({"kind": "event", "at": event.created_at, "event": event})
+    items.sort(key=lambda item: item["at"], reverse=True)
+    return items[:limit]
+
+
+def participant_overview(user) -> list[Mentorship]:
+    """The user's mentorships, each with its health, its partners and what needs the user.
+    A fixed number of queries however many pairs a mentor has."""
+    from relationships.access import mentorships_of, person_of
+
+    me = person_of(user)
+    if me is None:
+        return []
+    rows = list(for_participant(mentorships_of(user), me).order_by("-created_at"))
+    now = timezone.now()
+    for mentorship in rows:
+        mentorship.partners = [p for p in mentorship.members() if p.pk != me.pk]
+        mentorship.i_am_mentor = mentorship.mentor_id == me.pk
+        if mentorship.started_at:
+            days = (now - mentorship.started_at).days
+            mentorship.expected_sessions = max(1, days // mentorship.cadence_days)
+        else:
+            mentorship.expected_sessions = 0
+        mentorship.needs_me = (
+            (not mentorship.i_confirmed_agreement and not mentorship.is_ended)
+            or mentorship.sessions_to_confirm
+            or mentorship.sessions_to_rate
+            or (mentorship.is_ended and not mentorship.survey_done)
+        )
+    return rows

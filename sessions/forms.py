@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django import forms
+
+from goals.models import Goal
+from programs.forms import CrispyFormMixin, tags_from_text
+from programs.models import MeetingFormat
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+RATINGS = [("", "—")] + [(n, f"{n} / 5") for n in range(1, 6)]
+
+
+class SessionFactsForm(forms.Form):
+    occurred_at = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=24 * 60)
+    format = forms.ChoiceField(choices=MeetingFormat.choices)
+    topics = forms.CharField(required=False, max_length=400, help_text="Tags, separated by commas.")
+    shared_notes = forms.CharField(
+        label="Shared notes (both of you see these)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_topics(self) -> list[str]:
+        return tags_from_text(self.cleaned_data["topics"])
+
+
+class SessionLogForm(SessionFactsForm):
+    goals = forms.ModelMultipleChoiceField(
+        label="Goals discussed",
+        queryset=Goal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    private_note = forms.CharField(
+        label="Private note (only you can ever read it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    rating = forms.TypedChoiceField(
+        label="Your rating", choices=RATINGS, coerce=int, required=False, empty_value=None
+    )
+    feedback = forms.CharField(label="Feedback (optional)", required=False, max_length=2000)
+
+    def __init__(self, *args, mentorship, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = mentorship.goals.exclude(status=Goal.Status.DROPPED)
+        self.fields["goals"].label_from_instance = lambda goal: goal.title
+        self.fields["format"].initial = getattr(
+            getattr(mentorship, "agreement", None), "preferred_format", ""
+        )
+
+
+class SessionCorrectForm(CrispyFormMixin, SessionFactsForm):
+    submit_label = "Save corrections and confirm"
+
+
+class RatingForm(CrispyFormMixin, forms.Form):
+    submit_label = "Save rating"
+    rating = forms.TypedChoiceField(label="Your rating", choices=RATINGS[1:], coerce=int)
+    feedback = forms.CharField(
+        label="Feedback (optional, the pair sees it)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PrivateNoteForm(CrispyFormMixin, forms.Form):
+    submit_label = "Save private note"
+    body = forms.CharField(
+        label="Private note (only you can ever read it; leave empty to delete)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from relationships.models import Mentorship
+from relationships.services import TransitionError
+from sessions import crypto
+from sessions.models import PrivateNote, SessionLog, SessionRating
+
+LOGGABLE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+
+
+def _check_member(mentorship: Mentorship, person) -> None:
+    if not mentorship.is_member(person):
+        raise TransitionError("Only the people in this mentorship log its sessions.")
+
+
+def _clean_topics(topics: Sequence[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for topic in topics:
+        topic = " ".join(topic.split()).lower()[:40]
+        if topic:
+            seen.setdefault(topic)
+    return list(seen)[:10]
+
+
+@transaction.atomic
+def session_log(
+    *,
+    mentorship: Mentorship,
+    person,
+    occurred_at: datetime,
+    duration_minutes: int,
+    format: str,
+    topics: Sequence[str] = (),
+    goals: Sequence = (),
+    shared_notes: str = "",
+    private_note: str = "",
+    rating: int | None = None,
+    feedback: str = "",
+) -> SessionLog:
+    """Log a session for the pair. The other side then confirms it or corrects it."""
+    _check_member(mentorship, person)
+    if mentorship.status not in LOGGABLE:
+        raise TransitionError("Sessions are logged while the mentorship is active or paused.")
+    if occurred_at > timezone.now() + timedelta(hours=1):
+        raise TransitionError("Log a session once it has happened.")
+    session = SessionLog.objects.create(
+        mentorship=mentorship,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        format=format,
+        topics=_clean_topics(topics),
+        shared_notes=shared_notes,
+        logged_by=person,
+    )
+    session.goals_discussed.set([goal for goal in goals if goal.mentorship_id == mentorship.pk])
+    if private_note.strip():
+        private_note_save(session=session, author=person, body=private_note)
+    if rating is not None:
+        session_rate(session=session, person=person, rating=rating, feedback=feedback)
+    return session
+
+
+@transaction.atomic
+def session_confirm(*, session: SessionLog, person) -> SessionLog:
+    session = SessionLog.objects.select_for_update().get(pk=session.pk)
+    _check_member(session.mentorship, person)
+    if session.logged_by_id == person.pk:
+        raise TransitionError("The other side confirms the session you logged.")
+    if session.is_confirmed:
+        return session
+    session.confirmed_by = person
+    session.confirmed_at = timezone.now()
+    session.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def session_correct(
+    *,
+    session: SessionLog,
+    person,
+    occurred_at: datetime,
+    duration_minutes: int,
+    format: str,
+    topics: Sequence[str],
+    shared_notes: str,
+) -> SessionLog:
+    """The other side fixes what was logged; correcting it also confirms it."""
+    session = SessionLog.objects.select_for_update().get(pk=session.pk)
+    _check_member(session.mentorship, person)
+    if session.logged_by_id == person.pk:
+        raise TransitionError("You logged this session: the other side confirms or corrects it.")
+    session.occurred_at = occurred_at
+    session.duration_minutes = duration_minutes
+    session.format = format
+    session.topics = _clean_topics(topics)
+    session.shared_notes = shared_notes
+    session.corrected = True
+    session.confirmed_by = person
+    session.confirmed_at = timezone.now()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_rate(*, session: SessionLog, person, rating: int, feedback: str = "") -> SessionRating:
+    _check_member(session.mentorship, person)
+    if not 1 <= rating <= 5:
+        raise TransitionError("Ratings run from 1 to 5.")
+    rated, _ = SessionRating.objects.update_or_create(
+        session=session, person=person, defaults={"rating": rating, "feedback": feedback}
+    )
+    return rated
+
+
+@transaction.atomic
+def private_note_save(*, session: SessionLog, author, body: str) -> PrivateNote | None:
+    """Write (or, with an empty body, delete) the author's own private note."""
+    _check_member(session.mentorship, author)
+    if not body.strip():
+        PrivateNote.objects.filter(session=session, author=author).delete()
+        return None
+    note, _ = PrivateNote.objects.update_or_create(
+        session=session, author=author, defaults={"ciphertext": crypto.encrypt(body)}
+    )
+    return note
+
+
+def private_notes_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every private note with the first key. Safe to run again at any time."""
+    rotated = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            notes = list(
+                PrivateNote.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .only("pk", "ciphertext")[:batch_size]
+            )
+            if not notes:
+                return rotated
+            for note in notes:
+                note.ciphertext = crypto.rotate(note.ciphertext)
+            PrivateNote.objects.bulk_update(notes, ["ciphertext"])
+            rotated += len(notes)
+            last_pk = notes[-1].pk

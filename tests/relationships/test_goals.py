@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from goals.models import Goal
+from goals.services import goal_checkin, goal_create, goal_update, milestone_toggle
+from relationships.services import TransitionError, mentorship_complete
+
+
+def test_the_mentee_sets_a_goal_with_milestones(active, mentee):
+    goal = goal_create(
+        mentorship=active,
+        owner=mentee,
+        title="Lead a design review",
+        success_measure="Run one review end to end",
+        target_date=dt.date(2027, 6, 1),
+        milestones=["Shadow a review", " ", "Prepare the agenda"],
+    )
+    assert goal.status == Goal.Status.NOT_STARTED
+    assert [m.title for m in goal.milestones.all()] == ["Shadow a review", "Prepare the agenda"]
+
+
+def test_the_mentor_does_not_own_goals_in_a_one_to_one_pair(active, mentor):
+    with pytest.raises(TransitionError):
+        goal_create(mentorship=active, owner=mentor, title="Not mine")
+
+
+def test_in_a_peer_pair_each_person_owns_their_goals(active, mentor, program):
+    program.format = "peer"
+    program.save()
+    active.cohort.program.refresh_from_db()
+    goal = goal_create(mentorship=active, owner=mentor, title="Mine too")
+    assert goal.owner == mentor
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC))
+def test_check_ins_move_progress_and_status(active, mentee, mentor):
+    goal = goal_create(mentorship=active, owner=mentee, title="Public speaking")
+    goal_checkin(goal=goal, author=mentee, progress=30, note="First meetup talk")
+    goal.refresh_from_db()
+    assert (goal.progress, goal.status) == (30, Goal.Status.IN_PROGRESS)
+    # The mentor may check in too (they discuss the goal together).
+    checkin = goal_checkin(goal=goal, author=mentor, progress=100)
+    goal.refresh_from_db()
+    assert (goal.progress, goal.status) == (100, Goal.Status.ACHIEVED)
+    assert checkin.date == dt.date(2027, 3, 1)
+    assert [c.progress for c in goal.checkins.all()] == [100, 30]
+
+
+def test_progress_beyond_100_is_refused(active, mentee):
+    goal = goal_create(mentorship=active, owner=mentee, title="x")
+    with pytest.raises(TransitionError):
+        goal_checkin(goal=goal, author=mentee, progress=120)
+
+
+def test_an_outsider_cannot_check_in(active, mentee, make_person):
+    goal = goal_create(mentorship=active, owner=mentee, title="x")
+    with pytest.raises(TransitionError):
+        goal_checkin(goal=goal, author=make_person("x@example.org"), progress=10)
+
+
+def test_only_the_owner_edits_and_ticks_milestones(active, mentee, mentor):
+    goal = goal_create(mentorship=active, owner=mentee, title="x", milestones=["one"])
+    milestone = goal.milestones.get()
+    with pytest.raises(TransitionError):
+        milestone_toggle(milestone=milestone, person=mentor)
+    milestone_toggle(milestone=milestone, person=mentee)
+    milestone.refresh_from_db()
+    assert milestone.done
+    with pytest.raises(TransitionError):
+        goal_update(
+            goal=goal, owner=mentor, title="y", success_measure="", target_date=None,
+            status="in_progress",
+        )  # fmt: skip
+    goal_update(
+        goal=goal, owner=mentee, title="y", success_measure="", target_date=None,
+        status="achieved", new_milestones=["two"],
+    )  # fmt: skip
+    goal.refresh_from_db()
+    assert (goal.title, goal.progress) == ("y", 100)
+    assert goal.milestones.count() == 2
+
+
+def test_goals_are_frozen_once_the_mentorship_ends(active, mentee):
+    goal = goal_create(mentorship=active, owner=mentee, title="x")
+    mentorship_complete(mentorship=active, actor=None)
+    active.refresh_from_db()
+    goal.mentorship.refresh_from_db()
+    with pytest.raises(TransitionError):
+        goal_checkin(goal=goal, author=mentee, progress=50)

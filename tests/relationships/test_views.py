@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from goals.models import CheckIn
+from goals.services import goal_create
+from relationships.models import Mentorship
+from sessions.models import SessionLog
+from sessions.services import session_log
+
+
+@pytest.fixture
+def mentor_client(client, mentor):
+    client.force_login(mentor.user)
+    return client
+
+
+def log_data(**overrides) -> dict:
+    when = timezone.localtime() - dt.timedelta(days=1)
+    return {
+        "occurred_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "50",
+        "format": "video",
+        "topics": "career, feedback",
+        "shared_notes": "Agreed next steps",
+        "private_note": "Just for me",
+        "rating": "4",
+        "feedback": "",
+    } | overrides
+
+
+def test_both_confirm_the_agreement_from_the_pair_page(client, proposed, mentor, mentee):
+    url = reverse("relationships:agreement_confirm", args=[proposed.pk])
+    for person in (mentor, mentee):
+        client.force_login(person.user)
+        assert client.post(url).status_code == 302
+    proposed.refresh_from_db()
+    assert proposed.status == Mentorship.Status.ACTIVE
+
+
+def test_logging_a_session_without_javascript_redirects_to_the_pair(mentor_client, active):
+    response = mentor_client.post(reverse("sessions:session_log", args=[active.pk]), log_data())
+    assert response.status_code == 302
+    assert response["Location"] == active.get_absolute_url()
+    session = SessionLog.objects.get()
+    assert session.topics == ["career", "feedback"]
+    assert session.ratings.get().rating == 4
+
+
+def test_logging_a_session_with_htmx_returns_the_pair_body(mentor_client, active):
+    response = mentor_client.post(
+        reverse("sessions:session_log", args=[active.pk]), log_data(), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="pair-body"')
+    assert "Session logged" in html
+    assert "Agreed next steps" in html
+    assert "<html" not in html
+
+
+def test_an_invalid_session_shows_the_errors_in_place(mentor_client, active):
+    response = mentor_client.post(
+        reverse("sessions:session_log", args=[active.pk]),
+        log_data(duration_minutes="0"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to 1" in response.content.decode()
+    assert not SessionLog.objects.exists()
+
+
+def test_a_check_in_from_the_pair_page(client, active, mentee):
+    goal = goal_create(mentorship=active, owner=mentee, title="Negotiate")
+    client.force_login(mentee.user)
+    response = client.post(
+        reverse("goals:checkin_create", args=[active.pk]),
+        {"goal": goal.pk, "progress": "40", "note": "Halfway-ish"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Check-in saved" in response.content.decode()
+    assert CheckIn.objects.get().progress == 40
+
+
+def test_a_check_in_cannot_target_another_pairs_goal(client, active, mentee, cohort, make_person):
+    from relationships.services import agreement_confirm, mentorship_create
+
+    other_mentee = make_person("other-mentee@example.org")
+    other = mentorship_create(cohort=cohort, mentor=active.mentor, mentees=[other_mentee])
+    for person in (active.mentor, other_mentee):
+        agreement_confirm(mentorship=other, person=person)
+    foreign = goal_create(mentorship=other, owner=other_mentee, title="Not yours")
+    client.force_login(mentee.user)
+    client.post(
+        reverse("goals:checkin_create", args=[active.pk]), {"goal": foreign.pk, "progress": "90"}
+    )
+    assert not CheckIn.objects.exists()
+
+
+def test_the_mentee_confirms_and_rates_a_session_the_mentor_logged(client, active, mentor, mentee):
+    session = session_log(
+        mentorship=active,
+        person=mentor,
+        occurred_at=timezone.now() - dt.timedelta(hours=2),
+        duration_minutes=30,
+        format="phone",
+        private_note="Mentor only",
+    )
+    client.force_login(mentee.user)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Confirm the session" in page
+    assert "Mentor only" not in page
+    client.post(reverse("sessions:session_confirm", args=[session.pk]))
+    client.post(reverse("sessions:session_rate", args=[session.pk]), {"rating": "5"})
+    session.refresh_from_db()
+    assert session.confirmed_by == mentee
+    assert session.ratings.get(person=mentee).rating == 5
+
+
+def test_coordinator_closes_a_pair_with_a_reason(client, active, program, make_user):
+    coordinator = make_user(email="coord@example.org")
+    program.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    url = reverse("relationships:mentorship_transition", args=[active.pk])
+    client.post(url, {"action": "close"})
+    active.refresh_from_db()
+    assert active.status == Mentorship.Status.ACTIVE  # no reason, no closing
+    response = client.post(url, {"action": "close", "reason": "no_time", "comment": ""})
+    assert response["Location"] == reverse("relationships:mentorship_manage", args=[active.pk])
+    active.refresh_from_db()
+    assert (active.status, active.close_reason) == ("closed", "no_time")
+    assert active.events.last().actor == coordinator
+
+
+def test_coordinator_sets_up_a_pair_from_approved_enrolments(
+    client, cohort, program, mentor, mentee, make_user
+):
+    coordinator = make_user(email="coord@example.org")
+    program.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    url = reverse("relationships:mentorship_new", args=[cohort.slug])
+    response = client.post(url, {"mentor": mentor.pk, "mentees": [mentee.pk]})
+    assert response.status_code == 302
+    mentorship = Mentorship.objects.get()
+    assert mentorship.source == Mentorship.Source.MANUAL
+    assert list(mentorship.mentees.all()) == [mentee]
+    # Someone not approved in the cohort cannot be picked.
+    stranger = make_user(email="stranger@example.org")
+    from profiles.models import Person
+
+    response = client.post(
+        url, {"mentor": Person.objects.create(user=stranger).pk, "mentees": [mentee.pk]}
+    )
+    assert response.status_code == 200
+    assert Mentorship.objects.count() == 1
+
+
+def test_both_sides_answer_the_closing_survey(client, active, mentor, mentee, program):
+    from relationships.models import ClosingQuestion
+    from relationships.services import mentorship_complete
+
+    question = ClosingQuestion.objects.create(program=program, text="Did it help?")
+    mentorship_complete(mentorship=active, actor=None)
+    url = reverse("relationships:closing_survey", args=[active.pk])
+    for person, score in ((mentor, 9), (mentee, 10)):
+        client.force_login(person.user)
+        response = client.post(url, {"recommend_score": score, f"q{question.pk}": "4"})
+        assert response.status_code == 302
+    surveys = {s.role: s for s in active.closing_surveys.all()}
+    assert surveys["mentor"].recommend_score == 9
+    assert surveys["mentee"].answers == {str(question.pk): 4}
+    assert "You have answered" in client.get(url).content.decode()
