@@ -16,9 +16,7 @@ ada@example.org,Ada,Mensah,mentee,Sales,3,,,negotiation,Africa/Nairobi
 """
 
 
-def test_coordinator_sets_up_a_program_and_imports_participants(
-    page, make_user, sign_in, tmp_path
-):
+def test_coordinator_sets_up_a_program_and_imports_participants(page, make_user, sign_in, tmp_path):
     coordinator = make_user(email="cora@example.org", first_name="Cora")
     coordinator.user_permissions.add(Permission.objects.get(codename="create_program"))
     sign_in(page, coordinator)
@@ -46,9 +44,7 @@ def test_coordinator_sets_up_a_program_and_imports_participants(
     page.get_by_label("Participants CSV").set_input_files(str(bad))
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_text("1 with errors")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("ada@example.org"))).to_contain_text(
-        "seniority"
-    )
+    expect(page.get_by_role("row", name=re.compile("ada@example.org"))).to_contain_text("seniority")
     expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
 
     good = tmp_path / "people.csv"
