@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("goals.urls")),
     path("", include("sessions.urls")),
+    path("", include("reports.urls")),
 ]

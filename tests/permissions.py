@@ -17,6 +17,7 @@ CASE_MODULES = [
     "tests.programs.permission_cases",
     "tests.matching.permission_cases",
     "tests.relationships.permission_cases",
+    "tests.reports.permission_cases",
 ]
 
 LOGIN = "login"  # a redirect to the sign-in page

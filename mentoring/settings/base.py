@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "relationships",
     "goals",
     "sessions.apps.MentoringSessionsConfig",
+    "reports",
     "core",
 ]
 
@@ -265,6 +266,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- Reports ----------------------------------------------------------------------------------
+# Any report figure computed over fewer people than this shows "fewer than K" instead.
+REPORTS_MIN_GROUP_SIZE = env_int("REPORTS_MIN_GROUP_SIZE", 5, minimum=1)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

@@ -1,0 +1,173 @@
+"""The report and the activity lists as rows, and those rows as CSV, XLSX or JSON.
+
+Every output goes through here, so the page, the downloads and the command show the same figures
+with the same suppression. Lists are generators over `.iterator()`: memory stays flat however many
+sessions there are (CSV streams to the client; XLSX goes through a write-only workbook in a
+temporary file).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from reports.figures import FIGURES, SUPPRESSED, band_of, display
+from reports.selectors import (
+    DIMENSIONS,
+    Report,
+    ReportFilters,
+    pair_rows,
+    session_context,
+    session_groups,
+    session_rows,
+)
+
+REPORT_HEADER = ("section", "group", "figure", "value")
+SESSION_HEADER = (
+    "date",
+    "duration_minutes",
+    "format",
+    "program",
+    "cohort",
+    "department",
+    "seniority_band",
+)
+PAIR_HEADER = (
+    "pair_id",
+    "program",
+    "cohort",
+    "status",
+    "sessions",
+    "last_session",
+    "goals_set",
+    "goals_achieved",
+    "average_rating",
+)
+TREND_SECTION = "sessions per week"
+
+
+def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
+    """The report as (section, group, figure, value) rows; with `text`, values as the page
+    shows them, else numbers stay numbers (XLSX)."""
+    yield REPORT_HEADER
+    for name, value in report.filters.describe():
+        yield ("filter", name, "", value)
+    yield ("filter", "Minimum group size", "", report.k)
+    groups = [("overall", report.overall)] + [
+        (dim, group) for dim in DIMENSIONS for group in report.breakdowns[dim]
+    ]
+    for section, group in groups:
+        values = group.values(report.k)
+        for figure in FIGURES:
+            value = values[figure.key]
+            yield (section, group.label, figure.label, display(value, figure) if text else value)
+    for week, value in report.trend_values():
+        yield (TREND_SECTION, week.isoformat(), "Sessions logged", str(value) if text else value)
+
+
+def report_json(report: Report) -> str:
+    k = report.k
+
+    def groups(dim: str) -> dict:
+        return {group.label: group.values(k) for group in report.breakdowns[dim]}
+
+    return json.dumps(
+        {
+            "filters": dict(report.filters.describe()),
+            "min_group_size": k,
+            "suppressed_as": SUPPRESSED.format(k=k),
+            "figures": {figure.key: figure.label for figure in FIGURES},
+            "overall": report.overall.values(k),
+            "by_department": groups("department"),
+            "by_seniority": groups("seniority"),
+            "sessions_per_week": [
+                {"week": week.isoformat(), "sessions": value}
+                for week, value in report.trend_values()
+            ],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def session_table(filters: ReportFilters, *, k: int) -> Iterator[tuple]:
+    """Session-level activity. A program, cohort, department or band with fewer than K mentees
+    behind it is named "fewer than K", so no row points at a small group."""
+    groups = session_groups(filters)
+    hidden = SUPPRESSED.format(k=k)
+
+    def label(kind: str, value: str | None) -> str:
+        return value if groups[kind].get(value, 0) >= k else hidden
+
+    yield SESSION_HEADER
+    first_mentee, cohorts = session_context(filters)
+    zone = timezone.get_current_timezone()
+    for occurred_at, minutes, meeting_format, mentorship, cohort in session_rows(filters):
+        department, seniority = first_mentee.get(mentorship, (None, None))
+        program_name, cohort_name = cohorts[cohort]
+        yield (
+            occurred_at.astimezone(zone).date().isoformat(),
+            minutes,
+            meeting_format,
+            label("program", program_name),
+            label("cohort", cohort_name),
+            label("department", department),
+            label("band", band_of(seniority)),
+        )
+
+
+def pair_table(filters: ReportFilters) -> Iterator[tuple]:
+    """Pair-level activity for coordinators: counts and dates, never what the pair wrote."""
+    yield PAIR_HEADER
+    for pair in pair_rows(filters):
+        last = pair.last_session_at
+        rating = pair.average_rating
+        yield (
+            pair.pk,
+            pair.cohort.program.name,
+            pair.cohort.name,
+            pair.status,
+            pair.sessions_count,
+            timezone.localdate(last).isoformat() if last else "",
+            pair.goals_count,
+            pair.goals_achieved,
+            round(rating, 1) if rating is not None else "",
+        )
+
+
+class _Echo:
+    """csv.writer writes into this and hands back the line, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def write_csv(rows: Iterable[tuple], out: IO[str]) -> None:
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(row)
+
+
+def xlsx_file(rows: Iterable[tuple], *, title: str) -> IO[bytes]:
+    """A write-only workbook saved into a temporary file (deleted when closed), rewound."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title)
+    for row in rows:
+        sheet.append(row)
+    # Handed to the caller open: FileResponse (or the command) closes it, which deletes it.
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(out)
+    out.seek(0)
+    return out

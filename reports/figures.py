@@ -1,0 +1,92 @@
+"""The report's figures, what each is computed over, and how a figure is shown.
+
+Plain Python, no database: the selectors fill `Stat`s, every output (page, CSV, XLSX, JSON, the
+command) shows them through `shown` and `display`, so suppression is decided in one place.
+
+Suppression: each figure carries `people`, the number of distinct people behind it. A count is
+behind the people it counts; a share, average, median or NPS is behind the people it is computed
+over (its denominator). Fewer than K people and the figure shows "fewer than K", whatever its value
+(a zero included: "nobody in this group of three met this week" singles people out too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from relationships.models import Mentorship
+
+SUPPRESSED = "fewer than {k}"
+
+BANDS: tuple[tuple[str, int, int], ...] = (("1-3", 1, 3), ("4-6", 4, 6), ("7-10", 7, 10))
+NO_BAND = "not set"
+NO_DEPARTMENT = "(no department)"
+
+CLOSE_REASONS: tuple[tuple[str, str], ...] = tuple(Mentorship.CloseReason.choices)
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    people: str  # who the people behind it are, for the page's "how to read" table
+    decimals: int = 0  # 0: a count, shown as an integer
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("mentors_enrolled", "Mentors enrolled", "the mentors counted"),
+    Figure("mentees_enrolled", "Mentees enrolled", "the mentees counted"),
+    Figure("applications_pending", "Applications pending", "the applicants counted"),
+    Figure("share_matched", "Mentees matched (%)", "the mentees enrolled", 1),
+    Figure("median_days_to_match", "Median days to match", "the mentees matched", 1),
+    Figure("active_pairs", "Active pairs (a session in the last 30 days)", "their mentees"),
+    Figure("sessions", "Sessions logged", "the mentees of the pairs that met"),
+    Figure("hours", "Hours of mentoring", "the mentees of the pairs that met", 1),
+    Figure("sessions_per_pair", "Sessions per pair", "the mentees of the pairs running", 1),
+    Figure("goals_set", "Goals set", "the goals' owners"),
+    Figure("goals_achieved_share", "Goals achieved (%)", "the goals' owners", 1),
+    Figure("average_rating", "Average session rating (1 to 5)", "the people who rated", 1),
+    Figure("nps", "Closing survey NPS", "the people who answered"),
+    Figure("pairs_completed", "Pairs completed", "their mentees"),
+    Figure("pairs_closed_early", "Pairs closed early", "their mentees"),
+    Figure("completed_share", "Ended pairs completed (%)", "the mentees of the pairs ended", 1),
+    Figure(
+        "closed_early_share", "Ended pairs closed early (%)", "the mentees of the pairs ended", 1
+    ),
+    *(
+        Figure(f"closed_{value}", f"Closed early: {label}", "their mentees")
+        for value, label in CLOSE_REASONS
+    ),
+)
+FIGURE_BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+@dataclass(frozen=True)
+class Stat:
+    value: float | None
+    people: int
+
+
+def shown(stat: Stat, figure: Figure, k: int) -> int | float | str:
+    """The figure as every output shows it: a rounded number, or "fewer than K"."""
+    if stat.people < k or stat.value is None:
+        return SUPPRESSED.format(k=k)
+    if figure.decimals == 0:
+        return round(stat.value)
+    return round(stat.value, figure.decimals)
+
+
+def display(value: int | float | str, figure: Figure) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{value:.{figure.decimals}f}" if figure.decimals else str(value)
+
+
+def band_of(seniority: int | None) -> str:
+    for label, low, high in BANDS:
+        if seniority is not None and low <= seniority <= high:
+            return label
+    return NO_BAND
+
+
+def ratio(part: float, whole: float, scale: float = 1) -> float | None:
+    return scale * part / whole if whole else None

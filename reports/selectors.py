@@ -1,0 +1,634 @@
+"""Participation and outcome figures, aggregated in the database.
+
+A report costs the same queries whatever the data size: one GROUP BY per source (enrolments,
+days to match, pairs by each breakdown, ratings, goals, closing surveys, the weekly trend).
+
+Who a figure belongs to, for the department and seniority breakdowns and the department filter:
+- enrolments, applications, matching: the person enrolled;
+- pairs, sessions, hours, outcomes: the pair's mentees (a group pair with mentees in two
+  departments counts once in each, and once in the total);
+- goals: their owner; ratings: the person who rated; NPS: the person who answered.
+
+The date range bounds each figure by its own date: enrolments and applications by when they were
+made, sessions and ratings by when the session happened, goals by when they were set, surveys by
+when they were answered, outcomes by when the pair ended; pairs per session count the pairs running
+at some point in the range. Active pairs had a session in the 30 days up to the range's end
+(today when it has none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from goals.models import Goal
+from profiles.models import Person
+from programs.models import Cohort, Enrolment, Program
+from relationships.models import ClosingSurvey, Mentorship
+from relationships.selectors import with_activity
+from reports.figures import (
+    BANDS,
+    CLOSE_REASONS,
+    FIGURE_BY_KEY,
+    FIGURES,
+    NO_BAND,
+    NO_DEPARTMENT,
+    Stat,
+    ratio,
+    shown,
+)
+from sessions.models import SessionLog, SessionRating
+
+ALL = "All"
+DIMENSIONS = ("department", "seniority")
+ACTIVE_WINDOW = dt.timedelta(days=30)
+MentorshipMentee = Mentorship.mentees.through
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What the report covers. `programs` is the reader's scope; None: the whole organisation."""
+
+    programs: QuerySet[Program] | None = None
+    program: Program | None = None
+    cohort: Cohort | None = None
+    department: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def cohorts(self) -> QuerySet[Cohort] | None:
+        """The cohorts covered, as a subquery; None when that is every cohort."""
+        if self.programs is None and self.program is None and self.cohort is None:
+            return None
+        cohorts = Cohort.objects.all()
+        if self.programs is not None:
+            cohorts = cohorts.filter(program__in=self.programs)
+        if self.program is not None:
+            cohorts = cohorts.filter(program=self.program)
+        if self.cohort is not None:
+            cohorts = cohorts.filter(pk=self.cohort.pk)
+        return cohorts.values("pk")
+
+    @property
+    def start(self) -> dt.datetime | None:
+        return _midnight(self.since) if self.since else None
+
+    @property
+    def end(self) -> dt.datetime | None:
+        """Exclusive: the midnight after `until`."""
+        return _midnight(self.until + dt.timedelta(days=1)) if self.until else None
+
+    def in_range(self, path: str) -> Q:
+        q = Q()
+        if self.start:
+            q &= Q(**{f"{path}__gte": self.start})
+        if self.end:
+            q &= Q(**{f"{path}__lt": self.end})
+        return q
+
+    def scoped(self, queryset: QuerySet, cohort_path: str) -> QuerySet:
+        cohorts = self.cohorts()
+        return queryset if cohorts is None else queryset.filter(**{f"{cohort_path}__in": cohorts})
+
+    def describe(self) -> list[tuple[str, str]]:
+        return [
+            ("Program", self.program.name if self.program else "All"),
+            ("Cohort", self.cohort.name if self.cohort else "All"),
+            ("Department", self.department or "All"),
+            ("From", self.since.isoformat() if self.since else "the start"),
+            ("To", self.until.isoformat() if self.until else "today"),
+        ]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def band_expression(prefix: str) -> Case:
+    return Case(
+        *(
+            When(
+                **{f"{prefix}seniority__gte": low, f"{prefix}seniority__lte": high},
+                then=Value(label),
+            )
+            for label, low, high in BANDS
+        ),
+        default=Value(NO_BAND),
+        output_field=CharField(),
+    )
+
+
+def _group_expression(dimension: str, prefix: str):
+    if dimension == "department":
+        return F(f"{prefix}department")
+    if dimension == "seniority":
+        return band_expression(prefix)
+    return Value(ALL, output_field=CharField())
+
+
+# --- The report -----------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    label: str
+    stats: dict[str, Stat]
+
+    def values(self, k: int) -> dict[str, int | float | str]:
+        return {f.key: shown(self.stats[f.key], f, k) for f in FIGURES}
+
+
+@dataclass
+class Report:
+    filters: ReportFilters
+    k: int
+    overall: Group
+    breakdowns: dict[str, list[Group]]
+    trend: list[tuple[dt.date, Stat]]
+    generated_at: dt.datetime = field(default_factory=timezone.now)
+
+    def trend_values(self) -> list[tuple[dt.date, int | str]]:
+        figure = FIGURE_BY_KEY["sessions"]
+        return [(week, shown(stat, figure, self.k)) for week, stat in self.trend]
+
+
+def participation_report(filters: ReportFilters, *, k: int) -> Report:
+    raw: dict[str, dict[str, dict[str, float]]] = {
+        dim: defaultdict(lambda: defaultdict(float)) for dim in ("all", *DIMENSIONS)
+    }
+    days: dict[str, dict[str, list[float]]] = {
+        dim: defaultdict(list) for dim in ("all", *DIMENSIONS)
+    }
+
+    def add(department: str, seniority_band: str, row: dict) -> None:
+        for dim, group in (
+            ("all", ALL),
+            ("department", department or NO_DEPARTMENT),
+            ("seniority", seniority_band),
+        ):
+            for key, value in row.items():
+                raw[dim][group][key] += float(value or 0)
+
+    # Sources whose people each sit in one department and one band: one GROUP BY on both,
+    # summed up here (distinct people add up across cells because a person is in one cell).
+    for source in (_enrolments, _ratings, _goals, _surveys):
+        for row in source(filters):
+            add(row.pop("d"), row.pop("b"), row)
+    matched_people: dict[str, dict[str, set[int]]] = {d: defaultdict(set) for d in days}
+    for department, seniority_band, person_id, enrolled_at, matched_at in _days_to_match(filters):
+        waited = max((matched_at - enrolled_at).total_seconds() / 86400, 0)
+        for dim, group in (
+            ("all", ALL),
+            ("department", department or NO_DEPARTMENT),
+            ("seniority", seniority_band),
+        ):
+            days[dim][group].append(waited)
+            matched_people[dim][group].add(person_id)
+    # Pairs can span departments and bands: their figures are counted per breakdown.
+    for dim, group, row in _pairs(filters):
+        if dim == "department":
+            group = group or NO_DEPARTMENT
+        for key, value in row.items():
+            raw[dim][group][key] += float(value or 0)
+
+    def build(dim: str, label: str) -> Group:
+        numbers = raw[dim].get(label, defaultdict(float))
+        waits = days[dim].get(label, [])
+        stats = _stats(numbers, waits, len(matched_people[dim].get(label, ())))
+        return Group(label, stats)
+
+    breakdowns = {
+        "department": [build("department", label) for label in sorted(raw["department"])],
+        "seniority": [
+            build("seniority", label)
+            for label in [b[0] for b in BANDS] + [NO_BAND]
+            if label in raw["seniority"]
+        ],
+    }
+    return Report(
+        filters=filters,
+        k=k,
+        overall=build("all", ALL),
+        breakdowns=breakdowns,
+        trend=_trend(filters),
+    )
+
+
+def _stats(n: dict[str, float], waits: list[float], matched_people: int) -> dict[str, Stat]:
+    get = n.get
+    stats = {
+        "mentors_enrolled": Stat(get("mentors", 0), int(get("mentor_people", 0))),
+        "mentees_enrolled": Stat(get("mentees", 0), int(get("mentee_people", 0))),
+        "applications_pending": Stat(get("pending", 0), int(get("pending_people", 0))),
+        "share_matched": Stat(
+            ratio(get("matched", 0), get("mentees", 0), 100), int(get("mentee_people", 0))
+        ),
+        "median_days_to_match": Stat(statistics.median(waits) if waits else None, matched_people),
+        "active_pairs": Stat(get("active", 0), int(get("active_people", 0))),
+        "sessions": Stat(get("sessions", 0), int(get("session_people", 0))),
+        "hours": Stat(get("minutes", 0) / 60, int(get("session_people", 0))),
+        "sessions_per_pair": Stat(
+            ratio(get("sessions", 0), get("pairs", 0)), int(get("pair_people", 0))
+        ),
+        "goals_set": Stat(get("goals", 0), int(get("goal_people", 0))),
+        "goals_achieved_share": Stat(
+            ratio(get("achieved", 0), get("goals", 0), 100), int(get("goal_people", 0))
+        ),
+        "average_rating": Stat(
+            ratio(get("rating_sum", 0), get("ratings", 0)), int(get("rater_people", 0))
+        ),
+        "nps": Stat(
+            ratio(get("promoters", 0) - get("detractors", 0), get("responses", 0), 100),
+            int(get("respondent_people", 0)),
+        ),
+        "pairs_completed": Stat(get("completed", 0), int(get("completed_people", 0))),
+        "pairs_closed_early": Stat(get("closed", 0), int(get("closed_people", 0))),
+        "completed_share": Stat(
+            ratio(get("completed", 0), get("ended", 0), 100), int(get("ended_people", 0))
+        ),
+        "closed_early_share": Stat(
+            ratio(get("closed", 0), get("ended", 0), 100), int(get("ended_people", 0))
+        ),
+    }
+    for value, _ in CLOSE_REASONS:
+        stats[f"closed_{value}"] = Stat(
+            get(f"closed_{value}", 0), int(get(f"closed_{value}_people", 0))
+        )
+    return stats
+
+
+# --- Sources, one query each ----------------------------------------------------------------
+
+MENTOR_ROLES = (Enrolment.Role.MENTOR, Enrolment.Role.BOTH)
+MENTEE_ROLES = (Enrolment.Role.MENTEE, Enrolment.Role.BOTH)
+
+
+def _by_person_cells(queryset: QuerySet, prefix: str) -> QuerySet:
+    return (
+        queryset.annotate(d=F(f"{prefix}department"), b=band_expression(prefix))
+        .values("d", "b")
+        .order_by()
+    )
+
+
+def _people_filter(filters: ReportFilters, queryset: QuerySet, prefix: str) -> QuerySet:
+    if filters.department is not None:
+        queryset = queryset.filter(**{f"{prefix}department": filters.department})
+    return queryset
+
+
+def _enrolments_in_scope(filters: ReportFilters) -> QuerySet[Enrolment]:
+    enrolments = filters.scoped(Enrolment.objects.all(), "cohort").filter(
+        filters.in_range("created_at")
+    )
+    return _people_filter(filters, enrolments, "person__")
+
+
+def _matched() -> Exists:
+    """A mentorship in the enrolment's cohort with the person as a mentee: proposed, running or
+    ended, a match is a match."""
+    return Exists(
+        MentorshipMentee.objects.filter(
+            person=OuterRef("person"), mentorship__cohort=OuterRef("cohort")
+        )
+    )
+
+
+def _enrolments(filters: ReportFilters) -> Iterable[dict]:
+    approved = Q(status=Enrolment.Status.APPROVED)
+    mentors = approved & Q(role__in=MENTOR_ROLES)
+    mentees = approved & Q(role__in=MENTEE_ROLES)
+    matched = mentees & Q(is_matched=True)
+    pending = Q(status=Enrolment.Status.APPLIED)
+    queryset = _enrolments_in_scope(filters).annotate(is_matched=_matched())
+    return _by_person_cells(queryset, "person__").annotate(
+        mentors=Count("pk", filter=mentors),
+        mentor_people=Count("person", distinct=True, filter=mentors),
+        mentees=Count("pk", filter=mentees),
+        mentee_people=Count("person", distinct=True, filter=mentees),
+        pending=Count("pk", filter=pending),
+        pending_people=Count("person", distinct=True, filter=pending),
+        matched=Count("pk", filter=matched),
+    )
+
+
+def _days_to_match(filters: ReportFilters) -> Iterable[tuple]:
+    """One row per matched mentee enrolment: the median needs the values, not a sum (no portable
+    median aggregate), so this is the one source that returns rows rather than groups."""
+    first_match = Subquery(
+        MentorshipMentee.objects.filter(
+            person=OuterRef("person"), mentorship__cohort=OuterRef("cohort")
+        )
+        .order_by("mentorship__created_at")
+        .values("mentorship__created_at")[:1]
+    )
+    return (
+        _enrolments_in_scope(filters)
+        .filter(status=Enrolment.Status.APPROVED, role__in=MENTEE_ROLES)
+        .annotate(matched_at=first_match, b=band_expression("person__"))
+        .filter(matched_at__isnull=False)
+        .values_list("person__department", "b", "person_id", "created_at", "matched_at")
+        .order_by()
+    )
+
+
+def _pair_sessions(filters: ReportFilters) -> QuerySet:
+    """Per mentorship: sessions and minutes in the range, and sessions in the active window."""
+    in_range = filters.in_range("occurred_at")
+    reference = filters.end or timezone.now()
+    recent = Q(occurred_at__gte=reference - ACTIVE_WINDOW, occurred_at__lt=reference)
+    return (
+        filters.scoped(SessionLog.objects.all(), "mentorship__cohort")
+        .values("mentorship_id")
+        .order_by()
+        .annotate(
+            n_sessions=Count("pk", filter=in_range),
+            minutes=Coalesce(Sum("duration_minutes", filter=in_range), Value(0)),
+            n_recent=Count("pk", filter=recent),
+        )
+    )
+
+
+def _pair_rows(filters: ReportFilters) -> QuerySet:
+    """One row per mentorship-mentee: the mentee's department and band, and how the pair ran."""
+    rows = _people_filter(
+        filters, filters.scoped(MentorshipMentee.objects.all(), "mentorship__cohort"), "person__"
+    )
+    running = Q(mentorship__started_at__isnull=False)
+    if filters.end:
+        running &= Q(mentorship__started_at__lt=filters.end)
+    if filters.start:
+        running &= Q(mentorship__ended_at__isnull=True) | Q(mentorship__ended_at__gte=filters.start)
+    ended = Q(mentorship__status__in=Mentorship.ENDED) & filters.in_range("mentorship__ended_at")
+
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    return (
+        rows.annotate(
+            department=F("person__department"),
+            band=band_expression("person__"),
+            running=flag(running),
+            completed=flag(ended & Q(mentorship__status=Mentorship.Status.COMPLETED)),
+            closed=flag(ended & Q(mentorship__status=Mentorship.Status.CLOSED)),
+            reason=F("mentorship__close_reason"),
+        )
+        .values(
+            "id",
+            "mentorship_id",
+            "person_id",
+            "department",
+            "band",
+            "running",
+            "completed",
+            "closed",
+            "reason",
+        )
+        .order_by()
+    )
+
+
+# The pair figures for the total and both breakdowns in one pass: the ORM builds the two inner
+# queries (every filter is there); the outer query, over derived tables with window functions,
+# is beyond the ORM. A pair with two mentees in one group is one pair there: only its first mentee
+# row in the group (rn_<group> = 1) counts it, while people are counted over every mentee.
+PAIR_FIGURES_SQL = """
+WITH pair_sessions AS ({sessions}),
+numbered AS (
+    SELECT pair_rows.*,
+        COALESCE(pair_sessions.n_sessions, 0) AS n_sessions,
+        COALESCE(pair_sessions.minutes, 0) AS minutes,
+        COALESCE(pair_sessions.n_recent, 0) AS n_recent,
+        ROW_NUMBER() OVER (PARTITION BY pair_rows.mentorship_id ORDER BY pair_rows.id) AS rn_all,
+        ROW_NUMBER() OVER (
+            PARTITION BY pair_rows.mentorship_id, pair_rows.department ORDER BY pair_rows.id
+        ) AS rn_department,
+        ROW_NUMBER() OVER (
+            PARTITION BY pair_rows.mentorship_id, pair_rows.band ORDER BY pair_rows.id
+        ) AS rn_seniority
+    FROM ({rows}) pair_rows
+    LEFT JOIN pair_sessions ON pair_sessions.mentorship_id = pair_rows.mentorship_id
+)
+SELECT 'all' AS dim, 'All' AS grp, {figures_all} FROM numbered
+UNION ALL
+SELECT 'department', department, {figures_department} FROM numbered GROUP BY department
+UNION ALL
+SELECT 'seniority', band, {figures_seniority} FROM numbered GROUP BY band
+"""
+PAIR_FIGURES = """
+    SUM(CASE WHEN {rn} = 1 AND running = 1 THEN 1 ELSE 0 END) AS pairs,
+    COUNT(DISTINCT CASE WHEN running = 1 THEN person_id END) AS pair_people,
+    SUM(CASE WHEN {rn} = 1 THEN n_sessions ELSE 0 END) AS sessions,
+    SUM(CASE WHEN {rn} = 1 THEN minutes ELSE 0 END) AS minutes,
+    COUNT(DISTINCT CASE WHEN n_sessions > 0 THEN person_id END) AS session_people,
+    SUM(CASE WHEN {rn} = 1 AND n_recent > 0 THEN 1 ELSE 0 END) AS active,
+    COUNT(DISTINCT CASE WHEN n_recent > 0 THEN person_id END) AS active_people,
+    SUM(CASE WHEN {rn} = 1 AND completed + closed > 0 THEN 1 ELSE 0 END) AS ended,
+    COUNT(DISTINCT CASE WHEN completed + closed > 0 THEN person_id END) AS ended_people,
+    SUM(CASE WHEN {rn} = 1 AND completed = 1 THEN 1 ELSE 0 END) AS completed,
+    COUNT(DISTINCT CASE WHEN completed = 1 THEN person_id END) AS completed_people,
+    SUM(CASE WHEN {rn} = 1 AND closed = 1 THEN 1 ELSE 0 END) AS closed,
+    COUNT(DISTINCT CASE WHEN closed = 1 THEN person_id END) AS closed_people"""
+REASON_FIGURES = """,
+    SUM(CASE WHEN {rn} = 1 AND closed = 1 AND reason = %s THEN 1 ELSE 0 END) AS closed_{value},
+    COUNT(DISTINCT CASE WHEN closed = 1 AND reason = %s THEN person_id END)
+        AS closed_{value}_people"""
+
+
+def _pairs(filters: ReportFilters) -> Iterator[tuple[str, str, dict]]:
+    """(dimension, group, figures) for the total and each breakdown, from one query."""
+    sessions_sql, sessions_params = _pair_sessions(filters).query.sql_with_params()
+    rows_sql, rows_params = _pair_rows(filters).query.sql_with_params()
+    figures, params = {}, [*sessions_params, *rows_params]
+    for dim in ("all", *DIMENSIONS):
+        rn = f"rn_{dim}"
+        figures[f"figures_{dim}"] = PAIR_FIGURES.format(rn=rn) + "".join(
+            REASON_FIGURES.format(rn=rn, value=value) for value, _ in CLOSE_REASONS
+        )
+        params += [value for value, _ in CLOSE_REASONS for _ in range(2)]
+    sql = PAIR_FIGURES_SQL.format(sessions=sessions_sql, rows=rows_sql, **figures)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(columns, values, strict=True))
+            dim, group = row.pop("dim"), row.pop("grp")
+            yield dim, group, row
+
+
+def _ratings(filters: ReportFilters) -> Iterable[dict]:
+    ratings = filters.scoped(SessionRating.objects.all(), "session__mentorship__cohort").filter(
+        filters.in_range("session__occurred_at")
+    )
+    return _by_person_cells(_people_filter(filters, ratings, "person__"), "person__").annotate(
+        rating_sum=Sum("rating"),
+        ratings=Count("pk"),
+        rater_people=Count("person", distinct=True),
+    )
+
+
+def _goals(filters: ReportFilters) -> Iterable[dict]:
+    goals = filters.scoped(Goal.objects.all(), "mentorship__cohort").filter(
+        filters.in_range("created_at")
+    )
+    return _by_person_cells(_people_filter(filters, goals, "owner__"), "owner__").annotate(
+        goals=Count("pk"),
+        achieved=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
+        goal_people=Count("owner", distinct=True),
+    )
+
+
+def _surveys(filters: ReportFilters) -> Iterable[dict]:
+    surveys = filters.scoped(ClosingSurvey.objects.all(), "mentorship__cohort").filter(
+        filters.in_range("submitted_at")
+    )
+    return _by_person_cells(_people_filter(filters, surveys, "person__"), "person__").annotate(
+        responses=Count("pk"),
+        promoters=Count("pk", filter=Q(recommend_score__gte=9)),
+        detractors=Count("pk", filter=Q(recommend_score__lte=6)),
+        respondent_people=Count("person", distinct=True),
+    )
+
+
+def _sessions_in_scope(filters: ReportFilters) -> QuerySet[SessionLog]:
+    sessions = filters.scoped(SessionLog.objects.all(), "mentorship__cohort").filter(
+        filters.in_range("occurred_at")
+    )
+    if filters.department is not None:
+        sessions = sessions.filter(
+            Exists(
+                MentorshipMentee.objects.filter(
+                    mentorship=OuterRef("mentorship"), person__department=filters.department
+                )
+            )
+        )
+    return sessions
+
+
+def _trend(filters: ReportFilters) -> list[tuple[dt.date, Stat]]:
+    """Sessions per week; the people behind a week are the mentees of the pairs that met.
+    Weeks without sessions between the first and the last are filled in."""
+    sessions = filters.scoped(SessionLog.objects.all(), "mentorship__cohort").filter(
+        filters.in_range("occurred_at")
+    )
+    mentees = "mentorship__mentees"
+    if filters.department is not None:
+        # In one filter() call, so the count below runs over the same (department) join.
+        sessions = sessions.filter(mentorship__mentees__department=filters.department)
+    rows = (
+        sessions.annotate(week=TruncWeek("occurred_at"))
+        .values("week")
+        .order_by("week")
+        .annotate(n=Count("pk", distinct=True), people=Count(mentees, distinct=True))
+    )
+    weeks = {timezone.localtime(row["week"]).date(): row for row in rows}
+    if not weeks:
+        return []
+    trend = []
+    week, last = min(weeks), max(weeks)
+    while week <= last:
+        row = weeks.get(week)
+        trend.append((week, Stat(row["n"], row["people"]) if row else Stat(0, 0)))
+        week += dt.timedelta(days=7)
+    return trend
+
+
+# --- Lists for exports: streamed, never loaded whole -------------------------------------------
+
+
+def report_departments(filters: ReportFilters) -> QuerySet:
+    """Departments of the people enrolled in the reader's programs, for the filter."""
+    people = Person.objects.all()
+    if filters.programs is not None:
+        people = people.filter(enrolments__cohort__program__in=filters.programs)
+    return people.values_list("department", flat=True).distinct().order_by("department")
+
+
+def session_groups(filters: ReportFilters) -> dict[str, dict[str, int]]:
+    """Distinct mentees behind each program, cohort, department and band of the session list, so
+    the list names only groups of at least K people."""
+    sessions = _sessions_in_scope(filters)
+    if filters.department is not None:
+        sessions = sessions.filter(mentorship__mentees__department=filters.department)
+    mentees = "mentorship__mentees"
+    groups = {}
+    for name, expression in (
+        ("program", F("mentorship__cohort__program__name")),
+        ("cohort", F("mentorship__cohort__name")),
+        ("department", F(f"{mentees}__department")),
+        ("band", band_expression(f"{mentees}__")),
+    ):
+        rows = (
+            sessions.annotate(g=expression)
+            .values("g")
+            .order_by()
+            .annotate(people=Count(mentees, distinct=True))
+        )
+        groups[name] = {row["g"]: row["people"] for row in rows}
+    return groups
+
+
+def session_rows(filters: ReportFilters, *, chunk_size: int = 2000) -> Iterator[tuple]:
+    """One row per session, activity only: when, how long, the format, the mentorship and the
+    cohort. No notes, topics or feedback. Streamed with a server-side cursor."""
+    return (
+        _sessions_in_scope(filters)
+        .order_by("occurred_at", "pk")
+        .values_list(
+            "occurred_at", "duration_minutes", "format", "mentorship_id", "mentorship__cohort_id"
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+
+
+def session_context(filters: ReportFilters) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """Per mentorship, its first mentee's department and seniority (in the department filtered
+    on, if any); per cohort, its program's and its own name. Sized by pairs and cohorts, never by
+    sessions: looked up while the session rows stream."""
+    mentees = _people_filter(
+        filters, filters.scoped(MentorshipMentee.objects.all(), "mentorship__cohort"), "person__"
+    ).order_by("-pk")
+    first_mentee = {
+        mentorship: (department, seniority)
+        for mentorship, department, seniority in mentees.values_list(
+            "mentorship_id", "person__department", "person__seniority"
+        )
+    }
+    cohorts = filters.scoped(Cohort.objects.all(), "pk").values_list("pk", "program__name", "name")
+    return first_mentee, {pk: (program, name) for pk, program, name in cohorts}
+
+
+def pair_rows(filters: ReportFilters, *, chunk_size: int = 500) -> Iterator[Mentorship]:
+    """The coordinator's pair list: activity per pair (relationships.selectors.with_activity)."""
+    pairs = filters.scoped(Mentorship.objects.all(), "cohort")
+    if filters.department is not None:
+        pairs = pairs.filter(
+            Exists(
+                MentorshipMentee.objects.filter(
+                    mentorship=OuterRef("pk"), person__department=filters.department
+                )
+            )
+        )
+    return with_activity(pairs).order_by("pk").iterator(chunk_size=chunk_size)

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils import timezone
+
+from programs.access import programs_coordinated_by
+from reports.access import pair_list_programs, report_programs
+from reports.exports import (
+    csv_lines,
+    pair_table,
+    report_table,
+    session_table,
+    xlsx_file,
+)
+from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, display
+from reports.forms import ReportFilterForm
+from reports.selectors import ReportFilters, participation_report, report_departments
+
+
+def _min_group_size() -> int:
+    return settings.REPORTS_MIN_GROUP_SIZE
+
+
+def _filter_form(request: HttpRequest, programs) -> ReportFilterForm:
+    departments = list(report_departments(ReportFilters(programs=programs)))
+    return ReportFilterForm(request.GET or None, programs=programs, departments=departments)
+
+
+def participation(request: HttpRequest) -> HttpResponse:
+    programs = report_programs(request.user)
+    form = _filter_form(request, programs)
+    report = None
+    if not form.is_bound or form.is_valid():
+        report = participation_report(form.filters(), k=_min_group_size())
+    return render(
+        request,
+        "reports/participation.html",
+        {
+            "form": form,
+            "report": report and _page(report),
+            "query": request.GET.urlencode(),
+            "can_list_pairs": programs is not None
+            or programs_coordinated_by(request.user).exists(),
+        },
+    )
+
+
+def _number(value: int | float | str) -> int | float | None:
+    """For the charts: a suppressed value is a gap, never a number."""
+    return None if isinstance(value, str) else value
+
+
+def _page(report) -> dict:
+    """The report as the template and the charts read it: every value already shown as text
+    (or "fewer than K"); numbers for the charts with None where a value is suppressed."""
+    k = report.k
+    overall = report.overall.values(k)
+    matched = FIGURE_BY_KEY["share_matched"]
+    outcome_keys = ["pairs_completed", *(f"closed_{value}" for value, _ in CLOSE_REASONS)]
+
+    def rows(groups) -> list[dict]:
+        return [{"label": group.label, "values": group.values(k)} for group in groups]
+
+    departments = rows(report.breakdowns["department"])
+    for table in (departments, seniority := rows(report.breakdowns["seniority"])):
+        for row in table:
+            row["cells"] = [display(row["values"][f.key], f) for f in FIGURES]
+    trend = report.trend_values()
+    matched_rows = [("All", overall["share_matched"])] + [
+        (row["label"], row["values"]["share_matched"]) for row in departments
+    ]
+    outcomes = [(FIGURE_BY_KEY[key], overall[key]) for key in outcome_keys]
+    return {
+        "k": k,
+        "filters": report.filters.describe(),
+        "figures": FIGURES,
+        "summary": [(f, display(overall[f.key], f)) for f in FIGURES],
+        "departments": departments,
+        "seniority": seniority,
+        "trend": [(week, str(value)) for week, value in trend],
+        "matched": [(label, display(value, matched)) for label, value in matched_rows],
+        "outcomes": [(figure.label, display(value, figure)) for figure, value in outcomes],
+        "chart_data": {
+            "trend": {
+                "labels": [week.isoformat() for week, _ in trend],
+                "values": [_number(value) for _, value in trend],
+            },
+            "matched": {
+                "labels": [label for label, _ in matched_rows],
+                "values": [_number(value) for _, value in matched_rows],
+            },
+            "outcomes": {
+                "labels": [figure.label for figure, _ in outcomes],
+                "values": [_number(value) for _, value in outcomes],
+            },
+        },
+    }
+
+
+def _filtered(request: HttpRequest, programs) -> ReportFilters | None:
+    form = _filter_form(request, programs)
+    if form.is_bound and not form.is_valid():
+        return None
+    return form.filters()
+
+
+def _download(rows, *, fmt: str, name: str, title: str):
+    stamp = timezone.localdate().isoformat()
+    filename = f"{name}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(xlsx_file(rows, title=title), as_attachment=True, filename=filename)
+
+
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    filters = _filtered(request, report_programs(request.user))
+    if filters is None:
+        return HttpResponseBadRequest("Invalid filters.")
+    report = participation_report(filters, k=_min_group_size())
+    rows = report_table(report, text=fmt == "csv")
+    return _download(rows, fmt=fmt, name="participation-report", title="Participation")
+
+
+def sessions_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    filters = _filtered(request, report_programs(request.user))
+    if filters is None:
+        return HttpResponseBadRequest("Invalid filters.")
+    rows = session_table(filters, k=_min_group_size())
+    return _download(rows, fmt=fmt, name="session-activity", title="Sessions")
+
+
+def pairs_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    filters = _filtered(request, pair_list_programs(request.user))
+    if filters is None:
+        return HttpResponseBadRequest("Invalid filters.")
+    return _download(pair_table(filters), fmt=fmt, name="pair-activity", title="Pairs")

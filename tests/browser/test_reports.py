@@ -1,0 +1,66 @@
+"""An HR viewer filters the report by department, sees charts and tables, and downloads the
+report as CSV and XLSX holding the figures the page shows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+# The hand-computed organisation and its frozen clock, shared with tests/reports.
+from tests.reports.conftest import frozen, org  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_hr_viewer_filters_by_department_and_downloads_the_same_figures(
+    page,
+    org,  # noqa: F811 - the imported fixture
+    settings,
+    sign_in,
+):
+    settings.REPORTS_MIN_GROUP_SIZE = 2
+    sign_in(page, org["hr"])
+    page.get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", name="Participation report")).to_be_visible()
+
+    page.get_by_label("Department", exact=True).select_option("Eng")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("Department: Eng")).to_be_visible()
+
+    summary = {}
+    for row in page.locator("#summary tbody tr").all():
+        summary[row.locator("th").inner_text().strip()] = row.locator("td").inner_text().strip()
+    assert summary["Sessions logged"] == "4"
+    assert summary["Hours of mentoring"] == "5.0"
+    assert summary["Applications pending"] == "fewer than 2"
+
+    for name in ("trend", "matched", "outcomes"):
+        drawn = page.evaluate(
+            "(id) => !!window.Chart.getChart(document.getElementById(id))", f"chart-{name}"
+        )
+        assert drawn, f"{name} chart not drawn"
+        expect(page.locator(f"#{name}-table")).to_be_visible()
+    expect(page.locator("#by-department")).to_contain_text("Eng")
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Report CSV").click()
+    with open(csv_download.value.path(), encoding="utf-8") as downloaded:
+        text = downloaded.read()
+    rows = list(csv.reader(io.StringIO(text)))
+    from_csv = {row[2]: row[3] for row in rows if row[0] == "overall"}
+    assert from_csv == summary
+
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Report XLSX").click()
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    with open(xlsx_download.value.path(), "rb") as downloaded:
+        sheet = load_workbook(io.BytesIO(downloaded.read()), read_only=True).active
+    from_xlsx = {row[2]: row[3] for row in sheet.iter_rows(values_only=True) if row[0] == "overall"}
+    assert from_xlsx.keys() == summary.keys()
+    for label, shown in summary.items():
+        value = from_xlsx[label]
+        assert (float(shown) == value) if isinstance(value, int | float) else value == shown

@@ -1,0 +1,170 @@
+"""Every figure against the hand-computed organisation in conftest.py (K = 2 here, so the small
+fixture shows most figures; suppression has its own tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reports.selectors import ReportFilters, participation_report
+
+F2 = "fewer than 2"
+
+OVERALL = {
+    "mentors_enrolled": 3,
+    "mentees_enrolled": 5,
+    "applications_pending": 2,
+    "share_matched": 80.0,  # E1, E2, E3, E4 of five
+    "median_days_to_match": 25.0,  # 10, 20, 30, 30
+    "active_pairs": 2,  # P1 (06-10, 06-20) and P3 (06-15); P2 last met 04-15
+    "sessions": 6,
+    "hours": 7.0,  # 420 minutes
+    "sessions_per_pair": 2.0,  # six sessions, three pairs started
+    "goals_set": 4,
+    "goals_achieved_share": 50.0,
+    "average_rating": 3.5,  # (5 + 4 + 3 + 2) / 4
+    "nps": 20,  # promoters 10, 9; detractor 6; passives 8, 7: (2 - 1) / 5
+    "pairs_completed": F2,  # P2: one mentee behind it
+    "pairs_closed_early": 1,  # P3: E2 and E4
+    "completed_share": 50.0,
+    "closed_early_share": 50.0,
+    "closed_goals_met": F2,
+    "closed_no_time": 1,
+    "closed_not_a_good_fit": F2,
+    "closed_left_organisation": F2,
+    "closed_other": F2,
+}
+
+ENG = OVERALL | {
+    "mentors_enrolled": 2,  # M1, M3
+    "mentees_enrolled": 3,  # E1, E2, E5
+    "applications_pending": F2,  # A2 alone
+    "share_matched": 66.7,  # E1, E2 of three
+    "median_days_to_match": 20.0,  # 10, 30
+    "active_pairs": 2,  # P1 (E1), P3 (E2)
+    "sessions": 4,
+    "hours": 5.0,  # 90 + 30 + 60 + 120
+    "sessions_per_pair": 2.0,
+    "goals_set": 3,  # E1's two, E2's dropped one
+    "goals_achieved_share": 33.3,
+    "average_rating": 3.7,  # E1 5, M1 4, M3 2
+    "nps": -50,  # E2 6, M3 7
+    "pairs_completed": F2,
+    "pairs_closed_early": F2,  # P3 has one Eng mentee
+    "completed_share": F2,
+    "closed_early_share": F2,
+    "closed_no_time": F2,
+}
+
+SALES = OVERALL | {
+    "mentors_enrolled": F2,
+    "mentees_enrolled": 2,
+    "applications_pending": F2,
+    "share_matched": 100.0,
+    "median_days_to_match": 25.0,  # 20, 30
+    "active_pairs": F2,  # P3 through E4 alone
+    "sessions": 3,  # P2's two and P3's one
+    "hours": 4.0,
+    "sessions_per_pair": 1.5,
+    "goals_set": F2,
+    "goals_achieved_share": F2,
+    "average_rating": F2,
+    "nps": 67,  # M2 10, E3 9, E4 8
+    "pairs_completed": F2,
+    "pairs_closed_early": F2,
+    "completed_share": 50.0,  # P2 of P2 and P3
+    "closed_early_share": 50.0,
+    "closed_no_time": F2,
+}
+
+
+@pytest.fixture
+def k2(settings):
+    settings.REPORTS_MIN_GROUP_SIZE = 2
+    return 2
+
+
+def report(**filters):
+    return participation_report(ReportFilters(**filters), k=2)
+
+
+def test_overall_figures_match_the_hand_computation(org):
+    assert report().overall.values(2) == OVERALL
+
+
+def test_department_breakdown_matches_the_hand_computation(org):
+    groups = {g.label: g.values(2) for g in report().breakdowns["department"]}
+    assert groups == {"Eng": ENG, "Sales": SALES}
+
+
+def test_department_filter_gives_that_department_s_figures(org):
+    assert report(department="Sales").overall.values(2) == SALES
+    assert report(department="Eng").overall.values(2) == ENG
+
+
+def test_seniority_bands(org):
+    groups = {g.label: g.values(2) for g in report().breakdowns["seniority"]}
+    assert list(groups) == ["1-3", "4-6", "7-10"]
+    # 1-3: mentees E1, E2, E5 and applicant A1; their pairs are Eng's.
+    low = groups["1-3"]
+    assert low["mentees_enrolled"] == 3
+    assert low["mentors_enrolled"] == F2
+    assert low["share_matched"] == 66.7
+    assert (low["sessions"], low["hours"], low["active_pairs"]) == (4, 5.0, 2)
+    # 4-6: E3 and E4, applicant A2.
+    middle = groups["4-6"]
+    assert (middle["mentees_enrolled"], middle["median_days_to_match"]) == (2, 25.0)
+    assert (middle["sessions"], middle["completed_share"]) == (3, 50.0)
+    # 7-10: the mentors, who rated 4 and 2 and answered 10, 7 (M2, M3): one promoter of two.
+    high = groups["7-10"]
+    assert (high["mentors_enrolled"], high["average_rating"], high["nps"]) == (3, 3.0, 50)
+
+
+def test_a_group_pair_counts_once_in_the_total(org):
+    values = report().overall.values(2)
+    assert values["sessions"] == 6  # P3's session is not counted once per mentee
+
+
+def test_date_range_bounds_each_figure_by_its_own_date(org):
+    values = report(since=dt.date(2027, 6, 1), until=dt.date(2027, 6, 30)).overall.values(2)
+    assert values["mentors_enrolled"] == F2  # everyone enrolled in January
+    assert values["sessions"] == 3  # 06-10, 06-20 and 06-15
+    assert values["hours"] == 3.5
+    assert values["sessions_per_pair"] == 1.5  # P1 and P3 ran in June; P2 ended in May
+    assert values["closed_early_share"] == 100.0
+    assert values["active_pairs"] == 2
+    # Active: a session in the 30 days up to the range's end (03-21 00:00, so from 02-19).
+    march = report(since=dt.date(2027, 3, 1), until=dt.date(2027, 3, 20)).overall.values(2)
+    assert march["active_pairs"] == 2  # P1 (03-01) and P2 (03-02)
+    assert march["sessions"] == 2
+    late_march = report(until=dt.date(2027, 3, 31)).overall.values(2)
+    assert late_march["active_pairs"] == F2  # from 03-02 00:00: P2 alone
+
+
+def test_program_and_cohort_filters(org, other_coordinator):
+    assert report(program=org["program"]).overall.values(2) == OVERALL
+    assert report(cohort=org["cohort"]).overall.values(2) == OVERALL
+    everything = report().overall.values(2)
+    assert everything["mentees_enrolled"] == 8  # the other program's three too
+
+
+def test_coordinator_scope_is_their_own_programs(org, other_coordinator):
+    from programs.access import programs_coordinated_by
+
+    ours = report(programs=programs_coordinated_by(org["coordinator"])).overall.values(2)
+    assert ours == OVERALL
+    theirs = report(programs=programs_coordinated_by(other_coordinator)).overall.values(2)
+    assert theirs["mentees_enrolled"] == 3
+
+
+def test_sessions_per_week_trend(org):
+    trend = dict(report().trend_values())
+    weeks = sorted(trend)
+    assert weeks[0] == dt.date(2027, 3, 1) and weeks[-1] == dt.date(2027, 6, 14)
+    assert len(weeks) == 16  # gaps filled in
+    assert trend[dt.date(2027, 3, 1)] == 2  # P1 and P2: E1 and E3
+    assert trend[dt.date(2027, 4, 12)] == F2  # P2 alone
+    assert trend[dt.date(2027, 6, 7)] == F2  # P1 alone
+    assert trend[dt.date(2027, 6, 14)] == 2  # P3 and P1: three mentees
+    assert trend[dt.date(2027, 5, 3)] == F2  # no one met: zero people behind it
