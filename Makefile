@@ -41,6 +41,7 @@ $(STATIC_STAMP): $(STAMP) $(NODE_STAMP) $(shell find static -type f 2>/dev/null)
 
 run: install $(STATIC_STAMP)
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(MANAGE) setup_schedules
 	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo
 	@echo "Starting web, worker and beat on http://127.0.0.1:8000/ (Ctrl-C stops all three)"
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile

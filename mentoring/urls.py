@@ -14,9 +14,11 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("profiles.urls")),
     path("", include("programs.urls")),
-    path("", include("matching.urls")),
+    path("", include("scheduling.urls")),
+    path("", include("notifications.urls")),
     path("", include("relationships.urls")),
     path("", include("goals.urls")),
     path("", include("sessions.urls")),
+    path("", include("matching.urls")),
     path("", include("reports.urls")),
 ]

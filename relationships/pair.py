@@ -25,11 +25,15 @@ from sessions.selectors import private_note_authored
 PAIR_BODY = "#pair-body"
 
 
-def session_form_for(mentorship: Mentorship, data=None) -> SessionLogForm:
+# The "How did it go?" email links here with the meeting's facts, so logging it is one click.
+PREFILLED = ("occurred_at", "duration_minutes", "format")
+
+
+def session_form_for(mentorship: Mentorship, data=None, prefill=None) -> SessionLogForm:
     now = timezone.localtime().replace(second=0, microsecond=0)
-    form = SessionLogForm(
-        data, mentorship=mentorship, initial={"occurred_at": now, "duration_minutes": 45}
-    )
+    initial = {"occurred_at": now, "duration_minutes": 45}
+    initial.update({key: prefill[key] for key in PREFILLED if prefill and prefill.get(key)})
+    form = SessionLogForm(data, mentorship=mentorship, initial=initial)
     form.helper = htmx_helper(
         form,
         action=reverse("sessions:session_log", args=[mentorship.pk]),
@@ -147,7 +151,8 @@ def pair_context(
         "timeline": selectors.timeline(mentorship),
         "my_private_sessions": private_note_authored(sessions=sessions, reader=me),
         "can_log": can_log,
-        "session_form": session_form or (session_form_for(mentorship) if can_log else None),
+        "session_form": session_form
+        or (session_form_for(mentorship, prefill=request.GET) if can_log else None),
         "checkin_form": checkin_form or (checkin_form_for(mentorship) if can_log else None),
         "close_form": CloseForm(
             action=reverse("relationships:mentorship_transition", args=[mentorship.pk])

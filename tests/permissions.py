@@ -18,6 +18,8 @@ CASE_MODULES = [
     "tests.matching.permission_cases",
     "tests.relationships.permission_cases",
     "tests.reports.permission_cases",
+    "tests.scheduling.permission_cases",
+    "tests.notifications.permission_cases",
 ]
 
 LOGIN = "login"  # a redirect to the sign-in page

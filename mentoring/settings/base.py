@@ -155,6 +155,8 @@ INSTALLED_APPS = [
     "programs",
     "matching",
     "relationships",
+    "scheduling",
+    "notifications",
     "goals",
     "sessions.apps.MentoringSessionsConfig",
     "reports",
@@ -265,6 +267,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Seconds after which a message handed to a worker but not sent is handed out again (the
+# task was lost, or its worker died mid-send). Keep it above CELERY_TASK_TIME_LIMIT, so a send
+# still running is never taken over.
+NOTIFICATIONS_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 900, minimum=1)
 
 # --- Reports ----------------------------------------------------------------------------------
 # Any report figure computed over fewer people than this shows "fewer than K" instead.
@@ -305,7 +311,9 @@ EMAIL_URL = env_url(
 )
 vars().update(env.email_url_config(EMAIL_URL))
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
-    # filemail://relative/path -> a folder of .log files, one per message.
+    # filemail://relative/path -> a folder of .eml files, one per message, named by its
+    # Message-ID; a message sent twice (a worker died mid-send) stays one file.
+    EMAIL_BACKEND = "notifications.mail.FileBackend"
     EMAIL_FILE_PATH = EMAIL_FILE_PATH or str(VAR_DIR / "mail")  # noqa: F821
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or f"{SITE_NAME} <mentoring@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -175,3 +175,17 @@ def test_both_sides_answer_the_closing_survey(client, active, mentor, mentee, pr
     assert surveys["mentor"].recommend_score == 9
     assert surveys["mentee"].answers == {str(question.pk): 4}
     assert "You have answered" in client.get(url).content.decode()
+
+
+def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active):
+    url = reverse("relationships:mentorship_detail", args=[active.pk])
+    response = mentor_client.get(
+        url, {"occurred_at": "2026-11-20T15:30", "duration_minutes": "30", "format": "phone"}
+    )
+    form = response.context["session_form"]
+    assert form["occurred_at"].value() == "2026-11-20T15:30"
+    assert form["duration_minutes"].value() == "30"
+    assert form["format"].value() == "phone"
+    # An ordinary visit keeps the usual defaults.
+    plain = mentor_client.get(url).context["session_form"]
+    assert plain["duration_minutes"].value() == 45

@@ -1,0 +1,39 @@
+"""Registers the notifications scan with django-celery-beat; safe to run on every start."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+SCAN_TASK = "notifications.tasks.scan"
+SCAN_NAME = "notifications: scan for due messages"
+
+
+class Command(BaseCommand):
+    help = "Register (or update) the periodic notifications scan in the beat schedule."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--minutes", type=int, default=2, help="scan interval (default 2)")
+
+    @transaction.atomic
+    def handle(self, *args, minutes: int, **options) -> None:
+        if not 1 <= minutes <= 60:
+            self.stderr.write("--minutes must be between 1 and 60")
+            raise SystemExit(2)
+        every, _ = IntervalSchedule.objects.get_or_create(
+            every=minutes, period=IntervalSchedule.MINUTES
+        )
+        _, created = PeriodicTask.objects.update_or_create(
+            name=SCAN_NAME,
+            defaults={
+                "task": SCAN_TASK,
+                "interval": every,
+                "crontab": None,
+                "enabled": True,
+                # A scan still waiting when the next one is due is dropped, not piled up.
+                "expire_seconds": minutes * 60,
+            },
+        )
+        verb = "Registered" if created else "Updated"
+        self.stdout.write(f"{verb} “{SCAN_NAME}” every {minutes} min.")

@@ -1,0 +1,52 @@
+"""The kinds of message the outbox knows how to build, and the planners that find them due.
+
+A kind's builder turns a claimed Dispatch into an email, or None when the message no longer
+makes sense (the meeting was cancelled, the session was logged); a planner returns the
+messages due at a given instant. Apps register theirs when they load (see apps.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.core.mail import EmailMultiAlternatives
+
+    from notifications.models import Dispatch
+
+
+@dataclass(frozen=True)
+class Planned:
+    kind: str
+    object_id: int
+    occurrence: str
+    recipient_id: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    category: str | None  # None: always sent, never offered as a switch
+    build: Callable[[Dispatch], EmailMultiAlternatives | None]
+
+
+Planner = Callable[[datetime], Iterable[Planned]]
+
+KINDS: dict[str, Kind] = {}
+PLANNERS: dict[str, Planner] = {}
+
+
+def kind(name: str, *, category: str | None):
+    def register(build):
+        KINDS[name] = Kind(name=name, category=category, build=build)
+        return build
+
+    return register
+
+
+def planner(func: Planner) -> Planner:
+    PLANNERS[f"{func.__module__}.{func.__name__}"] = func
+    return func

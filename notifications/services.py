@@ -1,0 +1,361 @@
+"""The outbox: plan messages as Dispatch rows, hand due rows to workers, send each once.
+
+How "exactly once" is kept:
+
+* **At most one row per message.** A message's key (kind, object, occurrence, recipient) is
+  unique; planners insert with ON CONFLICT DO NOTHING, so scans that run twice or at the
+  same time plan each message once.
+* **At most one sender per row.** A worker sends only after flipping the row from pending
+  (or from a stale "sending") to "sending" with a conditional UPDATE that one worker wins;
+  a sent row is never claimed again.
+* **At least once.** The scan hands every due pending row to a worker, and hands it again if
+  nobody claimed it within NOTIFICATIONS_CLAIM_TIMEOUT (the task was lost: Redis restarted,
+  a worker died holding it). A row stuck in "sending" that long belongs to a worker that
+  died mid-send; it is claimed again. Transient SMTP errors put the row back to pending with
+  an exponential backoff; after MAX_ATTEMPTS it is marked failed, with the error, in the
+  admin.
+* **The one window left**: a worker that dies after the transport accepted the message but
+  before the row says "sent". The message is then sent again on the next claim, with the
+  same Message-ID (notifications.mail.message_id_for). The file transport keeps one copy per
+  Message-ID, so there it is exactly once. Over SMTP it is at least once: the window is the
+  length of one SMTP transaction, and receivers that de-duplicate on Message-ID (many do)
+  show one message.
+
+NOTIFICATIONS_CLAIM_TIMEOUT must be longer than a send can take: Celery's hard time limit
+(CELERY_TASK_TIME_LIMIT) kills a stuck send first, so nothing is claimed while still running.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications import registry
+from notifications.mail import message_id_for
+from notifications.models import Dispatch, Preference
+from notifications.registry import Planned
+from notifications.tokens import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=1)
+ENQUEUE_BATCH = 2000
+# Messages per send task: one mail-server connection serves them all (a TLS handshake per
+# message would cost more than the message), and a task lost with its worker holds few.
+SEND_BATCH = 20
+
+Status = Dispatch.Status
+
+
+def claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT)
+
+
+# --- Preferences ------------------------------------------------------------------------------
+
+
+def categories_switched_off(user) -> set[str]:
+    return set(
+        Preference.objects.filter(user=user, enabled=False).values_list("category", flat=True)
+    )
+
+
+def category_allowed(user, category: str | None) -> bool:
+    if category is None:
+        return True
+    return not Preference.objects.filter(user=user, category=category, enabled=False).exists()
+
+
+@transaction.atomic
+def preferences_set(*, user, enabled: dict[str, bool]) -> None:
+    for category, on in enabled.items():
+        Preference.objects.update_or_create(
+            user=user, category=category, defaults={"enabled": bool(on)}
+        )
+
+
+# --- Planning ---------------------------------------------------------------------------------
+
+
+def dispatch_plan(planned: Iterable[Planned]) -> int:
+    """Insert the planned messages that have no row yet; returns how many were new.
+
+    The unique key, not the look-up, is what keeps a message to one row: the look-up only
+    spares the database inserts that would be ignored anyway."""
+    by_kind: dict[str, list[Planned]] = defaultdict(list)
+    for item in planned:
+        by_kind[item.kind].append(item)
+    created = 0
+    for kind, items in by_kind.items():
+        existing = set(
+            Dispatch.objects.filter(
+                kind=kind, object_id__in={item.object_id for item in items}
+            ).values_list("object_id", "occurrence", "recipient_id")
+        )
+        fresh = {
+            (item.object_id, item.occurrence, item.recipient_id): item
+            for item in items
+            if (item.object_id, item.occurrence, item.recipient_id) not in existing
+        }
+        if not fresh:
+            continue
+        Dispatch.objects.bulk_create(
+            [
+                Dispatch(
+                    kind=item.kind,
+                    object_id=item.object_id,
+                    occurrence=item.occurrence,
+                    recipient_id=item.recipient_id,
+                    due_at=item.due_at,
+                )
+                for item in fresh.values()
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        created += len(fresh)
+    return created
+
+
+@transaction.atomic
+def dispatch_create_now(*, kind: str, object_id: int, occurrence: str, recipient_ids) -> list[int]:
+    """Messages that go out straight away (a meeting invitation): a row each, sent once the
+    caller's transaction commits."""
+    now = timezone.now()
+    recipient_ids = list(recipient_ids)
+    dispatch_plan(
+        Planned(kind, object_id, occurrence, recipient_id, now) for recipient_id in recipient_ids
+    )
+    ids = list(
+        Dispatch.objects.filter(
+            kind=kind,
+            object_id=object_id,
+            occurrence=occurrence,
+            recipient_id__in=recipient_ids,
+            status=Status.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    Dispatch.objects.filter(pk__in=ids).update(enqueued_at=now)
+    _enqueue_on_commit(ids)
+    return ids
+
+
+def _send_tasks(ids: list[int]) -> None:
+    from notifications.tasks import send_dispatches
+
+    for start in range(0, len(ids), SEND_BATCH):
+        send_dispatches.delay(ids[start : start + SEND_BATCH])
+
+
+def _enqueue_on_commit(ids: list[int]) -> None:
+    if ids:
+        # robust: a broker that is down must not undo the commit. The rows are stamped
+        # enqueued_at; the scan hands them out again once the claim timeout has passed.
+        transaction.on_commit(partial(_send_tasks, ids), robust=True)
+
+
+# --- The scan ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ScanResult:
+    planned: int = 0
+    enqueued: int = 0
+    failed: int = 0
+
+
+def notifications_scan(*, now: datetime | None = None) -> ScanResult:
+    """Plan what is due, give up on rows out of attempts, and hand due rows to workers.
+
+    Safe to run any number of times, also concurrently (the beat schedule may overlap a slow
+    scan, an operator may run one by hand)."""
+    now = now or timezone.now()
+    result = ScanResult()
+    for name, planner in registry.PLANNERS.items():
+        try:
+            with transaction.atomic():
+                result.planned += dispatch_plan(planner(now))
+        except Exception:
+            # One broken planner must not keep every other message from going out.
+            logger.exception("planner %s failed", name)
+    result.failed = _fail_exhausted(now)
+    while True:
+        enqueued = _enqueue_due(now)
+        result.enqueued += enqueued
+        if enqueued < ENQUEUE_BATCH:
+            break
+    return result
+
+
+def _due_rows(now: datetime):
+    stale = now - claim_timeout()
+    return Dispatch.objects.filter(
+        status__in=[Status.PENDING, Status.SENDING], due_at__lte=now
+    ).filter(
+        Q(status=Status.PENDING, enqueued_at__isnull=True)
+        | Q(status=Status.PENDING, enqueued_at__lt=stale)
+        | Q(status=Status.SENDING, claimed_at__lt=stale)
+    )
+
+
+@transaction.atomic
+def _enqueue_due(now: datetime) -> int:
+    ids = list(_due_rows(now).order_by("due_at").values_list("pk", flat=True)[:ENQUEUE_BATCH])
+    if not ids:
+        return 0
+    # Stamp, then enqueue after commit; a scan running beside this one may hand out the same
+    # rows, which costs a task that finds nothing to claim.
+    Dispatch.objects.filter(pk__in=ids).update(enqueued_at=now)
+    _enqueue_on_commit(ids)
+    return len(ids)
+
+
+def _fail_exhausted(now: datetime) -> int:
+    """Rows whose sender died MAX_ATTEMPTS times (a message that kills its worker) stop."""
+    return Dispatch.objects.filter(
+        status=Status.SENDING, attempts__gte=MAX_ATTEMPTS, claimed_at__lt=now - claim_timeout()
+    ).update(status=Status.FAILED, last_error="The sender stopped before finishing, every time.")
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+def dispatch_claim(*, dispatch_id: int, now: datetime) -> bool:
+    """Whoever flips the row to "sending" sends it; everyone else finds it taken."""
+    stale = now - claim_timeout()
+    return bool(
+        Dispatch.objects.filter(pk=dispatch_id, due_at__lte=now)
+        .filter(
+            Q(status=Status.PENDING)
+            | Q(status=Status.SENDING, claimed_at__lt=stale, attempts__lt=MAX_ATTEMPTS)
+        )
+        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def _finish(dispatch: Dispatch, claimed_at: datetime, **fields) -> bool:
+    # Only the claim we hold: if the row was taken over meanwhile, the other worker decides.
+    return bool(
+        Dispatch.objects.filter(
+            pk=dispatch.pk, status=Status.SENDING, claimed_at=claimed_at
+        ).update(**fields)
+    )
+
+
+def is_transient(exc: BaseException) -> bool:
+    """4xx replies and lost connections are worth another try; 5xx replies are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, smtplib.SMTPException | OSError)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+def dispatches_send(*, dispatch_ids: Iterable[int]) -> dict[str, int]:
+    """Send each message in turn over one mail-server connection; each is claimed on its own,
+    so a batch that runs twice, or overlaps another, still sends every message once."""
+    outcomes: dict[str, int] = defaultdict(int)
+    connection = get_connection()
+    try:
+        for dispatch_id in dispatch_ids:
+            outcome = dispatch_send(dispatch_id=dispatch_id, connection=connection)
+            outcomes[outcome] += 1
+            if outcome in ("retry", "failed"):
+                # The connection may be what broke: the next message gets a fresh one.
+                connection.close()
+    finally:
+        connection.close()
+    return dict(outcomes)
+
+
+def dispatch_send(*, dispatch_id: int, connection=None) -> str:
+    """Claim, build and send one message; returns what happened (for logs and tests)."""
+    claimed_at = timezone.now()
+    if not dispatch_claim(dispatch_id=dispatch_id, now=claimed_at):
+        return "not claimed"
+    dispatch = Dispatch.objects.select_related("recipient").get(pk=dispatch_id)
+    kind = registry.KINDS.get(dispatch.kind)
+    try:
+        if kind is None:
+            raise LookupError(f"no message kind {dispatch.kind!r} is registered")
+        if not dispatch.recipient.is_active:
+            message, reason = None, "The recipient's account is inactive."
+        elif not category_allowed(dispatch.recipient, kind.category):
+            message, reason = None, f"The recipient switched off “{kind.category}”."
+        else:
+            message, reason = kind.build(dispatch), "No longer relevant."
+    except Exception as exc:
+        # A bug or bad data, not the mail server: retrying would fail the same way.
+        logger.exception("building %s failed", dispatch.key)
+        _finish(dispatch, claimed_at, status=Status.FAILED, last_error=repr(exc)[:2000])
+        return "failed"
+    if message is None:
+        _finish(dispatch, claimed_at, status=Status.SKIPPED, last_error=reason)
+        return "skipped"
+    _decorate(message, dispatch, kind.category)
+    try:
+        if connection is not None:
+            connection.open()  # kept open across the batch; a no-op once it is
+            message.connection = connection
+        message.send()
+    except Exception as exc:
+        if is_transient(exc) and dispatch.attempts < MAX_ATTEMPTS:
+            _finish(
+                dispatch,
+                claimed_at,
+                status=Status.PENDING,
+                due_at=timezone.now() + backoff(dispatch.attempts),
+                enqueued_at=None,
+                last_error=repr(exc)[:2000],
+            )
+            logger.warning("sending %s failed, will retry: %r", dispatch.key, exc)
+            return "retry"
+        _finish(dispatch, claimed_at, status=Status.FAILED, last_error=repr(exc)[:2000])
+        logger.error("sending %s failed for good: %r", dispatch.key, exc)
+        return "failed"
+    if not _finish(dispatch, claimed_at, status=Status.SENT, sent_at=timezone.now()):
+        logger.warning("%s was sent, but its claim had been taken over", dispatch.key)
+    return "sent"
+
+
+def _decorate(message, dispatch: Dispatch, category: str | None) -> None:
+    message.to = [dispatch.recipient.email]
+    message.extra_headers["Message-ID"] = message_id_for(dispatch.pk, dispatch.kind)
+    if category is not None:
+        link = unsubscribe_url(dispatch.recipient_id, category)
+        # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs here.
+        message.extra_headers["List-Unsubscribe"] = f"<{link}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+@transaction.atomic
+def dispatch_retry(*, dispatch_ids: Iterable[int]) -> int:
+    """An admin sends failed or skipped messages again, from a clean slate."""
+    now = timezone.now()
+    ids = list(
+        Dispatch.objects.filter(
+            pk__in=list(dispatch_ids), status__in=[Status.FAILED, Status.SKIPPED]
+        ).values_list("pk", flat=True)
+    )
+    Dispatch.objects.filter(pk__in=ids).update(
+        status=Status.PENDING, attempts=0, due_at=now, enqueued_at=now, claimed_at=None
+    )
+    _enqueue_on_commit(ids)
+    return len(ids)

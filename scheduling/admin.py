@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+
+from scheduling.models import CalendarFeed, Meeting, ReminderSchedule
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    # The agenda is the pair's content: not listed, and not searchable.
+    list_display = ["pk", "mentorship", "start", "duration_minutes", "status", "sequence"]
+    list_filter = ["status", "format"]
+    date_hierarchy = "start"
+    raw_id_fields = ["mentorship", "scheduled_by"]
+    readonly_fields = ["uid", "sequence"]
+    exclude = ["agenda"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(ReminderSchedule)
+class ReminderScheduleAdmin(admin.ModelAdmin):
+    list_display = ["program", "offsets_minutes", "updated_at"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "last_read_at"]
+    search_fields = ["user__email"]
+    # The token is a credential: never shown, only revoked (deleted).
+    exclude = ["token"]
+    readonly_fields = ["created_at", "last_read_at"]

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from scheduling.models import MAX_REMINDER_OFFSET, Meeting
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+DURATIONS = [
+    (15, "15 minutes"),
+    (30, "30 minutes"),
+    (45, "45 minutes"),
+    (60, "1 hour"),
+    (90, "1½ hours"),
+    (120, "2 hours"),
+    (180, "3 hours"),
+]
+
+
+class MeetingForm(forms.ModelForm):
+    """`start` is typed in the scheduler's own time zone and stored in UTC. A wall-clock time
+    that does not exist there (skipped by a daylight-saving change) or exists twice is
+    refused rather than guessed."""
+
+    start = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT),
+        input_formats=[LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
+    )
+    video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
+    duration_minutes = forms.TypedChoiceField(
+        label="Duration", choices=DURATIONS, coerce=int, initial=60
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["start", "duration_minutes", "format", "location", "video_url", "agenda"]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, zone: zoneinfo.ZoneInfo, submit_label: str = "Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["start"].help_text = f"Your time ({zone.key})."
+        if self.instance.pk:
+            # Shown in the scheduler's zone, as typed; naive so the widget shows it as is.
+            self.initial["start"] = self.instance.start.astimezone(zone).replace(tzinfo=None)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label))
+
+    def full_clean(self) -> None:
+        # Django reads a naive datetime in the active zone: make that the scheduler's.
+        with timezone.override(self.zone):
+            super().full_clean()
+
+    def clean_start(self) -> datetime:
+        start = self.cleaned_data["start"]
+        if start <= timezone.now():
+            raise forms.ValidationError("Pick a time in the future.")
+        return start
+
+    def clean(self):
+        data = super().clean()
+        if data.get("format") == "video" and not data.get("video_url"):
+            self.add_error("video_url", "Add the video link for a video meeting.")
+        return data
+
+
+_OFFSET = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
+_UNIT = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
+
+
+def format_offsets(offsets: list[int]) -> str:
+    def one(minutes: int) -> str:
+        if minutes % (24 * 60) == 0:
+            return f"{minutes // (24 * 60)}d"
+        if minutes % 60 == 0:
+            return f"{minutes // 60}h"
+        return f"{minutes}m"
+
+    return ", ".join(one(m) for m in offsets)
+
+
+class ReminderScheduleForm(forms.Form):
+    offsets = forms.CharField(
+        label="Remind before each meeting",
+        help_text="Comma-separated, e.g. “1d, 1h” or “48h, 2h, 15m” (at most five).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save"))
+
+    def clean_offsets(self) -> list[int]:
+        values = []
+        for part in self.cleaned_data["offsets"].split(","):
+            if not part.strip():
+                continue
+            match = _OFFSET.match(part.lower())
+            if not match:
+                raise forms.ValidationError(f"“{part.strip()}” is not like 1d, 2h or 15m.")
+            minutes = int(match[1]) * _UNIT[match[2]]
+            if not 1 <= minutes <= MAX_REMINDER_OFFSET:
+                raise forms.ValidationError("Each reminder is 1 minute to 14 days before.")
+            values.append(minutes)
+        if not values or len(set(values)) > 5:
+            raise forms.ValidationError("Give one to five reminder times.")
+        return sorted(set(values), reverse=True)

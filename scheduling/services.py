@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.selectors import member_user_ids
+from notifications.services import dispatch_create_now
+from relationships.models import Mentorship
+from scheduling.models import CalendarFeed, Meeting, ReminderSchedule
+
+KIND_INVITE = "meeting_invite"
+KIND_CANCELLED = "meeting_cancelled"
+CHANGEABLE = ("start", "duration_minutes", "format", "location", "video_url", "agenda")
+
+
+class SchedulingError(ValueError):
+    pass
+
+
+def _check_start(start: datetime) -> None:
+    if timezone.is_naive(start):
+        raise SchedulingError("A meeting's start needs a time zone.")
+    if start <= timezone.now():
+        raise SchedulingError("Pick a time in the future.")
+
+
+def _send_invitations(meeting: Meeting) -> None:
+    """Every member gets the invitation (or the cancellation) for this version of the meeting;
+    the occurrence is the SEQUENCE, so each change is its own message, sent once."""
+    dispatch_create_now(
+        kind=KIND_CANCELLED if meeting.is_cancelled else KIND_INVITE,
+        object_id=meeting.pk,
+        occurrence=f"seq{meeting.sequence}",
+        recipient_ids=member_user_ids([meeting.mentorship_id])[meeting.mentorship_id],
+    )
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    mentorship: Mentorship,
+    scheduled_by,
+    start: datetime,
+    duration_minutes: int = 60,
+    format: str = Meeting._meta.get_field("format").default,
+    location: str = "",
+    video_url: str = "",
+    agenda: str = "",
+) -> Meeting:
+    if mentorship.is_ended:
+        raise SchedulingError("This mentorship has ended; no more meetings can be scheduled.")
+    _check_start(start)
+    meeting = Meeting(
+        mentorship=mentorship,
+        scheduled_by=scheduled_by,
+        start=start,
+        duration_minutes=duration_minutes,
+        format=format,
+        location=location,
+        video_url=video_url,
+        agenda=agenda,
+    )
+    meeting.full_clean()
+    meeting.save()
+    _send_invitations(meeting)
+    return meeting
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by, **changes: object) -> Meeting:
+    """Changes the meeting and sends everyone the new version (SEQUENCE + 1)."""
+    unknown = set(changes) - set(CHANGEABLE)
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)}")
+    locked = _locked(meeting)
+    if locked.is_cancelled:
+        raise SchedulingError("This meeting was cancelled.")
+    changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
+    if not changed:
+        return locked
+    if "start" in changed:
+        _check_start(changed["start"])
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.sequence += 1
+    locked.full_clean()
+    locked.save()
+    _send_invitations(locked)
+    return locked
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
+    locked = _locked(meeting)
+    if locked.is_cancelled:
+        return locked
+    locked.status = Meeting.Status.CANCELLED
+    locked.sequence += 1
+    locked.save(update_fields=["status", "sequence", "updated_at"])
+    _send_invitations(locked)
+    return locked
+
+
+@transaction.atomic
+def reminder_schedule_set(*, program, offsets_minutes: list[int]) -> ReminderSchedule:
+    schedule, _ = ReminderSchedule.objects.get_or_create(program=program)
+    schedule.offsets_minutes = sorted(set(offsets_minutes), reverse=True)
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if not created:
+        feed.token = secrets.token_urlsafe(32)
+        feed.last_read_at = None
+        feed.save(update_fields=["token", "last_read_at"])
+    return feed
+
+
+def calendar_feed_revoke(*, user) -> None:
+    CalendarFeed.objects.filter(user=user).delete()

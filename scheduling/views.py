@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.emails import absolute_url
+from notifications.rendering import zone_of
+from programs.access import get_program_for_coordinator
+from relationships.access import get_mentorship_for_member
+from scheduling import ics, services
+from scheduling.access import get_meeting_for_member, meetings_of, with_people
+from scheduling.forms import MeetingForm, ReminderScheduleForm, format_offsets
+from scheduling.messages import reminder_offsets
+from scheduling.models import DEFAULT_REMINDER_OFFSETS, CalendarFeed, Meeting
+from scheduling.services import SchedulingError
+
+FEED_HISTORY_DAYS = 90
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    mine = with_people(meetings_of(request.user).filter(status=Meeting.Status.SCHEDULED))
+    return render(
+        request,
+        "scheduling/meeting_list.html",
+        {
+            "upcoming": mine.filter(start__gte=now - timezone.timedelta(hours=3)),
+            "past": mine.filter(start__lt=now - timezone.timedelta(hours=3)).order_by("-start")[
+                :10
+            ],
+        },
+    )
+
+
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_mentorship_for_member(request.user, pk)
+    if mentorship.is_ended:
+        messages.error(request, "This mentorship has ended; no more meetings can be scheduled.")
+        return redirect(mentorship)
+    form = MeetingForm(
+        request.POST or None,
+        zone=zone_of(request.user),
+        submit_label="Schedule and send invitations",
+        initial={"format": getattr(getattr(mentorship, "agreement", None), "preferred_format", "")}
+        if hasattr(mentorship, "agreement")
+        else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                mentorship=mentorship, scheduled_by=request.user, **form.cleaned_data
+            )
+        except SchedulingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Meeting scheduled. Invitations are on their way.")
+            return redirect(meeting)
+    return render(request, "scheduling/meeting_form.html", {"form": form, "mentorship": mentorship})
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_member(request.user, pk)
+    return render(
+        request,
+        "scheduling/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "mentorship": meeting.mentorship,
+            "is_past": meeting.end < timezone.now(),
+        },
+    )
+
+
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_member(request.user, pk)
+    if meeting.is_cancelled:
+        messages.error(request, "This meeting was cancelled.")
+        return redirect(meeting)
+    form = MeetingForm(
+        request.POST or None,
+        instance=meeting,
+        zone=zone_of(request.user),
+        submit_label="Save and send the update",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
+        except SchedulingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Meeting updated. Everyone gets the new invitation.")
+            return redirect(meeting)
+    # A ModelForm writes the cleaned values onto its instance; show the saved ones.
+    meeting.refresh_from_db()
+    return render(
+        request,
+        "scheduling/meeting_form.html",
+        {"form": form, "mentorship": meeting.mentorship, "meeting": meeting},
+    )
+
+
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_member(request.user, pk)
+    if meeting.is_cancelled:
+        messages.info(request, "This meeting was already cancelled.")
+    else:
+        services.meeting_cancel(meeting=meeting, by=request.user)
+        messages.success(request, "Meeting cancelled. Everyone gets the cancellation.")
+    return redirect(meeting)
+
+
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_member(request.user, pk)
+    response = HttpResponse(ics.invitation(meeting), content_type=ics.content_type(meeting))
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def meeting_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "How did it go?" link: straight to the pair's session form, filled in from the
+    meeting."""
+    meeting = get_meeting_for_member(request.user, pk)
+    local = timezone.localtime(meeting.start)
+    query = urlencode(
+        {
+            "occurred_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": meeting.duration_minutes,
+            "format": meeting.format,
+        }
+    )
+    return redirect(f"{meeting.mentorship.get_absolute_url()}?{query}#log-session")
+
+
+# --- Calendar feed ----------------------------------------------------------------------------
+
+
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "scheduling/calendar_settings.html",
+        {"feed": feed, "feed_url": absolute_url(feed.get_absolute_url()) if feed else None},
+    )
+
+
+@require_POST
+def calendar_renew(request: HttpRequest) -> HttpResponse:
+    had_one = CalendarFeed.objects.filter(user=request.user).exists()
+    services.calendar_feed_renew(user=request.user)
+    messages.success(
+        request,
+        "New calendar address created; the old one no longer works."
+        if had_one
+        else "Calendar address created. Add it to your calendar app.",
+    )
+    return redirect("scheduling:calendar_settings")
+
+
+@require_POST
+def calendar_revoke(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_revoke(user=request.user)
+    messages.success(request, "Calendar address switched off.")
+    return redirect("scheduling:calendar_settings")
+
+
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Calendar apps cannot sign in: the secret token in the address is the key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    since = timezone.now() - timezone.timedelta(days=FEED_HISTORY_DAYS)
+    meetings = with_people(
+        meetings_of(feed.user).filter(status=Meeting.Status.SCHEDULED, start__gte=since)
+    )
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
+    response = HttpResponse(ics.feed(meetings), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- Coordinators: reminder times ---------------------------------------------------------------
+
+
+def reminder_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_coordinator(request.user, slug)
+    current = reminder_offsets().get(program.pk, DEFAULT_REMINDER_OFFSETS)
+    form = ReminderScheduleForm(request.POST or None, initial={"offsets": format_offsets(current)})
+    if request.method == "POST" and form.is_valid():
+        services.reminder_schedule_set(
+            program=program, offsets_minutes=form.cleaned_data["offsets"]
+        )
+        messages.success(request, "Reminder times saved; they apply to every upcoming meeting.")
+        return redirect(reverse("scheduling:reminder_settings", args=[program.slug]))
+    return render(request, "scheduling/reminder_settings.html", {"form": form, "program": program})
