@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -20,7 +21,7 @@ class WorkerProcess:
         self.queue = queue or f"test-{uuid.uuid4().hex[:8]}"
         self.env = os.environ | {"DJANGO_SETTINGS_MODULE": "mentoring.settings.test"} | (env or {})
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-{self.queue}.log"  # noqa: S108
+        self.log = Path(tempfile.gettempdir()) / f"celery-{self.queue}.log"
 
     def start(self) -> WorkerProcess:
         self.process = subprocess.Popen(
