@@ -264,12 +264,10 @@ def _approved(cohort: Cohort, email: str) -> Enrolment:
 
 
 @transaction.atomic
-def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=None) -> Proposal:
-    """A coordinator's own pair: checked against every hard constraint, then locked."""
-    cohort = run.cohort
-    if not run.is_draft or latest_run(cohort).pk != run.pk:
-        raise MatchingError("Only the latest draft run can be changed. Run matching again.")
-    mentee, mentor = _approved(cohort, mentee_email), _approved(cohort, mentor_email)
+def pair_check(*, cohort: Cohort, mentee: Enrolment, mentor: Enrolment):
+    """Every hard rule for one pair (reporting chain, forbidden pairs, the program's optional
+    constraints, a mentee still waiting, a mentor still taking people), or MatchingError
+    saying which fails. Returns the loaded block, for scoring the pair."""
     block = load_cohort(cohort, mentee_ids=[mentee.pk], mentor_ids=[mentor.pk])
     if not block.mentees:
         raise MatchingError(f"{mentee.person.name} is not a mentee waiting for a mentor here.")
@@ -291,6 +289,41 @@ def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=No
             f"{mentee.person.name} and {mentor.person.name} cannot be paired: "
             f"{explain_violations(broken)}."
         )
+    return block
+
+
+@transaction.atomic
+def mentorship_create_by_hand(*, cohort: Cohort, mentor, mentees, created_by=None) -> Mentorship:
+    """A coordinator pairs people outside a match run: the same hard rules as matching."""
+    # Lock the mentor's enrolment so two coordinators cannot both fill the last slot.
+    mentor_enrolment = Enrolment.objects.select_for_update().get(cohort=cohort, person=mentor)
+    for person in mentees:
+        block = pair_check(
+            cohort=cohort,
+            mentee=Enrolment.objects.get(cohort=cohort, person=person),
+            mentor=mentor_enrolment,
+        )
+    if not block.peer and len(mentees) > int(block.mentor_side.capacity[0]):
+        raise MatchingError(
+            f"{mentor.name} has {int(block.mentor_side.capacity[0])} free slot(s) left, "
+            f"not {len(mentees)}."
+        )
+    return mentorship_create(
+        cohort=cohort,
+        mentor=mentor,
+        mentees=list(mentees),
+        source=Mentorship.Source.MANUAL,
+        created_by=created_by,
+    )
+
+
+def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=None) -> Proposal:
+    """A coordinator's own pair: checked against every hard constraint, then locked."""
+    cohort = run.cohort
+    if not run.is_draft or latest_run(cohort).pk != run.pk:
+        raise MatchingError("Only the latest draft run can be changed. Run matching again.")
+    mentee, mentor = _approved(cohort, mentee_email), _approved(cohort, mentor_email)
+    block = pair_check(cohort=cohort, mentee=mentee, mentor=mentor)
     if block.peer:
         people = [mentee.pk, mentor.pk]
         run.proposals.filter(mentee_id__in=people).delete()

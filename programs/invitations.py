@@ -34,4 +34,9 @@ def enrolment_for_token(token: str) -> Enrolment | None:
     )
     if enrolment is None or _last_login_stamp(enrolment.person.user) != payload.get("l"):
         return None
+    user = enrolment.person.user
+    # A link that signs in without a password is for participants answering an invitation:
+    # never for an account with staff rights, nor once the enrolment has moved on.
+    if user.is_staff or not user.is_active or enrolment.status != Enrolment.Status.INVITED:
+        return None
     return enrolment

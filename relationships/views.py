@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from matching.loading import MatchingError
+from matching.services import mentorship_create_by_hand
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
 from relationships.access import (
@@ -202,15 +204,18 @@ def mentorship_new(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
     form = MentorshipCreateForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
-        mentorship = services.mentorship_create(
-            cohort=cohort,
-            mentor=form.cleaned_data["mentor"],
-            mentees=list(form.cleaned_data["mentees"]),
-            source=Mentorship.Source.MANUAL,
-            created_by=request.user,
-        )
-        messages.success(request, "Mentorship created. The pair confirms its agreement next.")
-        return redirect(_manage_url(mentorship))
+        try:
+            mentorship = mentorship_create_by_hand(
+                cohort=cohort,
+                mentor=form.cleaned_data["mentor"],
+                mentees=list(form.cleaned_data["mentees"]),
+                created_by=request.user,
+            )
+        except MatchingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Mentorship created. The pair confirms its agreement next.")
+            return redirect(_manage_url(mentorship))
     return render(request, "relationships/mentorship_new.html", {"form": form, "cohort": cohort})
 
 

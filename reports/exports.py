@@ -141,6 +141,29 @@ def pair_table(filters: ReportFilters) -> Iterator[tuple]:
         )
 
 
+# A cell a spreadsheet would read as a formula. Department names come from people's own
+# profiles, so an export must never hand HR a live `=HYPERLINK(...)`.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _inert(row: tuple) -> tuple:
+    """Quote text that a spreadsheet would evaluate; figures like "-50" (an NPS) stay."""
+    return tuple(
+        f"'{cell}"
+        if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS) and not _is_number(cell)
+        else cell
+        for cell in row
+    )
+
+
 class _Echo:
     """csv.writer writes into this and hands back the line, for streaming."""
 
@@ -151,13 +174,13 @@ class _Echo:
 def csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow(_inert(row))
 
 
 def write_csv(rows: Iterable[tuple], out: IO[str]) -> None:
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(_inert(row))
 
 
 def xlsx_file(rows: Iterable[tuple], *, title: str) -> IO[bytes]:
@@ -165,7 +188,7 @@ def xlsx_file(rows: Iterable[tuple], *, title: str) -> IO[bytes]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     for row in rows:
-        sheet.append(row)
+        sheet.append(_inert(row))
     # Handed to the caller open: FileResponse (or the command) closes it, which deletes it.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(out)

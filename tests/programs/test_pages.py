@@ -273,3 +273,19 @@ def test_people_edit_their_own_profile_but_not_their_reporting_line(client, make
     person = Person.objects.select_related("user").get(user=user)
     assert (person.user.timezone, person.languages) == ("Asia/Tokyo", ["ja", "en"])
     assert (person.manager, person.seniority) == (boss, 4)
+
+
+@pytest.mark.parametrize("change", ["staff", "withdrawn", "inactive"])
+def test_an_invitation_link_never_signs_in_staff_or_a_closed_enrolment(cohort, enrol, change):
+    enrolment = enrol(cohort, "ivy@example.org")
+    token = invitation_token(enrolment)
+    user = enrolment.person.user
+    if change == "staff":
+        user.is_staff = True
+        user.save()
+    elif change == "inactive":
+        user.is_active = False
+        user.save()
+    else:
+        Enrolment.objects.filter(pk=enrolment.pk).update(status="withdrawn")
+    assert enrolment_for_token(token) is None

@@ -189,3 +189,35 @@ def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active):
     # An ordinary visit keeps the usual defaults.
     plain = mentor_client.get(url).context["session_form"]
     assert plain["duration_minutes"].value() == 45
+
+
+def test_a_pair_set_up_by_hand_obeys_the_hard_rules(
+    client, cohort, program, mentor, mentee, make_person, make_user
+):
+    from tests.factories import EnrolmentFactory
+
+    coordinator = make_user(email="coord@example.org")
+    program.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    url = reverse("relationships:mentorship_new", args=[cohort.slug])
+    # The mentee reports to someone who reports to the mentor: two levels down the chain.
+    report = make_person("report@example.org")
+    report.manager = mentor
+    report.save()
+    mentee.manager = report
+    mentee.save()
+    response = client.post(url, {"mentor": mentor.pk, "mentees": [mentee.pk]})
+    assert response.status_code == 200
+    assert "cannot be paired" in response.content.decode()
+    assert "reporting" in response.content.decode()
+    assert not Mentorship.objects.exists()
+
+    # Outside the chain it works, once: the mentee then has a mentor.
+    mentee.manager = None
+    mentee.save()
+    assert client.post(url, {"mentor": mentor.pk, "mentees": [mentee.pk]}).status_code == 302
+    other = make_person("other-mentor@example.org")
+    EnrolmentFactory(cohort=cohort, person=other, role="mentor", status="approved")
+    response = client.post(url, {"mentor": other.pk, "mentees": [mentee.pk]})
+    assert "not a mentee waiting for a mentor" in response.content.decode()
+    assert Mentorship.objects.count() == 1

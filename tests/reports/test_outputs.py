@@ -254,3 +254,19 @@ def test_report_page_costs_the_same_queries_at_two_sizes(org):
         html = page(hr)
     assert len(small) == len(large)
     assert summary_cell(html, "sessions") == "126"  # 6 + 60 pairs x 2
+
+
+def test_exported_cells_never_become_spreadsheet_formulas():
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.exports import csv_lines, xlsx_file
+
+    rows = [("department", "count"), ("=HYPERLINK(\"http://x\")", 5), ("-1+1", "-50")]
+    text = "".join(csv_lines(rows))
+    assert "'=HYPERLINK" in text and "'-1+1" in text and ",-50" in text
+    sheet = load_workbook(io.BytesIO(xlsx_file(rows, title="t").read())).active
+    cells = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "'=HYPERLINK(\"http://x\")" in cells and "-50" in cells
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
