@@ -20,11 +20,13 @@ from openpyxl import Workbook
 from reports.figures import FIGURES, SUPPRESSED, band_of, display
 from reports.selectors import (
     DIMENSIONS,
+    SESSION_DIMENSIONS,
     Report,
     ReportFilters,
     pair_rows,
     session_context,
-    session_groups,
+    session_people,
+    session_population,
     session_rows,
 )
 
@@ -97,29 +99,34 @@ def report_json(report: Report) -> str:
 
 
 def session_table(filters: ReportFilters, *, k: int) -> Iterator[tuple]:
-    """Session-level activity. A program, cohort, department or band with fewer than K mentees
-    behind it is named "fewer than K", so no row points at a small group."""
-    groups = session_groups(filters)
+    """Session-level activity, labelled only where at least K mentees stand behind a label.
+
+    Filters that narrow the list to fewer than K mentees give no rows at all (the filter itself
+    would name the group). A label (program, cohort, department, band) behind fewer than K is
+    "fewer than K"; so are all of a row's labels when the ones left, taken together, still
+    point at fewer than K people."""
     hidden = SUPPRESSED.format(k=k)
-
-    def label(kind: str, value: str | None) -> str:
-        return value if groups[kind].get(value, 0) >= k else hidden
-
     yield SESSION_HEADER
+    if session_population(filters) < k:
+        return
+    counts: dict[tuple[str, ...], dict[tuple, int]] = {}
+
+    def people(dimensions: tuple[str, ...], values: tuple) -> int:
+        if dimensions not in counts:
+            counts[dimensions] = session_people(filters, dimensions)
+        return counts[dimensions].get(values, 0)
+
     first_mentee, cohorts = session_context(filters)
     zone = timezone.get_current_timezone()
     for occurred_at, minutes, meeting_format, mentorship, cohort in session_rows(filters):
         department, seniority = first_mentee.get(mentorship, (None, None))
-        program_name, cohort_name = cohorts[cohort]
-        yield (
-            occurred_at.astimezone(zone).date().isoformat(),
-            minutes,
-            meeting_format,
-            label("program", program_name),
-            label("cohort", cohort_name),
-            label("department", department),
-            label("band", band_of(seniority)),
-        )
+        values = (*cohorts[cohort], department, band_of(seniority))
+        labels = dict(zip(SESSION_DIMENSIONS, values, strict=True))
+        shown = tuple(d for d in SESSION_DIMENSIONS if people((d,), (labels[d],)) >= k)
+        if len(shown) > 1 and people(shown, tuple(labels[d] for d in shown)) < k:
+            shown = ()
+        names = tuple(labels[d] if d in shown else hidden for d in SESSION_DIMENSIONS)
+        yield (occurred_at.astimezone(zone).date().isoformat(), minutes, meeting_format, *names)
 
 
 def pair_table(filters: ReportFilters) -> Iterator[tuple]:

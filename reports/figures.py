@@ -11,7 +11,7 @@ over (its denominator). Fewer than K people and the figure shows "fewer than K",
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from relationships.models import Mentorship
 
@@ -64,15 +64,36 @@ FIGURE_BY_KEY = {figure.key: figure for figure in FIGURES}
 class Stat:
     value: float | None
     people: int
+    hidden: bool = False  # hidden to protect another group (see `complementary`)
 
 
 def shown(stat: Stat, figure: Figure, k: int) -> int | float | str:
     """The figure as every output shows it: a rounded number, or "fewer than K"."""
-    if stat.people < k or stat.value is None:
+    if stat.people < k or stat.value is None or stat.hidden:
         return SUPPRESSED.format(k=k)
     if figure.decimals == 0:
         return round(stat.value)
     return round(stat.value, figure.decimals)
+
+
+def complementary(stats: list[Stat], k: int) -> list[Stat]:
+    """Hide more of a breakdown's groups until the hidden ones cover at least K people together.
+
+    Otherwise the total minus the groups shown gives a small group's figure back: with 5
+    mentees overall and Eng showing 3, a hidden Sales is 2. Groups with nobody behind them
+    reveal nothing and need no cover."""
+    small = [i for i, stat in enumerate(stats) if 0 < stat.people < k]
+    if not small:
+        return stats
+    hidden = set(small)
+    covered = sum(stats[i].people for i in small)
+    for i in sorted(range(len(stats)), key=lambda i: stats[i].people):
+        if covered >= k:
+            break
+        if i not in hidden and stats[i].people > 0:
+            hidden.add(i)
+            covered += stats[i].people
+    return [replace(stat, hidden=True) if i in hidden else stat for i, stat in enumerate(stats)]
 
 
 def display(value: int | float | str, figure: Figure) -> str:

@@ -56,6 +56,7 @@ from reports.figures import (
     NO_BAND,
     NO_DEPARTMENT,
     Stat,
+    complementary,
     ratio,
     shown,
 )
@@ -227,12 +228,19 @@ def participation_report(filters: ReportFilters, *, k: int) -> Report:
             if label in raw["seniority"]
         ],
     }
+    for groups in breakdowns.values():
+        for figure in FIGURES:
+            protected = complementary([g.stats[figure.key] for g in groups], k)
+            for group, stat in zip(groups, protected, strict=True):
+                group.stats[figure.key] = stat
+    trend = _trend(filters)
+    protected = complementary([stat for _, stat in trend], k)
     return Report(
         filters=filters,
         k=k,
         overall=build("all", ALL),
         breakdowns=breakdowns,
-        trend=_trend(filters),
+        trend=[(week, stat) for (week, _), stat in zip(trend, protected, strict=True)],
     )
 
 
@@ -566,28 +574,39 @@ def report_departments(filters: ReportFilters) -> QuerySet:
     return people.values_list("department", flat=True).distinct().order_by("department")
 
 
-def session_groups(filters: ReportFilters) -> dict[str, dict[str, int]]:
-    """Distinct mentees behind each program, cohort, department and band of the session list, so
-    the list names only groups of at least K people."""
+SESSION_DIMENSIONS = ("program", "cohort", "department", "band")
+
+
+def _session_scope(filters: ReportFilters) -> QuerySet[SessionLog]:
     sessions = _sessions_in_scope(filters)
     if filters.department is not None:
         sessions = sessions.filter(mentorship__mentees__department=filters.department)
+    return sessions
+
+
+def session_people(filters: ReportFilters, dimensions: tuple[str, ...]) -> dict[tuple, int]:
+    """Distinct mentees behind each combination of the given labels of the session list."""
     mentees = "mentorship__mentees"
-    groups = {}
-    for name, expression in (
-        ("program", F("mentorship__cohort__program__name")),
-        ("cohort", F("mentorship__cohort__name")),
-        ("department", F(f"{mentees}__department")),
-        ("band", band_expression(f"{mentees}__")),
-    ):
-        rows = (
-            sessions.annotate(g=expression)
-            .values("g")
-            .order_by()
-            .annotate(people=Count(mentees, distinct=True))
-        )
-        groups[name] = {row["g"]: row["people"] for row in rows}
-    return groups
+    expressions = {
+        "program": F("mentorship__cohort__program__name"),
+        "cohort": F("mentorship__cohort__name"),
+        "department": F(f"{mentees}__department"),
+        "band": band_expression(f"{mentees}__"),
+    }
+    rows = (
+        _session_scope(filters)
+        .annotate(**{f"g_{name}": expressions[name] for name in dimensions})
+        .values(*(f"g_{name}" for name in dimensions))
+        .order_by()
+        .annotate(people=Count(mentees, distinct=True))
+    )
+    return {tuple(row[f"g_{name}"] for name in dimensions): row["people"] for row in rows}
+
+
+def session_population(filters: ReportFilters) -> int:
+    return _session_scope(filters).aggregate(people=Count("mentorship__mentees", distinct=True))[
+        "people"
+    ]
 
 
 def session_rows(filters: ReportFilters, *, chunk_size: int = 2000) -> Iterator[tuple]:

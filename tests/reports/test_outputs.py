@@ -270,3 +270,17 @@ def test_exported_cells_never_become_spreadsheet_formulas():
     cells = [cell.value for row in sheet.iter_rows() for cell in row]
     assert '\'=HYPERLINK("http://x")' in cells and "-50" in cells
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_filtering_the_session_list_down_to_a_small_group_gives_no_rows(org, settings):
+    settings.REPORTS_MIN_GROUP_SIZE = 3  # Sales has two mentees who met
+    url = reverse("reports:sessions_export", args=["csv"])
+    response = client_for(org["hr"]).get(url, {"department": "Sales"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    from reports.exports import SESSION_HEADER
+
+    assert rows == [list(SESSION_HEADER)]
+    settings.REPORTS_MIN_GROUP_SIZE = 2
+    response = client_for(org["hr"]).get(url, {"department": "Sales"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) > 1
