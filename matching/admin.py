@@ -59,3 +59,4 @@ class MentorRequestAdmin(admin.ModelAdmin):
     list_display = ["__str__", "cohort", "status", "created_at", "expires_at"]
     list_filter = ["status"]
     raw_id_fields = ["cohort", "mentee", "mentor", "mentorship"]
+    exclude = ["message"]  # the mentee's words to the mentor stay between them

@@ -15,9 +15,16 @@ class EventInline(admin.TabularInline):
 class MentorshipAdmin(admin.ModelAdmin):
     list_display = ["__str__", "cohort", "mentor", "status", "source", "created_at"]
     list_filter = ["status", "source", "cohort__program"]
-    raw_id_fields = ["mentor", "mentees", "cohort"]
+    raw_id_fields = ["cohort"]
+    # Who is paired is set through matching (which checks the reporting line and capacity),
+    # and what the pair wrote when closing is theirs: the admin shows neither for editing.
+    readonly_fields = ["mentor", "mentees", "created_at"]
+    exclude = ["close_comment"]
     list_select_related = ["cohort", "mentor__user"]
     inlines = [EventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # pairs come from matching or a coordinator's checked manual pairing
 
 
 @admin.register(ClosingQuestion)

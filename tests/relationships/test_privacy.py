@@ -170,3 +170,32 @@ def test_sentinels_appear_only_where_they_should(planted, role):
     if role == ADMIN:
         assert any(url.startswith("/admin/") and body for url, body in pages.items())
         assert len([u for u in pages if u.startswith("/admin/")]) > 10
+
+
+def test_the_admin_shows_no_close_comment_or_request_message(
+    client, make_user, proposed, cohort, mentor, mentee
+):
+    from matching.models import MentorRequest
+    from programs.models import Enrolment
+
+    proposed.close_comment = "SENTINEL-close-comment"
+    proposed.save()
+    request = MentorRequest.objects.create(
+        cohort=cohort,
+        mentee=Enrolment.objects.get(cohort=cohort, person=mentee),
+        mentor=Enrolment.objects.get(cohort=cohort, person=mentor),
+        message="SENTINEL-request-message",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    admin_user = make_user(email="root@example.org", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for url in (
+        reverse("admin:relationships_mentorship_change", args=[proposed.pk]),
+        reverse("admin:matching_mentorrequest_change", args=[request.pk]),
+        reverse("admin:matching_mentorrequest_changelist"),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert b"SENTINEL" not in page.content, url
+    # Pairs are made through matching's checks, never typed into the admin.
+    assert client.get(reverse("admin:relationships_mentorship_add")).status_code == 403
