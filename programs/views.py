@@ -328,6 +328,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the link shows what it is for; only the button signs in. Mail scanners open
+    links by themselves, and must not use up a one-time link on the person's behalf."""
     enrolment = enrolment_for_token(token)
     if enrolment is None:
         messages.error(
@@ -336,6 +338,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "by email.",
         )
         return redirect("account_login")
+    if request.method != "POST":
+        return render(request, "programs/invitation_accept.html", {"enrolment": enrolment})
     user = enrolment.person.user
     # Following the link proves the address is theirs.
     EmailAddress.objects.update_or_create(
