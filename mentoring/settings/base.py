@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from mentoring.settings.env import (
     env,
     env_bool,
     env_fernet_keys,
+    env_header_name,
     env_int,
     env_list,
     env_secret_key,
@@ -213,7 +215,32 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's default rate limits stay on; they need the real cache configured above.
+
+# Sign-in rate limits count per client address and per account, in the cache configured above
+# (so they hold across processes). Behind the TLS proxy every request arrives from the proxy's
+# address: unless allauth is told where the client's address is, one person's failed sign-ins
+# lock everybody out. Trust only what your own proxies write: TRUSTED_PROXY_COUNT is how many
+# of them append to X-Forwarded-For (entries before theirs are whatever the client sent), or
+# TRUSTED_CLIENT_IP_HEADER names a header the proxy sets to the client's address. Neither set:
+# the connecting address (REMOTE_ADDR) counts and X-Forwarded-For is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_header_name("TRUSTED_CLIENT_IP_HEADER")
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both: they are two ways of "
+        "finding the client's address."
+    )
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins. Per account (key): allauth's 5 in 5 minutes, which stops password
+    # guessing. Per client address: 20 a minute, which stops one client trying many accounts;
+    # twice allauth's 10, because an organisation's people often share one office address.
+    # The account limit comes first: allauth stops at the first limit reached, so attempts at
+    # an account that is already locked no longer count against the address, and one person
+    # (or script) hammering their own account cannot lock out colleagues at that address.
+    # An attacker spraying many accounts is still held by both, and by "login" (30 sign-in
+    # requests a minute per address, allauth's default).
+    "login_failed": "5/5m/key,20/m/ip",
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = env_url(
