@@ -7,9 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+# Said the same way by both sides, so it holds in every format: peers have no mentor, and in
+# reverse mentoring the senior mentee must not judge the junior mentor either.
 DEFAULT_CONFIDENTIALITY = (
     "What we discuss in our sessions stays between us. Neither of us shares the other's "
-    "notes, and the mentor plays no part in the mentee's performance reviews or pay."
+    "notes, and neither of us plays any part in the other's performance reviews or pay."
 )
 
 
