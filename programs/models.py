@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from programs.roles import BY_FORMAT, RoleLabels
+
 # Said the same way by both sides, so it holds in every format: peers have no mentor, and in
 # reverse mentoring the senior mentee must not judge the junior mentor either.
 DEFAULT_CONFIDENTIALITY = (
@@ -70,6 +72,11 @@ class Program(models.Model):
     @property
     def is_open(self) -> bool:
         return self.enrolment == self.Enrolment.OPEN
+
+    @property
+    def roles(self) -> RoleLabels:
+        """What this program's format calls its people (partners in a peer program)."""
+        return BY_FORMAT[self.format]
 
 
 class EnrolmentQuestion(models.Model):
@@ -156,6 +163,13 @@ class Cohort(models.Model):
         return [(s, self.Status(s).label) for s in self.TRANSITIONS[self.status]]
 
     @property
+    def side_counts(self) -> tuple[int, ...]:
+        """The people on each of `program.roles.sides`, from `cohorts_with_counts`."""
+        if self.program.roles.one_pool:
+            return (self.mentor_count,)
+        return (self.mentor_count, self.mentee_count)
+
+    @property
     def accepts_applications(self) -> bool:
         return self.status == self.Status.ENROLLING and self.program.is_open
 
@@ -227,6 +241,10 @@ class Enrolment(models.Model):
     @property
     def is_mentee(self) -> bool:
         return self.role in (self.Role.MENTEE, self.Role.BOTH)
+
+    @property
+    def role_label(self) -> str:
+        return self.cohort.program.roles.of(self.role)
 
     @property
     def effective_capacity(self) -> int:

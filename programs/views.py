@@ -143,7 +143,9 @@ PAGE_SIZE = 50
 
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
-    filters = CohortFilterForm(request.GET or None, departments=selectors.departments(cohort))
+    filters = CohortFilterForm(
+        request.GET or None, departments=selectors.departments(cohort), roles=cohort.program.roles
+    )
     enrolments = selectors.cohort_participants(
         cohort, filters.cleaned_data if filters.is_valid() else {}
     )
