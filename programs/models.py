@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from programs.roles import BY_FORMAT, RoleLabels
 
@@ -108,6 +109,19 @@ class EnrolmentQuestion(models.Model):
     @property
     def is_choice(self) -> bool:
         return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
+
+    def answer_label(self, answer: object) -> str:
+        """A stored answer as a reader sees it: the chosen options, or a point on the scale."""
+        if self.kind == self.Kind.SCALE:
+            return _("%(answer)s of 5") % {"answer": answer}
+        return answer_text(answer)
+
+
+def answer_text(answer: object) -> str:
+    """An answer with no question to read it by (the question was deleted since)."""
+    if isinstance(answer, list):
+        return ", ".join(str(item) for item in answer)
+    return str(answer)
 
 
 class Cohort(models.Model):
@@ -245,6 +259,19 @@ class Enrolment(models.Model):
     @property
     def role_label(self) -> str:
         return self.cohort.program.roles.of(self.role)
+
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """(question, answer) in the program's order, for every page and export that shows
+        answers. Answers to a question deleted since stay on record: they come last, under
+        the CSV column they were given in. Prefetch `cohort__program__questions` for lists."""
+        answers = dict(self.answers or {})
+        rows = [
+            (question.text, question.answer_label(answers.pop(question.slug)))
+            for question in self.cohort.program.questions.all()
+            if question.slug in answers
+        ]
+        rows += [(slug, answer_text(answer)) for slug, answer in answers.items()]
+        return rows
 
     @property
     def effective_capacity(self) -> int:

@@ -105,7 +105,11 @@ def _place_card(*, short: int, spare: int | None) -> StatCard:
 
 
 def pending_applications(cohort: Cohort) -> QuerySet[Enrolment]:
-    return cohort.enrolments.filter(status=Enrolment.Status.APPLIED).select_related("person__user")
+    return (
+        cohort.enrolments.filter(status=Enrolment.Status.APPLIED)
+        .select_related("person__user")
+        .prefetch_related("cohort__program__questions")
+    )
 
 
 def open_cohorts_for(user) -> QuerySet[Cohort]:

@@ -266,7 +266,9 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
         request,
         "programs/my_enrolments.html",
         {
-            "enrolments": enrolments_of(request.user).order_by("-cohort__start_date"),
+            "enrolments": enrolments_of(request.user)
+            .prefetch_related("cohort__program__questions")
+            .order_by("-cohort__start_date"),
             "open_cohorts": selectors.open_cohorts_for(request.user)[:5],
         },
     )
