@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.engine import ConstraintSettings, ScoreSettings, default_weights
 
@@ -165,7 +166,11 @@ class MatchRun(models.Model):
         one proposal that places two people from the one pool."""
         roles = self.cohort.program.roles
         if roles.one_pool:
-            return _("%(matched)d of %(people)d %(partners)s matched in %(pairs)d pairs") % {
+            return ngettext(
+                "%(matched)d of %(people)d %(partners)s matched in %(pairs)d pair",
+                "%(matched)d of %(people)d %(partners)s matched in %(pairs)d pairs",
+                pairs,
+            ) % {
                 "matched": 2 * pairs,
                 "people": self.n_mentees,
                 "partners": roles.mentors,

@@ -77,7 +77,11 @@ def supply_and_demand(cohort: Cohort) -> list[StatCard]:
     live = cohort.enrolments.filter(status__in=ACTIVE_STATUSES)
     if roles.one_pool:
         people = live.filter(role=Enrolment.Role.BOTH).count()
-        cards = [StatCard(people, roles.mentors), StatCard(people // 2, _("pairs"))]
+        pairs = people // 2
+        cards = [
+            StatCard(people, _one_or_many(people, roles.mentor, roles.mentors)),
+            StatCard(pairs, ngettext("pair", "pairs", pairs)),
+        ]
         return [*cards, _place_card(short=people % 2, spare=None)]
     giving = Q(role__in=[Enrolment.Role.MENTOR, Enrolment.Role.BOTH])
     default = Value(cohort.program.default_capacity)
@@ -86,13 +90,21 @@ def supply_and_demand(cohort: Cohort) -> list[StatCard]:
         mentees=Count("pk", filter=Q(role__in=[Enrolment.Role.MENTEE, Enrolment.Role.BOTH])),
         places=Sum(Coalesce("capacity", default, output_field=IntegerField()), filter=giving),
     )
-    places, mentees = figures["places"] or 0, figures["mentees"]
+    mentors, places, mentees = figures["mentors"], figures["places"] or 0, figures["mentees"]
     return [
-        StatCard(figures["mentors"], roles.mentors),
-        StatCard(places, _("%(mentor)s places") % {"mentor": roles.mentor}),
-        StatCard(mentees, roles.mentees),
+        StatCard(mentors, _one_or_many(mentors, roles.mentor, roles.mentors)),
+        StatCard(
+            places,
+            _one_or_many(places, _("%(mentor)s place"), _("%(mentor)s places"))
+            % {"mentor": roles.mentor},
+        ),
+        StatCard(mentees, _one_or_many(mentees, roles.mentee, roles.mentees)),
         _place_card(short=max(0, mentees - places), spare=max(0, places - mentees)),
     ]
+
+
+def _one_or_many(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
 
 
 def _place_card(*, short: int, spare: int | None) -> StatCard:

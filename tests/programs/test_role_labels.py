@@ -67,7 +67,7 @@ def test_peer_cohort_page_counts_partners_and_no_figure_is_negative(
     assert not NEGATIVE.findall(text)
     cards = [(card.value, str(card.label)) for card in response.context["supply"]]
     # Three people make one pair; the odd one out needs one more person to pair with.
-    assert cards == [(3, "partners"), (1, "pairs"), (1, "more place needed")]
+    assert cards == [(3, "partners"), (1, "pair"), (1, "more place needed")]
     assert text.count("Partner") >= 3  # the role column of every participant
 
 
@@ -154,7 +154,7 @@ def test_peer_matching_page_speaks_of_partners_and_pairs(client, coordinator, pe
     client.force_login(coordinator)
     text = main_text(client.get(reverse("matching:cohort", args=[peer_cohort.slug])))
     assert not ROLE_WORD.findall(text)
-    assert "2 of 3 partners matched in 1 pairs" in text
+    assert "2 of 3 partners matched in 1 pair" in text
     assert run.unmatched.get().reason_label == "Every suitable partner is already taken"
     history = main_text(client.get(reverse("matching:runs", args=[peer_cohort.slug])))
     assert not ROLE_WORD.findall(history)
