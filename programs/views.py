@@ -143,7 +143,9 @@ PAGE_SIZE = 50
 
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
-    filters = CohortFilterForm(request.GET or None, departments=selectors.departments(cohort))
+    filters = CohortFilterForm(
+        request.GET or None, departments=selectors.departments(cohort), roles=cohort.program.roles
+    )
     enrolments = selectors.cohort_participants(
         cohort, filters.cleaned_data if filters.is_valid() else {}
     )
@@ -264,7 +266,9 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
         request,
         "programs/my_enrolments.html",
         {
-            "enrolments": enrolments_of(request.user).order_by("-cohort__start_date"),
+            "enrolments": enrolments_of(request.user)
+            .prefetch_related("cohort__program__questions")
+            .order_by("-cohort__start_date"),
             "open_cohorts": selectors.open_cohorts_for(request.user)[:5],
         },
     )
