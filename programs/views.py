@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from profiles.services import person_for_user
@@ -239,12 +240,7 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if report.ok:
                 pending.delete()
         if report.ok:
-            counts = report.counts
-            messages.success(
-                request,
-                f"Imported: {counts['create']} created, {counts['update']} updated, "
-                f"{counts['unchanged']} unchanged.",
-            )
+            messages.success(request, _("Imported: %(summary)s") % {"summary": report.summary})
             return redirect(cohort)
         messages.error(request, "The directory changed since the preview; nothing was written.")
     else:

@@ -51,8 +51,4 @@ class Command(BaseCommand):
             for error in row.errors:
                 where = f"line {row.line}, {error.column}" if error.column else f"line {row.line}"
                 self.stderr.write(f"{where}: {error.message}")
-        counts = report.counts
-        self.stdout.write(
-            f"{counts['create']} created, {counts['update']} updated, "
-            f"{counts['unchanged']} unchanged, {counts['error']} with errors."
-        )
+        self.stdout.write(report.summary)
