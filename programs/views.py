@@ -189,16 +189,11 @@ def enrolment_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(cohort)
     data = form.cleaned_data
     ids = None if data["scope"] == "all" else data["enrolments"]
-    changed = services.enrolments_bulk_action(
+    result = services.enrolments_bulk_action(
         cohort=cohort, action=data["action"], enrolment_ids=ids
     )
-    verb = {"invite": "Invited", "approve": "Approved", "decline": "Declined"}.get(
-        data["action"], "Withdrew"
-    )
-    if changed:
-        messages.success(request, f"{verb} {changed} participant{'s' if changed != 1 else ''}.")
-    else:
-        messages.warning(request, f"Nobody in the selection could be {data['action']}d.")
+    for warning, message in result.messages():
+        messages.add_message(request, messages.WARNING if warning else messages.SUCCESS, message)
     return redirect(cohort)
 
 
