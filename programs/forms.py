@@ -117,7 +117,12 @@ class CohortFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
     role = forms.ChoiceField(choices=[("", "Any role"), *Enrolment.Role.choices], required=False)
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *Enrolment.Status.choices], required=False
+        choices=[
+            ("", "Any status"),
+            (Enrolment.NOT_INVITED, Enrolment.NOT_INVITED_LABEL),
+            *Enrolment.Status.choices,
+        ],
+        required=False,
     )
     department = forms.CharField(required=False)
 

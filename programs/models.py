@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.roles import BY_FORMAT, RoleLabels
 
@@ -211,6 +212,10 @@ class Enrolment(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # Status "invited" before any invitation went out (imported, waiting for the coordinator).
+    NOT_INVITED = "not_invited"
+    NOT_INVITED_LABEL = gettext_lazy("Imported, not invited yet")
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     person = models.ForeignKey(
         "profiles.Person", on_delete=models.CASCADE, related_name="enrolments"
@@ -247,6 +252,13 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.cohort} as {self.get_role_display()}"
+
+    @property
+    def status_label(self) -> str:
+        """The status as people should read it: "invited" only once an invitation went out."""
+        if self.status == self.Status.INVITED and self.invitation_sent_at is None:
+            return str(self.NOT_INVITED_LABEL)
+        return self.get_status_display()
 
     @property
     def is_mentor(self) -> bool:

@@ -40,8 +40,14 @@ def cohort_participants(cohort: Cohort, filters: dict) -> QuerySet[Enrolment]:
     )
     if filters.get("role"):
         enrolments = enrolments.filter(role=filters["role"])
-    if filters.get("status"):
-        enrolments = enrolments.filter(status=filters["status"])
+    status = filters.get("status")
+    if status == Enrolment.NOT_INVITED:
+        enrolments = enrolments.filter(status=Enrolment.Status.INVITED, invitation_sent_at=None)
+    elif status == Enrolment.Status.INVITED:
+        # As the page labels them: invited once an invitation went out.
+        enrolments = enrolments.filter(status=status, invitation_sent_at__isnull=False)
+    elif status:
+        enrolments = enrolments.filter(status=status)
     if filters.get("department"):
         enrolments = enrolments.filter(person__department=filters["department"])
     if query := (filters.get("q") or "").strip():
