@@ -4,7 +4,7 @@ import pytest
 
 from matching.loading import settings_for
 from programs.services import cohort_create, program_create
-from tests.factories import EnrolmentFactory, PersonFactory
+from tests.relationships.conftest import make_person, mentee, mentor  # noqa: F401
 
 
 @pytest.fixture
@@ -14,6 +14,7 @@ def coordinator(make_user):
 
 @pytest.fixture
 def program(coordinator):
+    """A program that takes mentor requests, run by `coordinator`."""
     program = program_create(name="Leaders", slug="leaders", coordinators=[coordinator])
     settings = settings_for(program)
     settings.requests_allowed = True
@@ -25,25 +26,3 @@ def program(coordinator):
 @pytest.fixture
 def cohort(program):
     return cohort_create(program=program, name="2027", slug="leaders-2027", status="matching")
-
-
-@pytest.fixture
-def make_person(make_user):
-    def make(email: str, **kwargs):
-        return PersonFactory(user=make_user(email=email, **kwargs))
-
-    return make
-
-
-@pytest.fixture
-def mentor(make_person, cohort):
-    person = make_person("mentor@example.org", first_name="Mona", last_name="Mentor")
-    EnrolmentFactory(cohort=cohort, person=person, role="mentor", status="approved", capacity=2)
-    return person
-
-
-@pytest.fixture
-def mentee(make_person, cohort):
-    person = make_person("mentee@example.org", first_name="Milo", last_name="Mentee")
-    EnrolmentFactory(cohort=cohort, person=person, role="mentee", status="approved")
-    return person

@@ -197,6 +197,7 @@ def test_the_coordinator_sees_mentees_without_a_mentor_and_where_to_pair_them(
 ):
     other = make_person("otto@example.org", first_name="Otto")
     EnrolmentFactory(cohort=cohort, person=other, role="mentee", status="approved")
+    mentor.enrolments.update(capacity=2)
     client.force_login(coordinator)
     # No run yet: matching is the way forward.
     assert actions(client) == {
