@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import health
+from core.dashboard import dashboard_for
 from core.roles import roles_for
 
 
@@ -18,7 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"user_roles": roles_for(request)})
+    roles = roles_for(request)
+    return render(
+        request,
+        "core/dashboard.html",
+        {"user_roles": roles, "board": dashboard_for(request.user, roles)},
+    )
 
 
 @login_not_required

@@ -130,6 +130,12 @@ def pending_applications(cohort: Cohort) -> QuerySet[Enrolment]:
     )
 
 
+def pending_application_counts(cohorts: QuerySet[Cohort]) -> dict[int, int]:
+    """Cohort id -> applications waiting for the coordinator's answer, in one query."""
+    rows = Enrolment.objects.filter(cohort__in=cohorts, status=Enrolment.Status.APPLIED)
+    return dict(rows.order_by().values("cohort").annotate(n=Count("pk")).values_list("cohort", "n"))
+
+
 def open_cohorts_for(user) -> QuerySet[Cohort]:
     """Cohorts of open programs that take applications and this person has not joined."""
     return (

@@ -161,8 +161,14 @@ def participant_overview(user) -> list[Mentorship]:
             mentorship.expected_sessions = max(1, days // mentorship.cadence_days)
         else:
             mentorship.expected_sessions = 0
+        mentorship.to_set_goals = (
+            not mentorship.goals_count
+            and not mentorship.is_ended
+            and (mentorship.is_peer or not mentorship.i_am_mentor)
+        )
         mentorship.needs_me = (
             (not mentorship.i_confirmed_agreement and not mentorship.is_ended)
+            or mentorship.to_set_goals
             or mentorship.sessions_to_confirm
             or mentorship.sessions_to_rate
             or (mentorship.is_ended and not mentorship.survey_done)

@@ -3,10 +3,8 @@ at the program's offsets, and "How did it go?" after one nobody logged."""
 
 from __future__ import annotations
 
-import zoneinfo
-from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +13,11 @@ from core.emails import absolute_url
 from notifications.models import Category, Dispatch
 from notifications.registry import Planned, kind, planner
 from notifications.rendering import render_for
-from notifications.selectors import member_user_ids, time_zones
+from notifications.selectors import member_user_ids
 from scheduling import ics
 from scheduling.access import with_people
 from scheduling.models import DEFAULT_REMINDER_OFFSETS, Meeting, ReminderSchedule
+from scheduling.selectors import MAX_DURATION, day_bounds, logged
 from scheduling.services import KIND_CANCELLED, KIND_INVITE
 from sessions.models import SessionLog
 
@@ -26,7 +25,6 @@ KIND_REMINDER = "meeting_reminder"
 KIND_FOLLOWUP = "meeting_followup"
 # "How did it go?" is asked for meetings that ended within this window, and not again.
 FOLLOWUP_WINDOW = timedelta(days=2)
-MAX_DURATION = timedelta(hours=24)
 STAMP = "%Y%m%dT%H%M%SZ"
 
 
@@ -144,45 +142,6 @@ def build_reminder(dispatch: Dispatch):
 # --- "How did it go?" -------------------------------------------------------------------------
 
 
-def _day_bounds(start: datetime, zone_names: Iterable[str]) -> tuple[datetime, datetime]:
-    """The meeting's calendar day, as each member sees it, taken together: a session logged
-    on that day by anyone in the pair counts, whatever their time zone."""
-    lows, highs = [], []
-    for name in zone_names:
-        try:
-            zone = zoneinfo.ZoneInfo(name or "UTC")
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = zoneinfo.ZoneInfo("UTC")
-        day = start.astimezone(zone).date()
-        lows.append(datetime.combine(day, time.min, tzinfo=zone))
-        highs.append(datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone))
-    return min(lows), max(highs)
-
-
-def logged(meetings: list[tuple[int, datetime, int]]) -> set[int]:
-    """Which of (meeting id, start, mentorship id) have a session logged on their day."""
-    if not meetings:
-        return set()
-    members = member_user_ids(m[2] for m in meetings)
-    zones = time_zones(u for users in members.values() for u in users)
-    bounds = {
-        pk: _day_bounds(start, [zones.get(u, "UTC") for u in members[mentorship_id]] or ["UTC"])
-        for pk, start, mentorship_id in meetings
-    }
-    sessions = defaultdict(list)
-    for mentorship_id, occurred_at in SessionLog.objects.filter(
-        mentorship_id__in={m[2] for m in meetings},
-        occurred_at__gte=min(low for low, _ in bounds.values()),
-        occurred_at__lt=max(high for _, high in bounds.values()),
-    ).values_list("mentorship_id", "occurred_at"):
-        sessions[mentorship_id].append(occurred_at)
-    return {
-        pk
-        for pk, _, mentorship_id in meetings
-        if any(bounds[pk][0] <= at < bounds[pk][1] for at in sessions[mentorship_id])
-    }
-
-
 @planner
 def plan_followups(now: datetime) -> Iterable[Planned]:
     ends = {}
@@ -210,7 +169,7 @@ def build_followup(dispatch: Dispatch):
         return None
     if not _is_member(meeting, dispatch.recipient_id):
         return None
-    low, high = _day_bounds(meeting.start, [p.user.timezone for p in meeting.mentorship.members()])
+    low, high = day_bounds(meeting.start, [p.user.timezone for p in meeting.mentorship.members()])
     if SessionLog.objects.filter(
         mentorship_id=meeting.mentorship_id, occurred_at__gte=low, occurred_at__lt=high
     ).exists():
