@@ -10,7 +10,7 @@ from goals.models import CheckIn
 from goals.services import goal_create
 from relationships.models import Mentorship
 from sessions.models import SessionLog
-from sessions.services import session_log
+from sessions.services import SessionAlreadyLogged, session_log
 
 
 @pytest.fixture
@@ -72,6 +72,18 @@ def test_an_invalid_session_shows_the_errors_in_place(mentor_client, active):
     assert response.status_code == 200
     assert "Ensure this value is greater than or equal to 1" in response.content.decode()
     assert not SessionLog.objects.exists()
+
+
+def test_the_same_session_sent_twice_is_saved_once_with_a_clear_error(mentor_client, active):
+    url = reverse("sessions:session_log", args=[active.pk])
+    data = log_data()
+    assert mentor_client.post(url, data).status_code == 302
+    response = mentor_client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    errors = response.context["session_form"].errors["occurred_at"]
+    assert errors == [str(SessionAlreadyLogged())]
+    assert "already logged for your pair" in response.content.decode()
+    assert SessionLog.objects.count() == 1
 
 
 def test_a_check_in_from_the_pair_page(client, active, mentee):
