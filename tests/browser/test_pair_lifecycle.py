@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from relationships.models import Mentorship
+from relationships.services import mentorship_create
+from scheduling.models import Meeting
+from scheduling.services import meeting_schedule
+from sessions.models import SessionLog
+from tests.factories import CohortFactory, PersonFactory, ProgramFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def pair(make_user):
+    cohort = CohortFactory(program=ProgramFactory(slug="eng"), slug="eng-2027", status="active")
+    mentor = PersonFactory(user=make_user(email="ines@example.org", first_name="Ines"))
+    mentee = PersonFactory(user=make_user(email="tom@example.org", first_name="Tom"))
+    pair = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
+    Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=timezone.now())
+    pair.refresh_from_db()
+    return pair
+
+
+def test_closing_a_pair_takes_its_meeting_off_coming_up_and_sends_the_cancellation(
+    page, sign_in, pair
+):
+    meeting = meeting_schedule(
+        mentorship=pair, scheduled_by=pair.mentor.user, start=timezone.now() + timedelta(days=3)
+    )
+    mail.outbox.clear()
+    sign_in(page, pair.mentor.user)
+    page.goto("/meetings/")
+    coming_up = page.get_by_role("table").first
+    expect(coming_up).to_contain_text(f"{timezone.localtime(meeting.start):%-d %b}")
+
+    page.goto(pair.get_absolute_url())
+    page.get_by_text("Close this mentorship early").click()
+    page.get_by_label("Reason").select_option("no_time")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Close early").click()
+    expect(page.get_by_text("The mentorship is now closed early.")).to_be_visible()
+
+    page.goto("/meetings/")
+    expect(page.get_by_text("Nothing planned.")).to_be_visible()
+    assert Meeting.objects.get().is_cancelled
+    assert sorted(m.to[0] for m in mail.outbox) == ["ines@example.org", "tom@example.org"]
+    for message in mail.outbox:
+        calendar = Calendar.from_ical(message.attachments[0][1])
+        assert calendar["METHOD"] == "CANCEL"
+        (event,) = calendar.walk("VEVENT")
+        assert (str(event["UID"]), event["SEQUENCE"]) == (meeting.uid, 1)
+
+
+def test_a_double_click_on_log_session_saves_one_session(page, sign_in, pair):
+    sign_in(page, pair.mentor.user)
+    page.goto(pair.get_absolute_url())
+    form = page.locator("#log-session")
+    form.get_by_label("Minutes").fill("45")
+    form.get_by_label("Shared notes").fill("We met once")
+    form.get_by_role("button", name="Log session").dblclick()
+    expect(page.get_by_role("status")).to_contain_text("Session logged")
+    page.reload()  # nothing still on its way
+    expect(page.get_by_text(re.compile("1 session so far"))).to_be_visible()
+    assert SessionLog.objects.count() == 1
+
+
+def test_a_double_click_on_a_plain_form_sends_it_once(page, sign_in, pair):
+    """The closing survey posts without htmx: the second click must not reach the server."""
+    Mentorship.objects.filter(pk=pair.pk).update(status="completed", ended_at=timezone.now())
+    sign_in(page, pair.mentees.get().user)
+    page.goto(f"/mentorships/{pair.pk}/survey/")
+    page.get_by_label("9", exact=True).check()
+    page.get_by_role("button", name="Send my answers").dblclick()
+    expect(page.get_by_text("Thank you for your answers.")).to_be_visible()
+    expect(page.get_by_text("You have already answered")).to_have_count(0)
