@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,10 +10,12 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from relationships import services as relationship_services
 from relationships.models import Mentorship
 from relationships.services import mentorship_create
 from scheduling.models import Meeting
 from scheduling.services import meeting_schedule
+from sessions import services as session_services
 from sessions.models import SessionLog
 from tests.factories import CohortFactory, PersonFactory, ProgramFactory
 
@@ -60,25 +63,63 @@ def test_closing_a_pair_takes_its_meeting_off_coming_up_and_sends_the_cancellati
         assert (str(event["UID"]), event["SEQUENCE"]) == (meeting.uid, 1)
 
 
-def test_a_double_click_on_log_session_saves_one_session(page, sign_in, pair):
+@pytest.fixture
+def slow_server(monkeypatch):
+    """Make a service take a while, as on a busy server: the second click of an impatient
+    double click then lands while the first request is still on its way."""
+
+    def slow_down(module, name: str) -> None:
+        service = getattr(module, name)
+
+        def slowly(**kwargs):
+            time.sleep(0.8)
+            return service(**kwargs)
+
+        monkeypatch.setattr(module, name, slowly)
+
+    return slow_down
+
+
+def click_twice(page, button) -> None:
+    """Two clicks a moment apart; the mouse does not wait for the page like click() does."""
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_a_double_click_on_log_session_saves_one_session(
+    browser, live_server, sign_in, pair, slow_server, javascript
+):
+    slow_server(session_services, "session_log")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
+    page = context.new_page()
     sign_in(page, pair.mentor.user)
     page.goto(pair.get_absolute_url())
     form = page.locator("#log-session")
     form.get_by_label("Minutes").fill("45")
     form.get_by_label("Shared notes").fill("We met once")
-    form.get_by_role("button", name="Log session").dblclick()
-    expect(page.get_by_role("status")).to_contain_text("Session logged")
-    page.reload()  # nothing still on its way
+    click_twice(page, form.get_by_role("button", name="Log session"))
+    if javascript:  # the second click never left the page
+        expect(page.get_by_role("status")).to_contain_text("Session logged")
+    else:  # the server refused the second copy
+        expect(page.get_by_text("already logged for your pair")).to_be_visible()
+    page.goto(pair.get_absolute_url())
     expect(page.get_by_text(re.compile("1 session so far"))).to_be_visible()
     assert SessionLog.objects.count() == 1
+    context.close()
 
 
-def test_a_double_click_on_a_plain_form_sends_it_once(page, sign_in, pair):
+def test_a_double_click_on_a_plain_form_sends_it_once(page, sign_in, pair, slow_server):
     """The closing survey posts without htmx: the second click must not reach the server."""
+    slow_server(relationship_services, "closing_survey_submit")
     Mentorship.objects.filter(pk=pair.pk).update(status="completed", ended_at=timezone.now())
     sign_in(page, pair.mentees.get().user)
     page.goto(f"/mentorships/{pair.pk}/survey/")
     page.get_by_label("9", exact=True).check()
-    page.get_by_role("button", name="Send my answers").dblclick()
+    click_twice(page, page.get_by_role("button", name="Send my answers"))
     expect(page.get_by_text("Thank you for your answers.")).to_be_visible()
     expect(page.get_by_text("You have already answered")).to_have_count(0)
