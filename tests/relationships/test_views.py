@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -132,6 +133,25 @@ def test_the_mentee_confirms_and_rates_a_session_the_mentor_logged(client, activ
     session.refresh_from_db()
     assert session.confirmed_by == mentee
     assert session.ratings.get(person=mentee).rating == 5
+
+
+def test_a_rating_starts_empty_and_is_never_given_for_someone(client, active, mentor, mentee):
+    session = session_log(
+        mentorship=active,
+        person=mentor,
+        occurred_at=timezone.now() - dt.timedelta(hours=2),
+        duration_minutes=30,
+        format="phone",
+    )
+    client.force_login(mentee.user)
+    page = client.get(session.get_absolute_url()).content.decode()
+    select = re.search(r'<select name="rating"[^>]*>(.*?)</select>', page, re.S)
+    first = re.search(r"<option[^>]*>", select.group(1)).group(0)
+    assert 'value=""' in first  # nothing pre-selected: not 1 / 5
+    assert "required" in select.group(0)
+    response = client.post(reverse("sessions:session_rate", args=[session.pk]), {})
+    assert response.status_code == 200
+    assert not session.ratings.exists()
 
 
 def test_coordinator_closes_a_pair_with_a_reason(client, active, program, make_user):
