@@ -119,7 +119,26 @@ def test_a_double_click_on_a_plain_form_sends_it_once(page, sign_in, pair, slow_
     Mentorship.objects.filter(pk=pair.pk).update(status="completed", ended_at=timezone.now())
     sign_in(page, pair.mentees.get().user)
     page.goto(f"/mentorships/{pair.pk}/survey/")
-    page.get_by_label("9", exact=True).check()
+    score = page.get_by_role("group", name=re.compile("How likely are you to recommend"))
+    score.get_by_text("9", exact=True).click()
     click_twice(page, page.get_by_role("button", name="Send my answers"))
     expect(page.get_by_text("Thank you for your answers.")).to_be_visible()
     expect(page.get_by_text("You have already answered")).to_have_count(0)
+
+
+def test_the_recommendation_scale_works_by_keyboard_and_fits_a_phone(page, sign_in, pair):
+    Mentorship.objects.filter(pk=pair.pk).update(status="completed", ended_at=timezone.now())
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, pair.mentor.user)
+    page.goto(f"/mentorships/{pair.pk}/survey/")
+    scale = page.get_by_role("group", name=re.compile("How likely are you to recommend"))
+    expect(scale).to_contain_text("0 = not at all likely")
+    expect(scale).to_contain_text("10 = extremely likely")
+    scale.get_by_label("0", exact=True).focus()
+    for _ in range(9):
+        page.keyboard.press("ArrowRight")
+    expect(scale.get_by_label("9", exact=True)).to_be_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_text("Thank you for your answers.")).to_be_visible()
+    assert pair.closing_surveys.get().recommend_score == 9

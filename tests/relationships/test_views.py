@@ -209,6 +209,27 @@ def test_both_sides_answer_the_closing_survey(client, active, mentor, mentee, pr
     assert "You have answered" in client.get(url).content.decode()
 
 
+def test_the_recommendation_is_a_labelled_0_to_10_scale_with_nothing_chosen(client, active, mentee):
+    from relationships.services import mentorship_complete
+
+    mentorship_complete(mentorship=active, actor=None)
+    client.force_login(mentee.user)
+    page = client.get(reverse("relationships:closing_survey", args=[active.pk])).content.decode()
+    fieldset = re.search(r'<fieldset class="scale"[^>]*>(.*?)</fieldset>', page, re.S)
+    assert fieldset, "the score is one fieldset"
+    legend = re.search(r"<legend[^>]*>(.*?)</legend>", fieldset.group(1), re.S).group(1)
+    assert "How likely are you to recommend this program" in legend
+    radios = re.findall(r'<input type="radio"[^>]*name="recommend_score"[^>]*>', fieldset.group(1))
+    labels = re.findall(r'<label class="btn[^"]*"\s+for="[^"]+">(\d+)</label>', fieldset.group(1))
+    assert len(radios) == 11
+    assert labels == [str(n) for n in range(11)]
+    assert not any("checked" in radio for radio in radios)
+    ends = re.search(r'aria-describedby="([^"]+)"', fieldset.group(0)).group(1)
+    described = re.search(rf'id="{ends}">(.*?)</p>', page, re.S).group(1)
+    assert "0 = not at all likely" in described
+    assert "10 = extremely likely" in described
+
+
 def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active):
     url = reverse("relationships:mentorship_detail", args=[active.pk])
     response = mentor_client.get(
