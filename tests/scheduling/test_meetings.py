@@ -16,6 +16,7 @@ from scheduling.models import Meeting
 from scheduling.services import (
     KIND_CANCELLED,
     SchedulingError,
+    calendar_feed_renew,
     meeting_cancel,
     meeting_schedule,
     meeting_update,
@@ -192,6 +193,10 @@ def test_closing_a_pair_cancels_its_upcoming_meetings_for_everyone_invited(pair,
     client = Client()
     client.force_login(mentee)
     assert list(client.get(reverse("scheduling:meeting_list")).context["upcoming"]) == []
+    feed = Client().get(calendar_feed_renew(user=mentee).get_absolute_url())
+    assert [str(e["UID"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")] == [
+        earlier.uid  # the meeting that happened; the cancelled one is gone
+    ]
 
 
 @time_machine.travel(NOW, tick=False)
