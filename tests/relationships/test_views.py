@@ -128,30 +128,18 @@ def test_the_mentee_confirms_and_rates_a_session_the_mentor_logged(client, activ
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Confirm the session" in page
     assert "Mentor only" not in page
+    # The rating starts empty (not 1 / 5) and must be chosen: none is given for anyone.
+    select = re.search(r'<select name="rating"[^>]*>(.*?)</select>', page, re.S)
+    assert 'value=""' in re.search(r"<option[^>]*>", select.group(1)).group(0)
+    assert "required" in select.group(0)
+    rate = reverse("sessions:session_rate", args=[session.pk])
+    assert client.post(rate, {}).status_code == 200
+    assert not session.ratings.exists()
     client.post(reverse("sessions:session_confirm", args=[session.pk]))
-    client.post(reverse("sessions:session_rate", args=[session.pk]), {"rating": "5"})
+    client.post(rate, {"rating": "5"})
     session.refresh_from_db()
     assert session.confirmed_by == mentee
     assert session.ratings.get(person=mentee).rating == 5
-
-
-def test_a_rating_starts_empty_and_is_never_given_for_someone(client, active, mentor, mentee):
-    session = session_log(
-        mentorship=active,
-        person=mentor,
-        occurred_at=timezone.now() - dt.timedelta(hours=2),
-        duration_minutes=30,
-        format="phone",
-    )
-    client.force_login(mentee.user)
-    page = client.get(session.get_absolute_url()).content.decode()
-    select = re.search(r'<select name="rating"[^>]*>(.*?)</select>', page, re.S)
-    first = re.search(r"<option[^>]*>", select.group(1)).group(0)
-    assert 'value=""' in first  # nothing pre-selected: not 1 / 5
-    assert "required" in select.group(0)
-    response = client.post(reverse("sessions:session_rate", args=[session.pk]), {})
-    assert response.status_code == 200
-    assert not session.ratings.exists()
 
 
 def test_coordinator_closes_a_pair_with_a_reason(client, active, program, make_user):
