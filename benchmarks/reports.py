@@ -152,7 +152,13 @@ def populate(people_count: int, pairs_count: int, sessions_count: int, seed: int
             [
                 SessionLog(
                     mentorship=pairs[(written + j) % pairs_count],
-                    occurred_at=now - dt.timedelta(minutes=rng.randint(60, 365 * 24 * 60)),
+                    # Shifting a pair's n-th session by n microseconds keeps its times
+                    # distinct: one log per pair and time.
+                    occurred_at=now
+                    - dt.timedelta(
+                        minutes=rng.randint(60, 365 * 24 * 60),
+                        microseconds=(written + j) // pairs_count,
+                    ),
                     duration_minutes=rng.choice((30, 45, 60, 90)),
                     format=rng.choice(formats),
                 )

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from profiles.models import Person
 from programs.forms import CrispyFormMixin
@@ -105,14 +106,26 @@ class MentorshipCreateForm(CrispyFormMixin, forms.Form):
         return data
 
 
+class ScaleRadioSelect(forms.RadioSelect):
+    """A scale (0 to 10, 1 to 5): radio buttons side by side in a fieldset whose legend is the
+    question; `ends` says what the lowest and the highest value mean."""
+
+    crispy_template = "relationships/includes/scale_field.html"
+
+    def __init__(self, *args, ends: tuple[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ends = ends
+
+
 class ClosingSurveyForm(CrispyFormMixin, forms.Form):
     submit_label = "Send my answers"
     recommend_score = forms.TypedChoiceField(
-        label="How likely are you to recommend this program to a colleague? (0 = not at all, "
-        "10 = extremely)",
+        label=gettext_lazy("How likely are you to recommend this program to a colleague?"),
         choices=[(n, str(n)) for n in range(11)],
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+        widget=ScaleRadioSelect(
+            ends=(gettext_lazy("0 = not at all likely"), gettext_lazy("10 = extremely likely"))
+        ),
     )
     comment = forms.CharField(
         label="Anything else? (optional)",
@@ -130,7 +143,7 @@ class ClosingSurveyForm(CrispyFormMixin, forms.Form):
                     label=question.text,
                     choices=[(n, str(n)) for n in range(1, 6)],
                     coerce=int,
-                    widget=forms.RadioSelect,
+                    widget=ScaleRadioSelect,
                 )
             else:
                 field = forms.CharField(
@@ -142,6 +155,14 @@ class ClosingSurveyForm(CrispyFormMixin, forms.Form):
             self.fields[f"q{question.pk}"] = field
         # The score first, the free comment last.
         self.order_fields(["recommend_score", *(f"q{q.pk}" for q in self.questions), "comment"])
+        self.helper.layout = Layout(
+            *(
+                Field(name, template=field.widget.crispy_template)
+                if isinstance(field.widget, ScaleRadioSelect)
+                else name
+                for name, field in self.fields.items()
+            )
+        )
 
     def answers(self) -> dict[str, object]:
         return {str(q.pk): self.cleaned_data[f"q{q.pk}"] for q in self.questions}

@@ -12,6 +12,7 @@ from relationships.models import (
     Mentorship,
     MentorshipEvent,
 )
+from scheduling.services import meeting_cancel_upcoming
 
 
 class TransitionError(Exception):
@@ -174,6 +175,9 @@ def _transition(
         mentorship.close_comment = comment
         fields += ["ended_at", "close_reason", "close_comment"]
     mentorship.save(update_fields=fields)
+    if mentorship.is_ended:
+        # An ended pair does not meet again: take its meetings out of everyone's calendar.
+        meeting_cancel_upcoming(mentorship=mentorship, by=actor)
     note = Mentorship.CloseReason(reason).label if reason else ""
     _event(
         mentorship,

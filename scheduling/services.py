@@ -109,6 +109,16 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
+def meeting_cancel_upcoming(*, mentorship: Mentorship, by) -> list[Meeting]:
+    """Cancel the pair's meetings that have not started yet (the pair has ended): each one
+    goes out to everyone invited as a cancellation, like a cancellation by hand."""
+    upcoming = Meeting.objects.filter(
+        mentorship=mentorship, status=Meeting.Status.SCHEDULED, start__gt=timezone.now()
+    )
+    return [meeting_cancel(meeting=meeting, by=by) for meeting in upcoming]
+
+
+@transaction.atomic
 def reminder_schedule_set(*, program, offsets_minutes: list[int]) -> ReminderSchedule:
     schedule, _ = ReminderSchedule.objects.get_or_create(program=program)
     schedule.offsets_minutes = sorted(set(offsets_minutes), reverse=True)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from goals.models import Goal
 from programs.forms import CrispyFormMixin, tags_from_text
 from programs.models import MeetingFormat
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-RATINGS = [("", "—")] + [(n, f"{n} / 5") for n in range(1, 6)]
+# No rating is ever filled in for a person: the empty choice comes first and is what shows
+# until they pick one (a rating someone did not give must not count as a 1).
+RATINGS = [(n, f"{n} / 5") for n in range(1, 6)]
 
 
 class SessionFactsForm(forms.Form):
@@ -38,7 +41,11 @@ class SessionLogForm(SessionFactsForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     rating = forms.TypedChoiceField(
-        label="Your rating", choices=RATINGS, coerce=int, required=False, empty_value=None
+        label="Your rating",
+        choices=[("", gettext_lazy("No rating for now")), *RATINGS],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     feedback = forms.CharField(label="Feedback (optional)", required=False, max_length=2000)
 
@@ -57,7 +64,9 @@ class SessionCorrectForm(CrispyFormMixin, SessionFactsForm):
 
 class RatingForm(CrispyFormMixin, forms.Form):
     submit_label = "Save rating"
-    rating = forms.TypedChoiceField(label="Your rating", choices=RATINGS[1:], coerce=int)
+    rating = forms.TypedChoiceField(
+        label="Your rating", choices=[("", gettext_lazy("Choose a rating")), *RATINGS], coerce=int
+    )
     feedback = forms.CharField(
         label="Feedback (optional, the pair sees it)",
         required=False,

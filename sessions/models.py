@@ -36,6 +36,12 @@ class SessionLog(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         indexes = [models.Index(fields=["mentorship", "occurred_at"])]
+        constraints = [
+            # A pair meets once at a given time: a second log of it is a double submit.
+            models.UniqueConstraint(
+                fields=["mentorship", "occurred_at"], name="one_session_log_per_pair_and_time"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Session #{self.pk}"

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relationships.models import Mentorship
 from relationships.services import TransitionError
@@ -12,6 +13,29 @@ from sessions import crypto
 from sessions.models import PrivateNote, SessionLog, SessionRating
 
 LOGGABLE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+
+
+class SessionAlreadyLogged(TransitionError):
+    """The pair has a log at this date and time (a double submit, or both sides logging)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext(
+                "A session at this date and time is already logged for your pair. Open it "
+                "from the timeline to confirm, correct or rate it."
+            )
+        )
+
+
+def _check_time_free(mentorship_id: int, occurred_at: datetime, *, besides=None) -> None:
+    """One log per pair and time. The pair's row is locked first, so two submits at once (a
+    double click) cannot both pass; the unique constraint is the guarantee behind this."""
+    list(Mentorship.objects.select_for_update().filter(pk=mentorship_id).values_list("pk"))
+    logs = SessionLog.objects.filter(mentorship_id=mentorship_id, occurred_at=occurred_at)
+    if besides is not None:
+        logs = logs.exclude(pk=besides.pk)
+    if logs.exists():
+        raise SessionAlreadyLogged
 
 
 def _check_member(mentorship: Mentorship, person) -> None:
@@ -49,6 +73,7 @@ def session_log(
         raise TransitionError("Sessions are logged while the mentorship is active or paused.")
     if occurred_at > timezone.now() + timedelta(hours=1):
         raise TransitionError("Log a session once it has happened.")
+    _check_time_free(mentorship.pk, occurred_at)
     session = SessionLog.objects.create(
         mentorship=mentorship,
         occurred_at=occurred_at,
@@ -96,6 +121,7 @@ def session_correct(
     _check_member(session.mentorship, person)
     if session.logged_by_id == person.pk:
         raise TransitionError("You logged this session: the other side confirms or corrects it.")
+    _check_time_free(session.mentorship_id, occurred_at, besides=session)
     session.occurred_at = occurred_at
     session.duration_minutes = duration_minutes
     session.format = format

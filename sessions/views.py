@@ -13,6 +13,7 @@ from sessions import services
 from sessions.forms import PrivateNoteForm, RatingForm, SessionCorrectForm
 from sessions.models import SessionLog
 from sessions.selectors import private_note_body
+from sessions.services import SessionAlreadyLogged
 
 
 def session_log(request: HttpRequest, pk: int) -> HttpResponse:
@@ -36,6 +37,8 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
                 rating=data["rating"],
                 feedback=data["feedback"],
             )
+        except SessionAlreadyLogged as exc:
+            form.add_error("occurred_at", str(exc))
         except TransitionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -103,11 +106,14 @@ def session_correct(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_correct(
                 session=session, person=person_of(request.user), **form.cleaned_data
             )
+        except SessionAlreadyLogged as exc:
+            form.add_error("occurred_at", str(exc))
         except TransitionError as exc:
             messages.error(request, str(exc))
+            return redirect(session)
         else:
             messages.success(request, "Corrections saved; the session is confirmed.")
-        return redirect(session)
+            return redirect(session)
     return render(request, "sessions/session_correct.html", {"form": form, "session": session})
 
 

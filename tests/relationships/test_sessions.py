@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from goals.services import goal_create
@@ -10,6 +13,7 @@ from relationships.services import TransitionError, mentorship_close
 from sessions.models import SessionLog
 from sessions.selectors import private_note_body
 from sessions.services import (
+    SessionAlreadyLogged,
     private_note_save,
     session_confirm,
     session_correct,
@@ -110,3 +114,93 @@ def test_a_private_note_is_read_only_by_its_author(active, mentor, mentee):
     private_note_save(session=session, author=mentee, body="  ")
     assert private_note_body(session=session, reader=mentee) == ""
     assert SessionLog.objects.get().private_notes.count() == 1
+
+
+def test_the_same_session_logged_twice_is_refused(active, mentor, mentee):
+    first = log(active, mentor)
+    with pytest.raises(SessionAlreadyLogged):
+        log(active, mentor, occurred_at=first.occurred_at)
+    with pytest.raises(SessionAlreadyLogged):  # the other side logging it too
+        log(active, mentee, occurred_at=first.occurred_at, shared_notes="Mine")
+    assert SessionLog.objects.count() == 1
+    log(active, mentor, occurred_at=first.occurred_at - dt.timedelta(minutes=1))
+    assert SessionLog.objects.count() == 2
+
+
+def test_a_correction_cannot_move_a_session_onto_another(active, mentor, mentee):
+    first = log(active, mentor)
+    second = log(active, mentor, occurred_at=first.occurred_at - dt.timedelta(days=3))
+    with pytest.raises(SessionAlreadyLogged):
+        session_correct(
+            session=second, person=mentee, occurred_at=first.occurred_at, duration_minutes=45,
+            format="video", topics=[], shared_notes="",
+        )  # fmt: skip
+    session_correct(  # its own time is fine
+        session=second, person=mentee, occurred_at=second.occurred_at, duration_minutes=30,
+        format="video", topics=[], shared_notes="",
+    )  # fmt: skip
+
+
+def test_the_database_keeps_one_log_per_pair_and_time(active):
+    when = timezone.now() - dt.timedelta(days=1)
+    SessionLog.objects.create(mentorship=active, occurred_at=when, duration_minutes=30)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SessionLog.objects.create(mentorship=active, occurred_at=when, duration_minutes=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_at_the_same_moment_save_one_log(active, mentor):
+    when = timezone.now() - dt.timedelta(hours=1)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait(timeout=10)
+            log(active, mentor, occurred_at=when)
+            outcomes.append("saved")
+        except SessionAlreadyLogged:
+            outcomes.append("refused")
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["refused", "saved"]
+    assert SessionLog.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_merges_duplicates_without_losing_what_anyone_wrote(active, mentor, mentee):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("mentoring_sessions", "0001_initial")])  # before one log per time
+    goal = goal_create(mentorship=active, owner=mentee, title="Lead a meeting")
+    first = log(active, mentor, shared_notes="Agreed next steps", rating=4)
+    private_note_save(session=first, author=mentor, body="First thoughts")
+    when = first.occurred_at
+    # A double submit and the other side logging it too, saved under the old rules.
+    copy = log(active, mentee, occurred_at=when - dt.timedelta(days=1), goals=[goal], rating=5)
+    SessionLog.objects.filter(pk=copy.pk).update(topics=["delegation", "budget"])
+    session_rate(session=copy, person=mentor, rating=2, feedback="Too short")
+    private_note_save(session=copy, author=mentor, body="Second thoughts")
+    private_note_save(session=copy, author=mentee, body="Mentee's own")
+    same = log(active, mentor, occurred_at=when - dt.timedelta(days=2), shared_notes="Agreed")
+    SessionLog.objects.filter(pk__in=[copy.pk, same.pk]).update(occurred_at=when)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("mentoring_sessions"))
+
+    (kept,) = SessionLog.objects.all()
+    assert kept.pk == first.pk
+    assert kept.shared_notes == "Agreed next steps"
+    assert kept.topics == ["career", "delegation", "budget"]
+    assert list(kept.goals_discussed.all()) == [goal]
+    assert kept.confirmed_by == mentee  # the mentee logged it too
+    ratings = {r.person: (r.rating, r.feedback) for r in kept.ratings.all()}
+    assert ratings == {mentor: (2, "Too short"), mentee: (5, "")}
+    assert private_note_body(session=kept, reader=mentor) == "First thoughts\n\nSecond thoughts"
+    assert private_note_body(session=kept, reader=mentee) == "Mentee's own"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from goals.models import CheckIn
 from goals.services import goal_create
 from relationships.models import Mentorship
 from sessions.models import SessionLog
-from sessions.services import session_log
+from sessions.services import SessionAlreadyLogged, session_log
 
 
 @pytest.fixture
@@ -74,6 +75,18 @@ def test_an_invalid_session_shows_the_errors_in_place(mentor_client, active):
     assert not SessionLog.objects.exists()
 
 
+def test_the_same_session_sent_twice_is_saved_once_with_a_clear_error(mentor_client, active):
+    url = reverse("sessions:session_log", args=[active.pk])
+    data = log_data()
+    assert mentor_client.post(url, data).status_code == 302
+    response = mentor_client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    errors = response.context["session_form"].errors["occurred_at"]
+    assert errors == [str(SessionAlreadyLogged())]
+    assert "already logged for your pair" in response.content.decode()
+    assert SessionLog.objects.count() == 1
+
+
 def test_a_check_in_from_the_pair_page(client, active, mentee):
     goal = goal_create(mentorship=active, owner=mentee, title="Negotiate")
     client.force_login(mentee.user)
@@ -115,8 +128,15 @@ def test_the_mentee_confirms_and_rates_a_session_the_mentor_logged(client, activ
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Confirm the session" in page
     assert "Mentor only" not in page
+    # The rating starts empty (not 1 / 5) and must be chosen: none is given for anyone.
+    select = re.search(r'<select name="rating"[^>]*>(.*?)</select>', page, re.S)
+    assert 'value=""' in re.search(r"<option[^>]*>", select.group(1)).group(0)
+    assert "required" in select.group(0)
+    rate = reverse("sessions:session_rate", args=[session.pk])
+    assert client.post(rate, {}).status_code == 200
+    assert not session.ratings.exists()
     client.post(reverse("sessions:session_confirm", args=[session.pk]))
-    client.post(reverse("sessions:session_rate", args=[session.pk]), {"rating": "5"})
+    client.post(rate, {"rating": "5"})
     session.refresh_from_db()
     assert session.confirmed_by == mentee
     assert session.ratings.get(person=mentee).rating == 5
@@ -175,6 +195,27 @@ def test_both_sides_answer_the_closing_survey(client, active, mentor, mentee, pr
     assert surveys["mentor"].recommend_score == 9
     assert surveys["mentee"].answers == {str(question.pk): 4}
     assert "You have answered" in client.get(url).content.decode()
+
+
+def test_the_recommendation_is_a_labelled_0_to_10_scale_with_nothing_chosen(client, active, mentee):
+    from relationships.services import mentorship_complete
+
+    mentorship_complete(mentorship=active, actor=None)
+    client.force_login(mentee.user)
+    page = client.get(reverse("relationships:closing_survey", args=[active.pk])).content.decode()
+    fieldset = re.search(r'<fieldset class="scale"[^>]*>(.*?)</fieldset>', page, re.S)
+    assert fieldset, "the score is one fieldset"
+    legend = re.search(r"<legend[^>]*>(.*?)</legend>", fieldset.group(1), re.S).group(1)
+    assert "How likely are you to recommend this program" in legend
+    radios = re.findall(r'<input type="radio"[^>]*name="recommend_score"[^>]*>', fieldset.group(1))
+    labels = re.findall(r'<label class="btn[^"]*"\s+for="[^"]+">(\d+)</label>', fieldset.group(1))
+    assert len(radios) == 11
+    assert labels == [str(n) for n in range(11)]
+    assert not any("checked" in radio for radio in radios)
+    ends = re.search(r'aria-describedby="([^"]+)"', fieldset.group(0)).group(1)
+    described = re.search(rf'id="{ends}">(.*?)</p>', page, re.S).group(1)
+    assert "0 = not at all likely" in described
+    assert "10 = extremely likely" in described
 
 
 def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active):

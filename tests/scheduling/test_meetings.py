@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,8 +11,16 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from notifications.models import Dispatch
+from relationships.services import mentorship_close, mentorship_complete
 from scheduling.models import Meeting
-from scheduling.services import SchedulingError, meeting_cancel, meeting_schedule, meeting_update
+from scheduling.services import (
+    KIND_CANCELLED,
+    SchedulingError,
+    calendar_feed_renew,
+    meeting_cancel,
+    meeting_schedule,
+    meeting_update,
+)
 from tests.notifications.pairs import outbox_to
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +162,69 @@ def test_someone_outside_the_pair_cannot_see_or_cancel_its_meeting(pair, make_pa
     assert client.post(reverse("scheduling:meeting_cancel", args=[meeting.pk])).status_code == 404
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
+
+
+@time_machine.travel(NOW, tick=False)
+def test_closing_a_pair_cancels_its_upcoming_meetings_for_everyone_invited(pair, committed):
+    mentor, mentee = pair.mentor.user, pair.mentees.get().user
+    earlier = committed(
+        meeting_schedule, mentorship=pair, scheduled_by=mentor, start=NOW + timedelta(hours=1)
+    )
+    upcoming = committed(
+        meeting_schedule, mentorship=pair, scheduled_by=mentor, start=NOW + timedelta(days=3)
+    )
+    Meeting.objects.filter(pk=earlier.pk).update(start=NOW - timedelta(days=2))  # it happened
+    mail.outbox.clear()
+
+    committed(mentorship_close, mentorship=pair, actor=mentor, reason="no_time")
+
+    upcoming.refresh_from_db()
+    assert (upcoming.status, upcoming.sequence) == (Meeting.Status.CANCELLED, 1)
+    assert Meeting.objects.get(pk=earlier.pk).status == Meeting.Status.SCHEDULED
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([mentor.email, mentee.email])
+    for message in mail.outbox:
+        calendar = ics_of(message)
+        assert calendar["METHOD"] == "CANCEL"
+        event = event_of(calendar)
+        assert (event["UID"], event["SEQUENCE"]) == (upcoming.uid, 1)
+    assert set(Dispatch.objects.filter(kind=KIND_CANCELLED).values_list("status", flat=True)) == {
+        Dispatch.Status.SENT
+    }
+    client = Client()
+    client.force_login(mentee)
+    assert list(client.get(reverse("scheduling:meeting_list")).context["upcoming"]) == []
+    feed = Client().get(calendar_feed_renew(user=mentee).get_absolute_url())
+    assert [str(e["UID"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")] == [
+        earlier.uid  # the meeting that happened; the cancelled one is gone
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_completing_a_pair_also_cancels_what_it_had_planned(pair, committed):
+    upcoming = meeting_schedule(
+        mentorship=pair, scheduled_by=pair.mentor.user, start=NOW + timedelta(days=3)
+    )
+    committed(mentorship_complete, mentorship=pair, actor=None)
+    upcoming.refresh_from_db()
+    assert upcoming.is_cancelled
+
+
+@time_machine.travel(NOW, tick=False)
+def test_meetings_left_by_pairs_that_ended_earlier_are_cancelled_by_the_migration(pair, scan):
+    from django.apps import apps
+
+    migration = importlib.import_module("scheduling.migrations.0002_cancel_meetings_of_ended_pairs")
+    upcoming = meeting_schedule(
+        mentorship=pair, scheduled_by=pair.mentor.user, start=NOW + timedelta(days=3)
+    )
+    Dispatch.objects.all().delete()
+    pair.status = "closed"  # closed before closing cancelled anything
+    pair.save()
+
+    migration.cancel_meetings_of_ended_pairs(apps, None)
+    scan()
+
+    upcoming.refresh_from_db()
+    assert (upcoming.status, upcoming.sequence) == (Meeting.Status.CANCELLED, 1)
+    assert len(mail.outbox) == 2
+    assert {ics_of(m)["METHOD"] for m in mail.outbox} == {"CANCEL"}
