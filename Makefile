@@ -13,7 +13,8 @@ STATIC_STAMP := var/.static-stamp
 .PHONY: help install run test lint fmt migrate seed clean
 
 help:
-	@echo "make run      install, migrate, load demo data, start web + worker + beat on 127.0.0.1:8000"
+	@echo "make run      install, migrate, load demo data, start web + worker + beat on"
+	@echo "             WEB_HOST:WEB_PORT (default 127.0.0.1:8000), then print the address and logins"
 	@echo "make test     run the test suite (services are used when DATABASE_URL / REDIS_URL are set)"
 	@echo "make lint     ruff, djLint and a migrations check"
 	@echo "make install  create .venv and install pinned requirements and front-end packages"
@@ -45,7 +46,7 @@ run: install $(STATIC_STAMP)
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput --verbosity 0
 	DEBUG=$${DEBUG:-1} $(MANAGE) setup_schedules
 	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo
-	@echo "Starting web, worker and beat on http://127.0.0.1:8000/ (Ctrl-C stops all three)"
+	@echo "Starting web, worker and beat; the address and the demo logins follow once the site answers."
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile
 
 migrate: install

@@ -174,6 +174,12 @@ DEMO_LOGINS = [
 ]
 
 
+def demo_login_lines() -> list[str]:
+    return [f"Demo logins (password for all: {DEMO_PASSWORD})"] + [
+        f"  {login.role:<20} {login.email}" for login in DEMO_LOGINS
+    ]
+
+
 def organisation_rows(size: int = 150, seed: int = 2026) -> list[dict[str, str]]:
     """People with a reporting tree: a CEO, department heads, managers and their teams.
 

@@ -56,6 +56,8 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings():
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("DATABASE_CONN_MAX_AGE", "forever"),
         ("SITE_URL", "ftp://example.org"),
+        ("WEB_PORT", "eighty"),
+        ("WEB_PORT", "70000"),
         ("NOTES_ENCRYPTION_KEYS", "not-a-fernet-key"),
         ("TRUSTED_PROXY_COUNT", "two"),
         ("TRUSTED_PROXY_COUNT", "-1"),
@@ -169,3 +171,23 @@ def test_two_ways_of_finding_the_client_address_stop_the_process():
     result = run_manage("check", env=env, settings="mentoring.settings.production")
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"WEB_PORT": "8123"}, "http://127.0.0.1:8123"),
+        ({"WEB_HOST": "localhost", "WEB_PORT": "8123"}, "http://localhost:8123"),
+        ({"WEB_PORT": "8123", "SITE_URL": "https://mentoring.example.org/"},
+         "https://mentoring.example.org"),
+    ],
+)  # fmt: skip
+def test_links_in_emails_follow_web_port_unless_site_url_is_set(env, site_url):
+    unset = {"SITE_URL": "", "WEB_HOST": "", "WEB_PORT": ""}
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SITE_URL)",
+        env={"DEBUG": "1"} | unset | env, settings="mentoring.settings.base",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == site_url

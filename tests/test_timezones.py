@@ -25,8 +25,13 @@ def test_each_person_sees_times_in_their_own_zone(client, make_user):
 
 
 @pytest.mark.urls("tests.test_timezones")
-def test_anonymous_visitors_see_the_site_time_zone(client, db, settings):
-    assert client.get("/tz/").content.decode() == settings.TIME_ZONE
+def test_anonymous_visitors_see_the_site_time_zone(client, make_user, settings):
+    # Not UTC, which is also what a forgotten zone or a hard-coded default would show.
+    settings.TIME_ZONE = "America/Sao_Paulo"
+    client.force_login(make_user(email="tokyo@example.org", timezone="Asia/Tokyo"))
+    assert client.get("/tz/").content == b"Asia/Tokyo"
+    client.logout()
+    assert client.get("/tz/").content == b"America/Sao_Paulo"
 
 
 def test_times_are_stored_aware_in_utc(settings):

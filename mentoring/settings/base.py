@@ -46,8 +46,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = env_str("SITE_NAME", "Mentoring")
+# Where `make run` serves: the Procfile binds runserver to WEB_HOST:WEB_PORT (same defaults).
+WEB_HOST = env_str("WEB_HOST", "127.0.0.1")
+WEB_PORT = env_int("WEB_PORT", 8000, minimum=1, maximum=65535)
 # Absolute links in emails sent by workers, which have no request to read a host from.
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
+SITE_URL = env_url("SITE_URL", f"http://{WEB_HOST}:{WEB_PORT}", {"http", "https"}).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -154,14 +154,19 @@ def test_optional_constraints_are_off_by_default_and_apply_when_set(small_cohort
     settings = settings_for(cohort.program)
     assert not (settings.exclude_same_department or settings.exclude_same_manager)
     assert settings.max_tz_gap_hours is None
+    # Zoe is the only mentor left, with room for both mentees, and Cat joins her department.
     cohort.enrolments.filter(person__user__email="zoe@example.org").update(capacity=3)
-    settings.exclude_same_department = True
-    settings.save()
-    cohort.enrolments.filter(person__user__email="bob@example.org").update(status="withdrawn")
+    cohort.enrolments.filter(person__user__email__in=["bob@example.org", "max@example.org"]).update(
+        status="withdrawn"
+    )
     small_cohort["people"]["cat"].department = "Engineering"
     small_cohort["people"]["cat"].save()
-    run = services.match_run_create(cohort=cohort)
-    assert ("cat@example.org", "zoe@example.org") not in pairs(run)
+    off = pairs(services.match_run_create(cohort=cohort))
+    assert off == {("ann@example.org", "zoe@example.org"), ("cat@example.org", "zoe@example.org")}
+    settings.exclude_same_department = True
+    settings.save()
+    on = pairs(services.match_run_create(cohort=cohort))
+    assert on == {("ann@example.org", "zoe@example.org")}
 
 
 def test_earlier_pairings_are_excluded_only_when_the_program_says_so(

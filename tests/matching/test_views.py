@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from matching import services
 from matching.loading import settings_for
+from matching.models import ForbiddenPair, Proposal
 from tests.matching.conftest import enrol, make_person
 
 pytestmark = pytest.mark.django_db
@@ -98,13 +99,24 @@ def test_run_lock_reject_publish_through_the_pages(
     client.post(reverse("matching:proposal_reject", args=[cohort.slug, second.pk]))
     first.refresh_from_db()
     assert first.locked
+    rejected = (second.mentee.person_id, second.mentor.person_id)
+    assert not Proposal.objects.filter(pk=second.pk).exists()
+    assert list(ForbiddenPair.objects.values_list("mentee_id", "mentor_id")) == [rejected]
+    earlier = run
     client.post(reverse("matching:run", args=[cohort.slug]))
     run = services.latest_run(cohort)
+    assert run.pk != earlier.pk
+    assert rejected not in {
+        (p.mentee.person_id, p.mentor.person_id)
+        for p in run.proposals.select_related("mentee", "mentor")
+    }
+    assert run.proposals.get(mentee=first.mentee).mentor_id == first.mentor_id
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("matching:publish", args=[cohort.slug, run.pk]), follow=True)
     assert "Published" in response.content.decode()
-    response = client.get(reverse("matching:runs", args=[cohort.slug]))
-    assert response.content.decode().count("matching/runs/") >= 2
+    history = client.get(reverse("matching:runs", args=[cohort.slug])).content.decode()
+    for shown in (earlier, run):
+        assert reverse("matching:run_detail", args=[cohort.slug, shown.pk]) in history
 
 
 def test_pair_by_hand_error_is_shown(client, coordinator, small_cohort):

@@ -120,7 +120,9 @@ def test_a_nudge_planned_before_the_pair_met_is_not_sent(pair):
     with time_machine.travel(START + 29 * DAY, tick=False):
         notifications_scan()  # plans nudges; the tasks have not run yet
         log_session(pair, START + 29 * DAY)
-        for dispatch in Dispatch.objects.filter(kind="nudge"):
+        planned = list(Dispatch.objects.filter(kind="nudge"))
+        assert len(planned) == 2  # one to each of the pair
+        for dispatch in planned:
             assert dispatch_send(dispatch_id=dispatch.pk) == "skipped"
     assert mail.outbox == []
 

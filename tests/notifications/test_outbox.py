@@ -183,7 +183,9 @@ def test_a_message_that_keeps_killing_its_worker_stops_after_max_attempts(make_p
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_category_mail_has_a_stable_message_id_and_one_click_unsubscribe_headers(make_pair, scan):
+def test_category_mail_has_a_stable_message_id_and_one_click_unsubscribe_headers(
+    make_pair, scan, settings
+):
     due_meetings(make_pair, 1)
     scan()
     message = mail.outbox[0]
@@ -192,7 +194,7 @@ def test_category_mail_has_a_stable_message_id_and_one_click_unsubscribe_headers
         f"<dispatch.{dispatch.pk}.meeting_reminder@127.0.0.1>"
     )
     assert message.extra_headers["List-Unsubscribe"].startswith(
-        "<http://127.0.0.1:8000/unsubscribe/"
+        f"<{settings.SITE_URL}/unsubscribe/"
     )
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")

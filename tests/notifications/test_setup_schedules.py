@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
+
+from notifications.models import Dispatch
+from scheduling.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +24,17 @@ def test_setup_schedules_registers_the_scan_once_however_often_it_runs():
     assert task.expire_seconds == 300
 
 
-def test_the_scan_task_runs(pair):
+def test_the_scan_task_sends_the_messages_that_are_due(pair, django_capture_on_commit_callbacks):
     from notifications.tasks import scan
 
-    scan.delay()  # eager in tests: plans nothing due for a fresh pair, and does not fail
+    Meeting.objects.create(
+        mentorship=pair, scheduled_by=pair.mentor.user, start=timezone.now() + timedelta(minutes=30)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        scan.delay()  # eager in tests; the sends it enqueues run on commit
+    assert (
+        list(Dispatch.objects.values_list("kind", "status")) == [("meeting_reminder", "sent")] * 2
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [pair.mentor.email, pair.mentees.get().email]
+    )

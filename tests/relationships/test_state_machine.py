@@ -183,6 +183,9 @@ def test_a_proposed_mentorship_can_be_closed_before_it_starts(proposed):
 
 def test_an_ended_mentorship_cannot_be_confirmed_or_edited(active, mentor):
     mentorship_complete(mentorship=active, actor=None)
+    with pytest.raises(TransitionError, match="ended"):
+        agreement_confirm(mentorship=active, person=mentor, actor=mentor.user)
+    assert active.events.filter(kind=MentorshipEvent.Kind.AGREEMENT_CONFIRMED).count() == 2
     with pytest.raises(TransitionError):
         agreement_update(
             mentorship=active,

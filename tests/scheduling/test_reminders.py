@@ -102,7 +102,9 @@ def test_a_reminder_planned_for_the_old_time_is_skipped_when_it_is_sent(pair, me
     with time_machine.travel(MEETING - timedelta(hours=24), tick=False):
         notifications_scan()  # plans and marks the rows, but the tasks have not run yet
         meeting_update(meeting=meeting, by=pair.mentor.user, start=MEETING + timedelta(days=1))
-        for dispatch in Dispatch.objects.filter(kind="meeting_reminder"):
+        planned = list(Dispatch.objects.filter(kind="meeting_reminder"))
+        assert len(planned) == 2  # one to each of the pair
+        for dispatch in planned:
             assert dispatch_send(dispatch_id=dispatch.pk) == "skipped"
     assert reminders() == []
 

@@ -22,6 +22,7 @@ from core.demo import (
     as_csv,
     cohort_rows,
     demo_cohorts,
+    demo_login_lines,
     organisation_rows,
 )
 from profiles.models import Person
@@ -138,8 +139,4 @@ class Command(BaseCommand):
             cohort.enrolments.update(status=Enrolment.Status.APPROVED)
 
     def _print_logins(self) -> None:
-        self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for login in DEMO_LOGINS:
-            self.stdout.write(f"  {login.role:<20} {login.email}")
-        self.stdout.write("")
+        self.stdout.write("\n".join(["", *demo_login_lines(), ""]))
