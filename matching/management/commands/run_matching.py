@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching import services
 from matching.loading import CohortBlock, MatchingError
-from matching.models import MatchRun
 from programs.models import Cohort
 
 CSV_CHUNK_ROWS = 256
@@ -59,10 +58,6 @@ class Command(BaseCommand):
         cohort = Cohort.objects.select_related("program").filter(slug=slug).first()
         if cohort is None:
             raise CommandError(f"No cohort with the slug {slug!r}.")
-        published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
-        if options["publish"] and published:
-            raise CommandError(f"Cohort {slug!r} is already published.")
-
         scores_out: Path | None = options["scores_out"]
         exported: dict[str, int] = {}
 
