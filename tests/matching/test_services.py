@@ -258,6 +258,22 @@ def test_a_run_after_publishing_matches_only_people_without_a_partner_and_publis
     assert Mentorship.objects.filter(cohort=cohort).count() == 4
 
 
+def test_a_pair_that_ended_in_the_cohort_is_never_proposed_again(
+    small_cohort, django_capture_on_commit_callbacks
+):
+    from relationships.services import mentorship_close
+
+    cohort, people = small_cohort["cohort"], small_cohort["people"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_run_publish(run=services.match_run_create(cohort=cohort))
+    closed = Mentorship.objects.get(cohort=cohort, mentees=people["bob"])
+    mentorship_close(mentorship=closed, actor=None, reason="not_a_good_fit")
+    # Bob's old mentor is the only one with a free slot: still not him again.
+    rerun = services.match_run_create(cohort=cohort)
+    assert not rerun.proposals.exists()
+    assert run_mentees(rerun) == {"bob@example.org"}
+
+
 def run_mentees(run: MatchRun) -> set[str]:
     matched = run.proposals.values_list("mentee__person__user__email", flat=True)
     waiting = run.unmatched.values_list("mentee__person__user__email", flat=True)
