@@ -39,7 +39,9 @@ $(STATIC_STAMP): $(STAMP) $(NODE_STAMP) $(shell find static -type f 2>/dev/null)
 	DEBUG=1 $(MANAGE) collectstatic --noinput --verbosity 0
 	@touch $@
 
+# Settings create nothing on disk; the SQLite database needs its folder before migrate.
 run: install $(STATIC_STAMP)
+	@mkdir -p "$${VAR_DIR:-var}"
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput --verbosity 0
 	DEBUG=$${DEBUG:-1} $(MANAGE) setup_schedules
 	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo
@@ -47,6 +49,7 @@ run: install $(STATIC_STAMP)
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile
 
 migrate: install
+	@mkdir -p "$${VAR_DIR:-var}"
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
 
 seed: migrate

@@ -13,10 +13,7 @@ PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -26,64 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.people import FOCUS, STYLES, as_csv, synthetic_rows
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings.base")
 # Base settings insist on a secret key unless DEBUG is on; nothing here is served.
 os.environ.setdefault("DEBUG", "1")
 
 BENCH_DATABASE = "mentoring_bench_import"
-TAGS = [f"topic {n}" for n in range(60)]
-LANGUAGES = ["en", "de", "fr", "es", "pt", "ja", "zh", "sw"]
-ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo", "UTC"]
-DEPARTMENTS = ["Engineering", "Product", "Sales", "Finance", "People", "Operations"]
-FOCUS = ["career growth", "technical depth", "leadership"]
-STYLES = ["structured", "casual", "walk and talk"]
-
-
-def synthetic_rows(n: int, seed: int) -> list[dict[str, str]]:
-    """A reporting tree eight wide (each person's manager is an earlier row), every question
-    answered for the enrolled; shuffled, so many managers come after their reports."""
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        depth = 0
-        j = i
-        while j:
-            j = (j - 1) // 8
-            depth += 1
-        role = rng.choice(["mentor", "mentee", "mentee", "both", ""])
-        rows.append(
-            {
-                "email": f"person{i:06d}@bench.example.org",
-                "first_name": f"First{i}",
-                "last_name": f"Last{i}",
-                "role": role,
-                "department": rng.choice(DEPARTMENTS),
-                "job_title": "Engineer",
-                "seniority": str(max(1, 10 - 2 * depth)),
-                "manager_email": f"person{(i - 1) // 8:06d}@bench.example.org" if i else "",
-                "expertise": ";".join(rng.sample(TAGS, 3)),
-                "interests": ";".join(rng.sample(TAGS, 2)),
-                "languages": ";".join(rng.sample(LANGUAGES, 2)),
-                "timezone": rng.choice(ZONES),
-                "location": "Somewhere",
-                "capacity": str(rng.randint(1, 3)) if role in ("mentor", "both") else "",
-                "bio": "A synthetic person for the benchmark.",
-                "focus": rng.choice(FOCUS) if role else "",
-                "meeting_style": ";".join(rng.sample(STYLES, rng.randint(1, 2))) if role else "",
-                "confidence": str(rng.randint(1, 5)) if role else "",
-                "goals": "Learn something new." if role else "",
-            }
-        )
-    rng.shuffle(rows)
-    return rows
-
-
-def as_csv(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 @contextmanager

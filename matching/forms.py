@@ -3,10 +3,13 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from matching.engine import CRITERIA
 from matching.models import QUESTION_PREFIX, MatchingSettings
 from matching.selectors import CRITERION_LABELS
+from programs.roles import RoleLabels
 
 MAX_WEIGHT = 100
 
@@ -81,8 +84,18 @@ class MatchingSettingsForm(forms.ModelForm):
 
 
 class PairByHandForm(forms.Form):
-    mentee = forms.EmailField(label="Mentee's email")
-    mentor = forms.EmailField(label="Mentor's email")
+    mentee = forms.EmailField()
+    mentor = forms.EmailField()
+
+    def __init__(self, *args, roles: RoleLabels, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if roles.one_pool:
+            # Both are partners: the labels must still tell the two fields apart.
+            self.fields["mentee"].label = _("First %(role)s's email") % {"role": roles.mentee}
+            self.fields["mentor"].label = _("Second %(role)s's email") % {"role": roles.mentor}
+        else:
+            self.fields["mentee"].label = capfirst(_("%(role)s's email") % {"role": roles.mentee})
+            self.fields["mentor"].label = capfirst(_("%(role)s's email") % {"role": roles.mentor})
 
 
 class MentorRequestForm(forms.Form):

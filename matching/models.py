@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.engine import ConstraintSettings, ScoreSettings, default_weights
 
@@ -145,6 +146,38 @@ class MatchRun(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def side_counts(self) -> tuple[int, ...]:
+        """The people on each of `program.roles.sides` (a peer pool is one side)."""
+        if self.cohort.program.roles.one_pool:
+            return (self.n_mentees,)
+        return (self.n_mentors, self.n_mentees)
+
+    def summary(self, pairs: int) -> str:
+        """Who this run matched (`pairs` proposals), in the program's words. A peer pair is
+        one proposal that places two people from the one pool."""
+        roles = self.cohort.program.roles
+        if roles.one_pool:
+            return ngettext(
+                "%(matched)d of %(people)d %(partners)s matched in %(pairs)d pair",
+                "%(matched)d of %(people)d %(partners)s matched in %(pairs)d pairs",
+                pairs,
+            ) % {
+                "matched": 2 * pairs,
+                "people": self.n_mentees,
+                "partners": roles.mentors,
+                "pairs": pairs,
+            }
+        return _(
+            "%(matched)d of %(mentees)d %(mentee_label)s matched with %(mentors)d %(mentor_label)s"
+        ) % {
+            "matched": pairs,
+            "mentees": self.n_mentees,
+            "mentee_label": roles.mentees,
+            "mentors": self.n_mentors,
+            "mentor_label": roles.mentors,
+        }
+
 
 class Proposal(models.Model):
     class Source(models.TextChoices):
@@ -179,9 +212,9 @@ class Proposal(models.Model):
 
 class Unmatched(models.Model):
     class Reason(models.TextChoices):
-        NO_FEASIBLE_MENTOR = "no_feasible_mentor", _("No mentor passes the constraints")
-        CAPACITY_USED = "capacity_used", _("Every suitable mentor is full")
-        REJECTED = "rejected", _("Pair rejected by a coordinator")
+        NO_FEASIBLE_MENTOR = "no_feasible_mentor", "No mentor passes the constraints"
+        CAPACITY_USED = "capacity_used", "Every suitable mentor is full"
+        REJECTED = "rejected", "Pair rejected by a coordinator"
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
     mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
@@ -204,6 +237,16 @@ class Unmatched(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee_id}: {self.get_reason_display()}"
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in the program's words (no "mentor" in a peer pool)."""
+        mentor = self.run.cohort.program.roles.mentor
+        if self.reason == self.Reason.REJECTED:
+            return _("Pair rejected by a coordinator")
+        if self.reason == self.Reason.CAPACITY_USED:
+            return _("Every suitable %(mentor)s is already taken") % {"mentor": mentor}
+        return _("No %(mentor)s passes the constraints") % {"mentor": mentor}
 
     @property
     def rejected_partner(self):

@@ -42,7 +42,7 @@ def _check_matchable(cohort: Cohort) -> None:
 
 
 def latest_run(cohort: Cohort) -> MatchRun | None:
-    return MatchRun.objects.filter(cohort=cohort).order_by("-created_at", "-pk").first()
+    return cohort.match_runs.order_by("-created_at", "-pk").first()
 
 
 def _locked_pairs(cohort: Cohort, block: CohortBlock) -> dict[tuple[int, int], str]:

@@ -34,14 +34,15 @@ def send_match_published(proposal_id: int) -> None:
     def send(proposal) -> None:
         link = absolute_url(reverse("programs:my_enrolments"))
         mentee, mentor = proposal.mentee.person, proposal.mentor.person
-        for me, other, role in ((mentee, mentor, "mentor"), (mentor, mentee, "mentee")):
+        roles = proposal.run.cohort.program.roles
+        for me, other, role in ((mentee, mentor, roles.mentor), (mentor, mentee, roles.mentee)):
             send_email(
                 "matching/emails/match_published",
                 to=[me.user.email],
                 context={
                     "person": me,
                     "other": other,
-                    "other_role": role,
+                    "other_role": str(role),
                     "cohort": proposal.run.cohort,
                     "link": link,
                 },

@@ -73,9 +73,10 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
             "page": page,
             "figures": figures,
             "unmatched": unmatched,
+            "summary": run.summary(page.paginator.count) if run is not None else "",
             "unmatched_count": run.unmatched.count() if run is not None else 0,
             "overdue": list(selectors.overdue_requests(cohort)[:PAGE_SIZE]),
-            "pair_form": PairByHandForm() if editable else None,
+            "pair_form": PairByHandForm(roles=cohort.program.roles) if editable else None,
         },
     )
 
@@ -109,8 +110,8 @@ def run_create(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Matched {run.proposals.count()} of {run.n_mentees} mentees "
-            f"in {run.seconds:.2f} s (total score {run.objective:.2f}).",
+            f"{run.summary(run.proposals.count())} in {run.seconds:.2f} s "
+            f"(total score {run.objective:.2f}).",
         )
     return redirect("matching:cohort", slug=cohort.slug)
 
@@ -155,7 +156,7 @@ def proposal_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def pair_by_hand(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
     run = services.latest_run(cohort)
-    form = PairByHandForm(request.POST)
+    form = PairByHandForm(request.POST, roles=cohort.program.roles)
     if run is None:
         messages.error(request, "Run matching first.")
     elif not form.is_valid():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -14,7 +14,8 @@ PERSON_FIELDS = ("department", "job_title", "seniority", "languages", "location"
 
 @dataclass(frozen=True)
 class DirectoryEntry:
-    """One person as the HR directory knows them; values already validated."""
+    """One person as the HR directory knows them, complete: values already validated, and
+    whatever the source left blank already filled in from what is stored."""
 
     email: str
     first_name: str
@@ -28,21 +29,36 @@ class DirectoryEntry:
     location: str = ""
     bio: str = ""
 
-    @classmethod
-    def from_row(cls, row: Mapping[str, str]) -> DirectoryEntry:
-        return cls(
-            email=row["email"].strip().lower(),
-            first_name=row.get("first_name", "").strip(),
-            last_name=row.get("last_name", "").strip(),
-            department=row.get("department", "").strip(),
-            job_title=row.get("job_title", "").strip(),
-            seniority=int(row["seniority"]) if row.get("seniority") else None,
-            manager_email=row.get("manager_email", "").strip().lower(),
-            languages=tuple(x.strip() for x in row.get("languages", "").split(";") if x.strip()),
-            timezone=row.get("timezone", "").strip() or "UTC",
-            location=row.get("location", "").strip(),
-            bio=row.get("bio", "").strip(),
-        )
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value an import changes, named by its CSV column."""
+
+    field: str
+    before: object
+    after: object
+
+    @property
+    def before_text(self) -> str:
+        return _as_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _as_text(self.after)
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    outcome: str  # "create", "update" or "unchanged"
+    changes: tuple[FieldChange, ...] = ()
 
 
 @dataclass
@@ -50,9 +66,13 @@ class DirectoryResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    # email -> what happened to that person: "create", "update" or "unchanged"
-    outcomes: dict[str, str] = field(default_factory=dict)
+    # email -> what happened to that person, and which values changed
+    changes: dict[str, PersonChange] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        return {email: change.outcome for email, change in self.changes.items()}
 
 
 def _entry_values(entry: DirectoryEntry) -> tuple[dict[str, object], dict[str, object]]:
@@ -72,10 +92,10 @@ def _entry_values(entry: DirectoryEntry) -> tuple[dict[str, object], dict[str, o
     return user_values, person_values
 
 
-def directory_plan(*, entries: Sequence[DirectoryEntry]) -> dict[str, str]:
+def directory_plan(*, entries: Sequence[DirectoryEntry]) -> dict[str, PersonChange]:
     """What importing these entries would do to each person, without writing anything."""
     existing = _existing_people([e.email for e in entries])
-    return {e.email: _outcome(e, existing.get(e.email), existing) for e in entries}
+    return {e.email: _person_change(e, existing.get(e.email)) for e in entries}
 
 
 def _existing_people(emails: Sequence[str]) -> dict[str, Person]:
@@ -83,17 +103,22 @@ def _existing_people(emails: Sequence[str]) -> dict[str, Person]:
     return {p.user.email: p for p in people}
 
 
-def _outcome(entry: DirectoryEntry, person: Person | None, existing: dict[str, Person]) -> str:
+def _person_change(entry: DirectoryEntry, person: Person | None) -> PersonChange:
     if person is None:
-        return "create"
+        return PersonChange("create")
     user_values, person_values = _entry_values(entry)
-    manager_email = person.manager.user.email if person.manager_id else ""
-    same = (
-        all(getattr(person.user, k) == v for k, v in user_values.items())
-        and all(getattr(person, k) == v for k, v in person_values.items())
-        and manager_email == entry.manager_email
+    after = {**user_values, **person_values, "manager_email": entry.manager_email}
+    before = {
+        **{name: getattr(person.user, name) for name in user_values},
+        **{name: getattr(person, name) for name in person_values},
+        "manager_email": person.manager.user.email if person.manager_id else "",
+    }
+    changes = tuple(
+        FieldChange(name, before[name], value)
+        for name, value in after.items()
+        if before[name] != value
     )
-    return "unchanged" if same else "update"
+    return PersonChange("update" if changes else "unchanged", changes)
 
 
 @transaction.atomic
@@ -104,13 +129,13 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
     result = DirectoryResult()
     emails = [e.email for e in entries]
     existing = _existing_people(emails)
-    result.outcomes = {e.email: _outcome(e, existing.get(e.email), existing) for e in entries}
+    result.changes = {e.email: _person_change(e, existing.get(e.email)) for e in entries}
 
     new_users, changed_users, changed_people = [], [], []
     for entry in entries:
         user_values, person_values = _entry_values(entry)
         person = existing.get(entry.email)
-        outcome = result.outcomes[entry.email]
+        outcome = result.changes[entry.email].outcome
         if person is None:
             user = User(email=entry.email, **user_values)
             user.set_unusable_password()
@@ -153,10 +178,6 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
     result.created, result.updated = counts.count("create"), counts.count("update")
     result.unchanged = counts.count("unchanged")
     return result
-
-
-def directory_import_rows(*, rows: Sequence[Mapping[str, str]]) -> DirectoryResult:
-    return directory_upsert(entries=[DirectoryEntry.from_row(row) for row in rows])
 
 
 @transaction.atomic

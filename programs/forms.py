@@ -4,9 +4,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from programs.importing import MAX_BYTES
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat, Program
+from programs.roles import RoleLabels
 from programs.services import BULK_ACTIONS
 
 
@@ -114,12 +117,21 @@ class CohortFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
     role = forms.ChoiceField(choices=[("", "Any role"), *Enrolment.Role.choices], required=False)
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *Enrolment.Status.choices], required=False
+        choices=[
+            ("", "Any status"),
+            (Enrolment.NOT_INVITED, Enrolment.NOT_INVITED_LABEL),
+            *Enrolment.Status.choices,
+        ],
+        required=False,
     )
     department = forms.CharField(required=False)
 
-    def __init__(self, *args, departments: list[str], **kwargs) -> None:
+    def __init__(self, *args, departments: list[str], roles: RoleLabels, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            ("", _("Any role")),
+            *((role, capfirst(label)) for role, label in roles.choices()),
+        ]
         self.fields["department"] = forms.ChoiceField(
             choices=[("", "Any department"), *((d, d) for d in departments)], required=False
         )
@@ -166,15 +178,10 @@ class EnrolmentDetailsForm(CrispyFormMixin, forms.Form):
 
     submit_label = "Confirm"
 
-    expertise = forms.CharField(
-        required=False, help_text="What you can offer as a mentor, separated by ;"
-    )
-    interests = forms.CharField(
-        required=False, help_text="What you want to learn as a mentee, separated by ;"
-    )
-    capacity = forms.IntegerField(
-        required=False, min_value=1, max_value=50, help_text="How many mentees you can take."
-    )
+    # Help texts name the roles in the program's own words: see __init__.
+    expertise = forms.CharField(required=False)
+    interests = forms.CharField(required=False)
+    capacity = forms.IntegerField(required=False, min_value=1, max_value=50)
     preferred_format = forms.ChoiceField(
         choices=[("", "No preference"), *MeetingFormat.choices], required=False
     )
@@ -183,10 +190,22 @@ class EnrolmentDetailsForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args, program: Program, role: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.questions = list(program.questions.all())
+        roles = program.roles
+        self.fields["expertise"].help_text = _(
+            "What you can offer as a %(mentor)s, separated by ;"
+        ) % {"mentor": roles.mentor}
+        self.fields["interests"].help_text = _(
+            "What you want to learn as a %(mentee)s, separated by ;"
+        ) % {"mentee": roles.mentee}
+        self.fields["capacity"].help_text = _("How many %(mentees)s you can take.") % {
+            "mentees": roles.mentees
+        }
         if role == Enrolment.Role.MENTEE:
             del self.fields["expertise"], self.fields["capacity"]
         elif role == Enrolment.Role.MENTOR:
             del self.fields["interests"]
+        if not roles.asks_capacity and "capacity" in self.fields:
+            del self.fields["capacity"]
         for question in self.questions:
             self.fields[f"q_{question.slug}"] = question_field(question)
 
@@ -253,5 +272,6 @@ class ApplyForm(EnrolmentDetailsForm):
 
     def __init__(self, *args, program: Program, **kwargs) -> None:
         super().__init__(*args, program=program, role=None, **kwargs)
-        if program.format == "peer":
-            self.fields["role"].choices = [(Enrolment.Role.BOTH, "Peer (both)")]
+        self.fields["role"].choices = [
+            (role, capfirst(label)) for role, label in program.roles.choices()
+        ]

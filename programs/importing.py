@@ -4,6 +4,10 @@ Every row is checked before anything is written, so the coordinator sees all the
 once; then everything is written in one transaction with bulk queries (a fixed number of
 queries per batch of rows, whatever the file's size), or nothing is. The browser's preview is
 the same call with `dry_run=True`, so what the preview promises is what the import does.
+
+A blank cell keeps what is stored (HR exports leave cells empty for "unknown", and that must
+never erase what a person wrote in their profile); the reserved value `-` clears an optional
+value on purpose.
 """
 
 from __future__ import annotations
@@ -25,9 +29,17 @@ from django.core.validators import MaxValueValidator, validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from profiles.models import Person
-from profiles.services import DirectoryEntry, directory_plan, directory_upsert
+from profiles.services import (
+    DirectoryEntry,
+    FieldChange,
+    PersonChange,
+    directory_plan,
+    directory_upsert,
+)
 from programs.models import Cohort, Enrolment, EnrolmentQuestion
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -63,6 +75,8 @@ OPTIONAL_COLUMNS = (
     "bio",
 )
 STANDARD_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# The cell value that clears an optional value; a blank cell keeps what is stored.
+CLEAR = "-"
 ROLES = tuple(Enrolment.Role.values)
 ACTIONS = ("create", "update", "unchanged", "error")
 ENROLMENT_FIELDS = ("role", "expertise", "interests", "capacity", "answers")
@@ -80,7 +94,12 @@ class RowReport:
     email: str
     action: str = "error"  # "create" | "update" | "unchanged" | "error"
     errors: list[CellError] = field(default_factory=list)
-    role: str = ""  # "" = a directory entry only, not enrolled
+    role: str = ""  # the role after the import; "" = a directory entry only, not enrolled
+    # What the row changes for someone already known, each value as before → after.
+    changes: list[FieldChange] = field(default_factory=list)
+    # What happens to the enrolment in this cohort: "create", "update", "unchanged", or ""
+    # for a directory entry only.
+    enrolment: str = ""
 
 
 @dataclass
@@ -101,6 +120,28 @@ class ImportReport:
         return counts
 
     @property
+    def new_enrolments(self) -> int:
+        """People added to the cohort by this file, whether they are new or already known."""
+        return sum(row.enrolment == "create" for row in self.rows)
+
+    @property
+    def summary(self) -> str:
+        counts = self.counts
+        text = (
+            _(
+                "%(create)s created, %(update)s updated, %(unchanged)s unchanged, "
+                "%(error)s with errors."
+            )
+            % counts
+        )
+        added = self.new_enrolments
+        if added:
+            text += " " + ngettext(
+                "%(count)s added to the cohort.", "%(count)s added to the cohort.", added
+            ) % {"count": added}
+        return text
+
+    @property
     def error_count(self) -> int:
         """Every problem found: file errors plus cell errors (a row can have several)."""
         return len(self.file_errors) + sum(len(row.errors) for row in self.rows)
@@ -109,9 +150,10 @@ class ImportReport:
 @dataclass
 class _Row:
     report: RowReport
-    # Parsed values of the columns the file has; an absent column leaves the stored value.
+    # Parsed values of the filled cells; an absent column or a blank cell keeps what is stored.
     values: dict[str, object]
-    answers: dict[str, object]
+    answers: dict[str, object]  # by question slug; None clears the stored answer
+    blank: set[str] = field(default_factory=set)  # the columns whose cell is blank
 
 
 def cohort_import_participants(
@@ -148,15 +190,25 @@ def cohort_import_participants(
             list(Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk"))
         directory = dict(Person.objects.values_list("user__email", "manager__user__email"))
         _check_managers(unique, directory)
-        plan = _plan(cohort, unique, directory)
+        plan = _plan(cohort, unique, directory, questions)
         if writing and report.ok:
             people = _apply(plan)
             report.applied = True
         else:
             people = directory_plan(entries=plan.entries)
+            # Someone who signed up by themselves gets their directory entry created.
+            people |= dict.fromkeys(plan.orphans, PersonChange("create"))
     for email, row in plan.rows.items():
-        both = {people[email], plan.enrolments[email]}
-        row.report.action = next(a for a in ("create", "update", "unchanged") if a in both)
+        person, enrolment = people[email], row.report.enrolment
+        row.report.changes = [*person.changes, *row.report.changes]
+        # The row's action is about the person: someone already known is never "created",
+        # even when this file is what first adds them to the cohort.
+        if person.outcome == "create":
+            row.report.action = "create"
+        elif person.outcome == "update" or enrolment in ("create", "update"):
+            row.report.action = "update"
+        else:
+            row.report.action = "unchanged"
     return report
 
 
@@ -362,7 +414,7 @@ def _languages(raw: str) -> list[str]:
 
 def _timezone(raw: str) -> str:
     if not raw:
-        return ""  # keep the person's own, or UTC for someone new
+        return "UTC"  # cleared on purpose; a blank cell never gets here
     try:
         return _time_zones()[raw.lower()]
     except KeyError:
@@ -431,9 +483,25 @@ def _parse_row(
     raw = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)}
     report.email = raw["email"].lower()
     for name, value in raw.items():
-        if name in REQUIRED_COLUMNS and not value:
+        if name in REQUIRED_COLUMNS and value in ("", CLEAR):
             report.errors.append(CellError(name, "A value is required."))
             continue
+        if not value:
+            row.blank.add(name)  # kept as stored
+            continue
+        if value == CLEAR:
+            if name == "role":
+                report.errors.append(
+                    CellError(
+                        name,
+                        _(
+                            "A role cannot be cleared by an import: withdraw the person from "
+                            "the cohort instead."
+                        ),
+                    )
+                )
+                continue
+            value = ""
         try:
             if name in PARSERS:
                 row.values[name] = PARSERS[name](value)
@@ -443,15 +511,6 @@ def _parse_row(
         except ValueError as exc:
             report.errors.append(CellError(name, str(exc)))
     report.email = str(row.values.get("email", report.email))
-    report.role = str(row.values.get("role", ""))
-    if report.role:
-        # Only an absent column is allowed to skip a required question: the answers can then
-        # come later, through the invitation.
-        for column, question in questions.items():
-            if question.required and row.answers.get(question.slug, "") is None:
-                report.errors.append(
-                    CellError(column, "An answer is required for anyone with a role.")
-                )
     return row
 
 
@@ -536,13 +595,26 @@ class _Plan:
     entries: list[DirectoryEntry] = field(default_factory=list)
     # Users who signed up by themselves and have no directory entry yet, by email.
     orphans: dict[str, int] = field(default_factory=dict)
-    enrolments: dict[str, str] = field(default_factory=dict)  # email -> enrolment's outcome
     new_enrolments: dict[str, Enrolment] = field(default_factory=dict)
     changed_enrolments: list[Enrolment] = field(default_factory=list)
 
 
-def _plan(cohort: Cohort, rows: Mapping[str, _Row], directory: Mapping[str, str | None]) -> _Plan:
+def _plan(
+    cohort: Cohort,
+    rows: Mapping[str, _Row],
+    directory: Mapping[str, str | None],
+    questions: Mapping[str, EnrolmentQuestion],
+) -> _Plan:
     """What to write for the rows without errors; their actions are set from it."""
+    enrolments = {
+        enrolment.person_email: enrolment
+        for enrolment in Enrolment.objects.filter(cohort=cohort).annotate(
+            person_email=F("person__user__email")
+        )
+    }
+    for email, row in rows.items():
+        if not row.report.errors:
+            _check_required_answers(row, enrolments.get(email), questions)
     plan = _Plan(rows={email: row for email, row in rows.items() if not row.report.errors})
     # Plain values, not model instances: this reads every row of a large file.
     stored = {
@@ -552,22 +624,39 @@ def _plan(cohort: Cohort, rows: Mapping[str, _Row], directory: Mapping[str, str 
         .values("pk", "email", "timezone", "person__pk", *(f"person__{n}" for n in KEPT_FIELDS))
     }
     plan.orphans = {e: v["pk"] for e, v in stored.items() if v["person__pk"] is None}
-    enrolments = {
-        enrolment.person_email: enrolment
-        for enrolment in Enrolment.objects.filter(cohort=cohort).annotate(
-            person_email=F("person__user__email")
-        )
-    }
     for email, row in plan.rows.items():
         plan.entries.append(_entry(row, stored.get(email), directory))
-        plan.enrolments[email] = _enrolment_outcome(cohort, row, enrolments.get(email), plan)
+        _plan_enrolment(cohort, row, enrolments.get(email), plan)
     return plan
+
+
+def _role_after(row: _Row, enrolment: Enrolment | None) -> str:
+    """The role after the import: a blank cell keeps the enrolment's, "" = not enrolled."""
+    return str(row.values.get("role") or (enrolment.role if enrolment is not None else ""))
+
+
+def _check_required_answers(
+    row: _Row, enrolment: Enrolment | None, questions: Mapping[str, EnrolmentQuestion]
+) -> None:
+    if not _role_after(row, enrolment):
+        return  # a directory entry only answers nothing
+    stored = enrolment.answers if enrolment is not None else {}
+    for column, question in questions.items():
+        if not question.required:
+            continue
+        # Only an absent column may skip a required question: the answers then come later,
+        # through the invitation. A blank cell keeps the stored answer, if there is one.
+        cleared = question.slug in row.answers and row.answers[question.slug] is None
+        if cleared or (column in row.blank and question.slug not in stored):
+            row.report.errors.append(
+                CellError(column, "An answer is required for anyone with a role.")
+            )
 
 
 def _entry(
     row: _Row, stored: Mapping[str, object] | None, directory: Mapping[str, str | None]
 ) -> DirectoryEntry:
-    """The person as they will be: the file's columns over what is stored."""
+    """The person as they will be: the file's filled cells over what is stored."""
     values = row.values
     email = str(values["email"])
     person = stored if stored is not None and stored["person__pk"] is not None else None
@@ -577,7 +666,7 @@ def _entry(
             return values[name]
         return person[f"person__{name}"] if person is not None else default
 
-    # An empty time zone keeps the one the person chose; someone new starts on UTC.
+    # A blank time zone keeps the one the person chose; someone new starts on UTC.
     timezone_name = values.get("timezone") or (stored or {}).get("timezone") or "UTC"
     manager = values["manager_email"] if "manager_email" in values else directory.get(email)
     return DirectoryEntry(
@@ -595,35 +684,61 @@ def _entry(
     )
 
 
-def _enrolment_outcome(cohort: Cohort, row: _Row, enrolment: Enrolment | None, plan: _Plan) -> str:
-    role = row.report.role
+def _enrolment_values(enrolment: Enrolment | None) -> dict[str, object]:
+    if enrolment is None:
+        return {"role": "", "expertise": [], "interests": [], "capacity": None, "answers": {}}
+    return {name: getattr(enrolment, name) for name in ENROLMENT_FIELDS}
+
+
+def _enrolment_changes(
+    before: Mapping[str, object], after: Mapping[str, object]
+) -> list[FieldChange]:
+    changes = [
+        FieldChange(name, before[name], after[name])
+        for name in ENROLMENT_FIELDS
+        if name != "answers" and before[name] != after[name]
+    ]
+    old, new = cast("dict", before["answers"]), cast("dict", after["answers"])
+    for slug in dict.fromkeys([*old, *new]):
+        if old.get(slug) != new.get(slug):
+            changes.append(FieldChange(slug, old.get(slug), new.get(slug)))
+    return changes
+
+
+def _plan_enrolment(cohort: Cohort, row: _Row, enrolment: Enrolment | None, plan: _Plan) -> None:
+    """Set the row's enrolment outcome and changes, and add the write to the plan."""
+    role = _role_after(row, enrolment)
+    row.report.role = role
     if not role:
-        return "unchanged"  # a directory entry only: an existing enrolment is left alone
-    answers = dict(enrolment.answers) if enrolment is not None else {}
+        return  # a directory entry only
+    before = _enrolment_values(enrolment)
+    answers = dict(cast("dict", before["answers"]))
     for slug, answer in row.answers.items():
         if answer is None:
             answers.pop(slug, None)
         else:
             answers[slug] = answer
-    values: dict[str, object] = {"role": role, "answers": answers}
-    values |= {name: row.values[name] for name in ENROLMENT_FIELDS if name in row.values}
+    after = before | {"role": role, "answers": answers}
+    after |= {name: row.values[name] for name in ENROLMENT_FIELDS if name in row.values}
+    row.report.changes = _enrolment_changes(before, after)
     email = str(row.values["email"])
     if enrolment is None:
-        # Status "invited": the coordinator enrolled them; they confirm through the invitation.
+        # Status "invited" until someone approves it; the invitation is sent separately.
         plan.new_enrolments[email] = Enrolment(
-            cohort=cohort, status=Enrolment.Status.INVITED, **values
+            cohort=cohort, status=Enrolment.Status.INVITED, **after
         )
-        return "create"
-    if all(getattr(enrolment, name) == value for name, value in values.items()):
-        return "unchanged"
-    # The status is never touched: a re-import must not undo an approval or a withdrawal.
-    for name, value in values.items():
-        setattr(enrolment, name, value)
-    plan.changed_enrolments.append(enrolment)
-    return "update"
+        row.report.enrolment = "create"
+    elif row.report.changes:
+        # The status is never touched: a re-import must not undo an approval or a withdrawal.
+        for name, value in after.items():
+            setattr(enrolment, name, value)
+        plan.changed_enrolments.append(enrolment)
+        row.report.enrolment = "update"
+    else:
+        row.report.enrolment = "unchanged"
 
 
-def _apply(plan: _Plan) -> dict[str, str]:
+def _apply(plan: _Plan) -> dict[str, PersonChange]:
     """Write the plan; what happened to each person, by email."""
     # Someone who signed up by themselves has a user but no directory entry yet; give them one
     # so the upsert updates that user instead of failing on the unique email.
@@ -632,7 +747,7 @@ def _apply(plan: _Plan) -> dict[str, str]:
     )
     result = directory_upsert(entries=plan.entries)
     # The preview called their new directory entry a "create"; so does the report.
-    outcomes = result.outcomes | dict.fromkeys(plan.orphans, "create")
+    changes = result.changes | dict.fromkeys(plan.orphans, PersonChange("create"))
     for email, enrolment in plan.new_enrolments.items():
         enrolment.person_id = result.people[email].pk
     Enrolment.objects.bulk_create(plan.new_enrolments.values(), batch_size=BATCH_SIZE)
@@ -643,4 +758,4 @@ def _apply(plan: _Plan) -> dict[str, str]:
         Enrolment.objects.bulk_update(
             plan.changed_enrolments, [*ENROLMENT_FIELDS, "updated_at"], batch_size=BATCH_SIZE
         )
-    return outcomes
+    return changes

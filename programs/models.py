@@ -6,10 +6,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from programs.roles import BY_FORMAT, RoleLabels
+
+# Said the same way by both sides, so it holds in every format: peers have no mentor, and in
+# reverse mentoring the senior mentee must not judge the junior mentor either.
 DEFAULT_CONFIDENTIALITY = (
     "What we discuss in our sessions stays between us. Neither of us shares the other's "
-    "notes, and the mentor plays no part in the mentee's performance reviews or pay."
+    "notes, and neither of us plays any part in the other's performance reviews or pay."
 )
 
 
@@ -69,6 +75,11 @@ class Program(models.Model):
     def is_open(self) -> bool:
         return self.enrolment == self.Enrolment.OPEN
 
+    @property
+    def roles(self) -> RoleLabels:
+        """What this program's format calls its people (partners in a peer program)."""
+        return BY_FORMAT[self.format]
+
 
 class EnrolmentQuestion(models.Model):
     class Kind(models.TextChoices):
@@ -99,6 +110,19 @@ class EnrolmentQuestion(models.Model):
     @property
     def is_choice(self) -> bool:
         return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
+
+    def answer_label(self, answer: object) -> str:
+        """A stored answer as a reader sees it: the chosen options, or a point on the scale."""
+        if self.kind == self.Kind.SCALE:
+            return _("%(answer)s of 5") % {"answer": answer}
+        return answer_text(answer)
+
+
+def answer_text(answer: object) -> str:
+    """An answer with no question to read it by (the question was deleted since)."""
+    if isinstance(answer, list):
+        return ", ".join(str(item) for item in answer)
+    return str(answer)
 
 
 class Cohort(models.Model):
@@ -154,6 +178,13 @@ class Cohort(models.Model):
         return [(s, self.Status(s).label) for s in self.TRANSITIONS[self.status]]
 
     @property
+    def side_counts(self) -> tuple[int, ...]:
+        """The people on each of `program.roles.sides`, from `cohorts_with_counts`."""
+        if self.program.roles.one_pool:
+            return (self.mentor_count,)
+        return (self.mentor_count, self.mentee_count)
+
+    @property
     def accepts_applications(self) -> bool:
         return self.status == self.Status.ENROLLING and self.program.is_open
 
@@ -180,6 +211,10 @@ class Enrolment(models.Model):
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # Status "invited" before any invitation went out (imported, waiting for the coordinator).
+    NOT_INVITED = "not_invited"
+    NOT_INVITED_LABEL = gettext_lazy("Imported, not invited yet")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     person = models.ForeignKey(
@@ -219,12 +254,36 @@ class Enrolment(models.Model):
         return f"{self.person} in {self.cohort} as {self.get_role_display()}"
 
     @property
+    def status_label(self) -> str:
+        """The status as people should read it: "invited" only once an invitation went out."""
+        if self.status == self.Status.INVITED and self.invitation_sent_at is None:
+            return str(self.NOT_INVITED_LABEL)
+        return self.get_status_display()
+
+    @property
     def is_mentor(self) -> bool:
         return self.role in (self.Role.MENTOR, self.Role.BOTH)
 
     @property
     def is_mentee(self) -> bool:
         return self.role in (self.Role.MENTEE, self.Role.BOTH)
+
+    @property
+    def role_label(self) -> str:
+        return self.cohort.program.roles.of(self.role)
+
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """(question, answer) in the program's order, for every page and export that shows
+        answers. Answers to a question deleted since stay on record: they come last, under
+        the CSV column they were given in. Prefetch `cohort__program__questions` for lists."""
+        answers = dict(self.answers or {})
+        rows = [
+            (question.text, question.answer_label(answers.pop(question.slug)))
+            for question in self.cohort.program.questions.all()
+            if question.slug in answers
+        ]
+        rows += [(slug, answer_text(answer)) for slug, answer in answers.items()]
+        return rows
 
     @property
     def effective_capacity(self) -> int:

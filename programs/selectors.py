@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programs.models import Cohort, Enrolment, Program
 
@@ -36,8 +40,14 @@ def cohort_participants(cohort: Cohort, filters: dict) -> QuerySet[Enrolment]:
     )
     if filters.get("role"):
         enrolments = enrolments.filter(role=filters["role"])
-    if filters.get("status"):
-        enrolments = enrolments.filter(status=filters["status"])
+    status = filters.get("status")
+    if status == Enrolment.NOT_INVITED:
+        enrolments = enrolments.filter(status=Enrolment.Status.INVITED, invitation_sent_at=None)
+    elif status == Enrolment.Status.INVITED:
+        # As the page labels them: invited once an invitation went out.
+        enrolments = enrolments.filter(status=status, invitation_sent_at__isnull=False)
+    elif status:
+        enrolments = enrolments.filter(status=status)
     if filters.get("department"):
         enrolments = enrolments.filter(person__department=filters["department"])
     if query := (filters.get("q") or "").strip():
@@ -58,23 +68,66 @@ def departments(cohort: Cohort) -> list[str]:
     )
 
 
-def supply_and_demand(cohort: Cohort) -> dict[str, int]:
-    """Mentor slots against mentees, over everyone still in the cohort."""
+@dataclass(frozen=True)
+class StatCard:
+    value: int | str
+    label: str
+    alert: bool = False
+
+
+def supply_and_demand(cohort: Cohort) -> list[StatCard]:
+    """Places against the people waiting for one, over everyone still in the cohort, counted
+    as matching counts them. No figure is ever negative: a shortfall is "N more places
+    needed". In a peer pool everyone takes one partner, so an odd pool needs one more."""
+    roles = cohort.program.roles
     live = cohort.enrolments.filter(status__in=ACTIVE_STATUSES)
+    if roles.one_pool:
+        people = live.filter(role=Enrolment.Role.BOTH).count()
+        pairs = people // 2
+        cards = [
+            StatCard(people, _one_or_many(people, roles.mentor, roles.mentors)),
+            StatCard(pairs, ngettext("pair", "pairs", pairs)),
+        ]
+        return [*cards, _place_card(short=people % 2, spare=None)]
+    giving = Q(role__in=[Enrolment.Role.MENTOR, Enrolment.Role.BOTH])
     default = Value(cohort.program.default_capacity)
-    slots = Coalesce("capacity", default, output_field=IntegerField())
     figures = live.aggregate(
-        mentors=Count("pk", filter=Q(role__in=["mentor", "both"])),
-        mentees=Count("pk", filter=Q(role__in=["mentee", "both"])),
-        slots=Sum(slots, filter=Q(role="mentor")),
+        mentors=Count("pk", filter=giving),
+        mentees=Count("pk", filter=Q(role__in=[Enrolment.Role.MENTEE, Enrolment.Role.BOTH])),
+        places=Sum(Coalesce("capacity", default, output_field=IntegerField()), filter=giving),
     )
-    figures["slots"] = figures["slots"] or 0
-    figures["gap"] = figures["slots"] - figures["mentees"]
-    return figures
+    mentors, places, mentees = figures["mentors"], figures["places"] or 0, figures["mentees"]
+    return [
+        StatCard(mentors, _one_or_many(mentors, roles.mentor, roles.mentors)),
+        StatCard(
+            places,
+            _one_or_many(places, _("%(mentor)s place"), _("%(mentor)s places"))
+            % {"mentor": roles.mentor},
+        ),
+        StatCard(mentees, _one_or_many(mentees, roles.mentee, roles.mentees)),
+        _place_card(short=max(0, mentees - places), spare=max(0, places - mentees)),
+    ]
+
+
+def _one_or_many(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _place_card(*, short: int, spare: int | None) -> StatCard:
+    if short:
+        label = ngettext("more place needed", "more places needed", short)
+        return StatCard(short, label, alert=True)
+    if spare is None:
+        return StatCard(_("Enough"), _("places: everyone gets a partner"))
+    return StatCard(_("Enough"), _("places for everyone, %(spare)d spare") % {"spare": spare})
 
 
 def pending_applications(cohort: Cohort) -> QuerySet[Enrolment]:
-    return cohort.enrolments.filter(status=Enrolment.Status.APPLIED).select_related("person__user")
+    return (
+        cohort.enrolments.filter(status=Enrolment.Status.APPLIED)
+        .select_related("person__user")
+        .prefetch_related("cohort__program__questions")
+    )
 
 
 def open_cohorts_for(user) -> QuerySet[Cohort]:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Count, F, Max
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programs import tasks
 from programs.models import Cohort, Enrolment, Format, Program
@@ -72,10 +75,12 @@ def cohort_transition(*, cohort: Cohort, status: str) -> Cohort:
 
 
 # --- Enrolments -----------------------------------------------------------------------------
-BULK_ACTIONS = ("invite", "approve", "decline", "withdraw")
+BULK_ACTIONS = ("invite", "resend", "approve", "decline", "withdraw")
 # Which enrolments each bulk action applies to; the rest of a selection is left alone.
+# "invite" also leaves out whoever already had an invitation; "resend" is asked for by name.
 _ACTION_FROM = {
     "invite": (Enrolment.Status.INVITED,),
+    "resend": (Enrolment.Status.INVITED,),
     "approve": (Enrolment.Status.INVITED, Enrolment.Status.APPLIED),
     "decline": (Enrolment.Status.APPLIED, Enrolment.Status.INVITED),
     "withdraw": (
@@ -91,25 +96,80 @@ _ACTION_TO = {
 }
 
 
-@transaction.atomic
-def enrolments_bulk_action(*, cohort: Cohort, action: str, enrolment_ids=None) -> int:
-    """Apply a coordinator's action to a selection (None = everyone it applies to).
+@dataclass(frozen=True)
+class BulkResult:
+    action: str
+    changed: int  # enrolments the action changed (for invitations: invitations queued)
+    # "invite" only: people left out because an invitation already went out to them.
+    already_invited: int = 0
+    # The latest invitation that went out before this action, to the people left out by
+    # "invite" or to those "resend" sent to again; None when there was none.
+    last_invited_at: dt.datetime | None = None
 
-    Returns how many enrolments it changed."""
+    def messages(self) -> list[tuple[bool, str]]:
+        """What to tell the coordinator, as (is a warning, text); the page and the command
+        line say the same."""
+        count = self.changed
+        done = {
+            "invite": ngettext(
+                "Invitation queued for %(count)s participant.",
+                "Invitations queued for %(count)s participants.",
+                count,
+            ),
+            "resend": ngettext(
+                "Invitation sent again to %(count)s participant.",
+                "Invitations sent again to %(count)s participants.",
+                count,
+            ),
+            "approve": ngettext(
+                "Approved %(count)s participant.", "Approved %(count)s participants.", count
+            ),
+            "decline": ngettext(
+                "Declined %(count)s participant.", "Declined %(count)s participants.", count
+            ),
+            "withdraw": ngettext(
+                "Withdrew %(count)s participant.", "Withdrew %(count)s participants.", count
+            ),
+        }[self.action] % {"count": count}
+        last = ""
+        if self.last_invited_at is not None:
+            last = formats.date_format(timezone.localtime(self.last_invited_at), "j M Y, H:i")
+        if self.action == "resend" and last:
+            done += " " + _("The previous invitation went out on %(date)s.") % {"date": last}
+        found = [(False, done)] if count else []
+        if self.already_invited:
+            found.append(
+                (
+                    True,
+                    ngettext(
+                        "%(count)s participant already has an invitation (the last one went "
+                        "out on %(date)s): nothing was sent to them. Choose “send the "
+                        "invitation again” (resend) to send another.",
+                        "%(count)s participants already have an invitation (the last one "
+                        "went out on %(date)s): nothing was sent to them. Choose “send the "
+                        "invitation again” (resend) to send another.",
+                        self.already_invited,
+                    )
+                    % {"count": self.already_invited, "date": last},
+                )
+            )
+        if not found:
+            found.append((True, _("Nobody in the selection could be changed by this action.")))
+        return found
+
+
+@transaction.atomic
+def enrolments_bulk_action(*, cohort: Cohort, action: str, enrolment_ids=None) -> BulkResult:
+    """Apply a coordinator's action to a selection (None = everyone it applies to)."""
     if action not in BULK_ACTIONS:
         raise ValueError(f"Unknown action {action!r}.")
     selection = cohort.enrolments.filter(status__in=_ACTION_FROM[action])
     if enrolment_ids is not None:
         selection = selection.filter(pk__in=enrolment_ids)
-    ids = list(selection.values_list("pk", flat=True))
     now = timezone.now()
-    if action == "invite":
-        selection.update(
-            invitation_sent_at=now, invitations_sent=F("invitations_sent") + 1, updated_at=now
-        )
-        for pk in ids:
-            transaction.on_commit(partial(tasks.send_invitation.delay, pk))
-        return len(ids)
+    if action in ("invite", "resend"):
+        return _invite(selection, resend=action == "resend", now=now)
+    ids = list(selection.values_list("pk", flat=True))
     applied = selection.filter(status=Enrolment.Status.APPLIED)
     applicants = list(applied.values_list("pk", flat=True))
     selection.update(status=_ACTION_TO[action], responded_at=now, updated_at=now)
@@ -117,7 +177,29 @@ def enrolments_bulk_action(*, cohort: Cohort, action: str, enrolment_ids=None) -
         # Applicants asked; they hear the answer. Invited people hear through their invitation.
         for pk in applicants:
             transaction.on_commit(partial(tasks.send_application_decision.delay, pk))
-    return len(ids)
+    return BulkResult(action=action, changed=len(ids))
+
+
+def _invite(selection, *, resend: bool, now: dt.datetime) -> BulkResult:
+    earlier = selection.filter(invitation_sent_at__isnull=False).aggregate(
+        count=Count("pk"), last=Max("invitation_sent_at")
+    )
+    if not resend:
+        selection = selection.filter(invitation_sent_at=None)
+    # Locked, so two coordinators pressing "invite" at once do not both send: the second
+    # waits, then finds these rows invited and leaves them out.
+    ids = list(selection.select_for_update().values_list("pk", flat=True))
+    Enrolment.objects.filter(pk__in=ids).update(
+        invitation_sent_at=now, invitations_sent=F("invitations_sent") + 1, updated_at=now
+    )
+    for pk in ids:
+        transaction.on_commit(partial(tasks.send_invitation.delay, pk))
+    return BulkResult(
+        action="resend" if resend else "invite",
+        changed=len(ids),
+        already_invited=0 if resend else earlier["count"],
+        last_invited_at=earlier["last"],
+    )
 
 
 @transaction.atomic

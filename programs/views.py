@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from profiles.services import person_for_user
@@ -143,7 +144,9 @@ PAGE_SIZE = 50
 
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
-    filters = CohortFilterForm(request.GET or None, departments=selectors.departments(cohort))
+    filters = CohortFilterForm(
+        request.GET or None, departments=selectors.departments(cohort), roles=cohort.program.roles
+    )
     enrolments = selectors.cohort_participants(
         cohort, filters.cleaned_data if filters.is_valid() else {}
     )
@@ -188,16 +191,11 @@ def enrolment_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(cohort)
     data = form.cleaned_data
     ids = None if data["scope"] == "all" else data["enrolments"]
-    changed = services.enrolments_bulk_action(
+    result = services.enrolments_bulk_action(
         cohort=cohort, action=data["action"], enrolment_ids=ids
     )
-    verb = {"invite": "Invited", "approve": "Approved", "decline": "Declined"}.get(
-        data["action"], "Withdrew"
-    )
-    if changed:
-        messages.success(request, f"{verb} {changed} participant{'s' if changed != 1 else ''}.")
-    else:
-        messages.warning(request, f"Nobody in the selection could be {data['action']}d.")
+    for warning, message in result.messages():
+        messages.add_message(request, messages.WARNING if warning else messages.SUCCESS, message)
     return redirect(cohort)
 
 
@@ -239,12 +237,7 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if report.ok:
                 pending.delete()
         if report.ok:
-            counts = report.counts
-            messages.success(
-                request,
-                f"Imported: {counts['create']} created, {counts['update']} updated, "
-                f"{counts['unchanged']} unchanged.",
-            )
+            messages.success(request, _("Imported: %(summary)s") % {"summary": report.summary})
             return redirect(cohort)
         messages.error(request, "The directory changed since the preview; nothing was written.")
     else:
@@ -264,7 +257,9 @@ def my_enrolments(request: HttpRequest) -> HttpResponse:
         request,
         "programs/my_enrolments.html",
         {
-            "enrolments": enrolments_of(request.user).order_by("-cohort__start_date"),
+            "enrolments": enrolments_of(request.user)
+            .prefetch_related("cohort__program__questions")
+            .order_by("-cohort__start_date"),
             "open_cohorts": selectors.open_cohorts_for(request.user)[:5],
         },
     )

@@ -30,6 +30,12 @@ class AgreementForm(CrispyFormMixin, forms.ModelForm):
             "mentee_commitments": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        mentor_label, mentee_label = self.instance.mentorship.commitment_labels
+        self.fields["mentor_commitments"].label = mentor_label
+        self.fields["mentee_commitments"].label = mentee_label
+
 
 class TransitionForm(forms.Form):
     ACTIONS = [

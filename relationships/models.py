@@ -7,8 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programs.models import Format, MeetingFormat
+from programs.roles import RoleLabels
 
 
 class Mentorship(models.Model):
@@ -88,6 +90,21 @@ class Mentorship(models.Model):
     @property
     def is_peer(self) -> bool:
         return self.cohort.program.format == Format.PEER
+
+    @property
+    def roles(self) -> RoleLabels:
+        return self.cohort.program.roles
+
+    @property
+    def commitment_labels(self) -> tuple[str, str]:
+        """Headings for the agreement's mentor and mentee commitments. Partners in a peer pair
+        have no sides, so each one's commitments go under their name."""
+        if self.roles.one_pool:
+            return tuple(_("%(name)s commits to") % {"name": p.name} for p in self.members()[:2])
+        return (
+            _("The %(role)s commits to") % {"role": self.roles.mentor},
+            _("The %(role)s commits to") % {"role": self.roles.mentee},
+        )
 
     def members(self) -> list:
         """The mentor first, then the mentees (uses a prefetch of mentees when there is one)."""

@@ -1,136 +1,51 @@
 """Settings shared by every environment, read from the process environment.
 
-Every variable is documented in `.env.example`. A malformed value raises
-ImproperlyConfigured at start-up: a service that silently falls back to a default
-is harder to debug than one that refuses to start.
+Every variable is documented in `.env.example` and read through `mentoring/settings/env.py`:
+a malformed value raises ImproperlyConfigured at start-up, naming the variable. Reading
+settings writes nothing to disk.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 from pathlib import Path
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from mentoring.settings.env import (
+    env,
+    env_bool,
+    env_fernet_keys,
+    env_header_name,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_str,
+    env_timezone,
+    env_url,
+    read_dotenv,
+)
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var")
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no.")
-
-
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
-    return value
-
-
-def env_secret(name: str) -> str | None:
-    """A secret from NAME, or from the file named by NAME_FILE (Docker secrets)."""
-    value = os.environ.get(name)
-    path = os.environ.get(f"{name}_FILE")
-    if value is None and path:
-        try:
-            value = Path(path).read_text().strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc}") from None
-    return value or None
-
-
-def env_url(name: str, default: str, schemes: set[str]) -> str:
-    raw = os.environ.get(name) or default
-    scheme = urlsplit(raw).scheme
-    if scheme not in schemes:
-        raise ImproperlyConfigured(
-            f"{name}={raw!r} is not a valid URL; the scheme must be one of {sorted(schemes)}."
-        )
-    return raw
-
-
-def env_timezone(name: str, default: str) -> str:
-    raw = os.environ.get(name) or default
-    try:
-        ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ImproperlyConfigured(f"{name}={raw!r} is not an IANA time zone.") from None
-    return raw
-
-
-def env_fernet_keys(name: str, *, debug: bool, secret_key: str) -> list[str]:
-    """Comma-separated Fernet keys: the first encrypts, every one decrypts (key rotation).
-
-    With DEBUG on and nothing set, a key derived from SECRET_KEY keeps `make run` simple."""
-    from cryptography.fernet import Fernet
-
-    raw = env_secret(name)
-    if raw is None:
-        if not debug:
-            raise ImproperlyConfigured(
-                f"{name} must be set when DEBUG is off (comma-separated Fernet keys; make one "
-                "with: python -c 'from cryptography.fernet import Fernet; "
-                "print(Fernet.generate_key().decode())')."
-            )
-        digest = hashlib.sha256(f"notes-encryption:{secret_key}".encode()).digest()
-        return [base64.urlsafe_b64encode(digest).decode()]
-    keys = [key.strip() for key in raw.split(",") if key.strip()]
-    if not keys:
-        raise ImproperlyConfigured(f"{name} is empty; give at least one Fernet key.")
-    for position, key in enumerate(keys, start=1):
-        try:
-            Fernet(key)
-        except (ValueError, TypeError):
-            # Never echo the value: it is a secret.
-            raise ImproperlyConfigured(
-                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)."
-            ) from None
-    return keys
-
+read_dotenv(BASE_DIR / ".env")
+# Database file, file broker, file cache, mail folder, static and media files. Nothing is
+# created here: each folder is made by whoever first writes to it (see mentoring/celery.py).
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
-if SECRET_KEY is None:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105
-
+# With DEBUG on, published development keys stand in for missing ones; production settings
+# refuse them whatever DEBUG says.
+SECRET_KEY = env_secret_key("DJANGO_SECRET_KEY", development=DEBUG)
 # Private session notes are encrypted at rest with these (see sessions/crypto.py).
-NOTES_ENCRYPTION_KEYS = env_fernet_keys("NOTES_ENCRYPTION_KEYS", debug=DEBUG, secret_key=SECRET_KEY)
+NOTES_ENCRYPTION_KEYS = env_fernet_keys(
+    "NOTES_ENCRYPTION_KEYS", secret_key=SECRET_KEY, development=DEBUG
+)
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-SITE_NAME = os.environ.get("SITE_NAME") or "Mentoring"
+SITE_NAME = env_str("SITE_NAME", "Mentoring")
 # Absolute links in emails sent by workers, which have no request to read a host from.
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
 
@@ -220,7 +135,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker -------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL") or None
+REDIS_URL = env_str("REDIS_URL", "") or None
 if REDIS_URL is not None:
     REDIS_URL = env_url("REDIS_URL", REDIS_URL, {"redis", "rediss"})
     CACHES = {
@@ -233,10 +148,9 @@ if REDIS_URL is not None:
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
     # No server needed: the broker is a folder that web, worker and beat all see, and the
-    # cache is files, so allauth's rate limits hold across processes.
+    # cache is files, so allauth's rate limits hold across processes. The cache makes its
+    # folder on first use; the Celery app makes the broker's (mentoring/celery.py).
     BROKER_DIR = VAR_DIR / "broker"
-    (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
-    (BROKER_DIR / "results").mkdir(parents=True, exist_ok=True)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -301,7 +215,32 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's default rate limits stay on; they need the real cache configured above.
+
+# Sign-in rate limits count per client address and per account, in the cache configured above
+# (so they hold across processes). Behind the TLS proxy every request arrives from the proxy's
+# address: unless allauth is told where the client's address is, one person's failed sign-ins
+# lock everybody out. Trust only what your own proxies write: TRUSTED_PROXY_COUNT is how many
+# of them append to X-Forwarded-For (entries before theirs are whatever the client sent), or
+# TRUSTED_CLIENT_IP_HEADER names a header the proxy sets to the client's address. Neither set:
+# the connecting address (REMOTE_ADDR) counts and X-Forwarded-For is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_header_name("TRUSTED_CLIENT_IP_HEADER")
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both: they are two ways of "
+        "finding the client's address."
+    )
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins. Per account (key): allauth's 5 in 5 minutes, which stops password
+    # guessing. Per client address: 20 a minute, which stops one client trying many accounts;
+    # twice allauth's 10, because an organisation's people often share one office address.
+    # The account limit comes first: allauth stops at the first limit reached, so attempts at
+    # an account that is already locked no longer count against the address, and one person
+    # (or script) hammering their own account cannot lock out colleagues at that address.
+    # An attacker spraying many accounts is still held by both, and by "login" (30 sign-in
+    # requests a minute per address, allauth's default).
+    "login_failed": "5/5m/key,20/m/ip",
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = env_url(
@@ -315,7 +254,7 @@ if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa:
     # Message-ID; a message sent twice (a worker died mid-send) stays one file.
     EMAIL_BACKEND = "notifications.mail.FileBackend"
     EMAIL_FILE_PATH = EMAIL_FILE_PATH or str(VAR_DIR / "mail")  # noqa: F821
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or f"{SITE_NAME} <mentoring@localhost>"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <mentoring@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation and time --------------------------------------------------------
@@ -368,10 +307,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO", choices={"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL") or "INFO"},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from mentoring.settings.base import *  # noqa: F403
-from mentoring.settings.base import env_bool, env_int
+from mentoring.settings.env import env_bool, env_fernet_keys, env_int, env_secret_key
 
 DEBUG = False
+
+# Base let the published development keys stand in if DEBUG=1 was in the environment (as
+# .env.example has it); here the keys must be real, whatever DEBUG says.
+SECRET_KEY = env_secret_key("DJANGO_SECRET_KEY", development=False)
+NOTES_ENCRYPTION_KEYS = env_fernet_keys(
+    "NOTES_ENCRYPTION_KEYS", secret_key=SECRET_KEY, development=False
+)
 
 STORAGES = {
     **STORAGES,  # noqa: F405

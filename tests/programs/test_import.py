@@ -251,7 +251,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(cohort):
         ("last_name", "Changed"),
         ("department", "Finance"),
         ("languages", "en;fr"),
-        ("manager_email", ""),
+        ("manager_email", "-"),
         ("interests", "python;testing"),
         ("role", "both"),
         ("goals", "Something new"),
@@ -293,7 +293,7 @@ def test_reimport_does_not_reset_the_status_of_an_enrolment(cohort):
     assert set(Enrolment.objects.values_list("status", flat=True)) == {"approved"}
 
 
-def test_a_row_without_a_role_leaves_an_existing_enrolment_alone(cohort, carol):
+def test_a_row_with_a_blank_role_keeps_the_enrolment_and_its_role(cohort, carol):
     enrolment = EnrolmentFactory(
         cohort=cohort,
         person=carol,
@@ -302,19 +302,33 @@ def test_a_row_without_a_role_leaves_an_existing_enrolment_alone(cohort, carol):
         capacity=3,
         answers={"focus": "leadership"},
     )
-    data = as_csv([row("carol@example.org", role="", department="Sales", focus="career growth")])
+    same = {"department": "Sales", "job_title": "Engineer", "timezone": "UTC", "languages": ""}
+    data = as_csv([row("carol@example.org", role="", focus="leadership", seniority="", **same)])
     before = Enrolment.objects.filter(pk=enrolment.pk).values().get()
 
     report = cohort_import_participants(cohort=cohort, data=data)
 
     assert report.ok
+    assert (report.rows[0].action, report.rows[0].role) == ("unchanged", "mentor")
     assert Enrolment.objects.filter(pk=enrolment.pk).values().get() == before
 
 
-def test_an_existing_person_enrolled_for_the_first_time_is_a_create(cohort, carol):
+def test_a_role_cannot_be_cleared_by_an_import(cohort, carol):
+    EnrolmentFactory(cohort=cohort, person=carol, role="mentor", status="approved")
+
+    report = cohort_import_participants(
+        cohort=cohort, data=as_csv([row("carol@example.org", role="-")])
+    )
+
+    assert not report.ok
+    assert [e.column for e in report.rows[0].errors] == ["role"]
+    assert Enrolment.objects.get().role == "mentor"
+
+
+def test_an_existing_person_enrolled_for_the_first_time_is_an_update(cohort, carol):
     same = {"department": "Sales", "job_title": "Engineer", "timezone": "UTC"}
     directory_only = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("carol@example.org", role="", **same)])
+        cohort=cohort, data=as_csv([row("carol@example.org", role="", focus="", **same)])
     )
 
     report = cohort_import_participants(
@@ -322,7 +336,13 @@ def test_an_existing_person_enrolled_for_the_first_time_is_a_create(cohort, caro
     )
 
     assert directory_only.rows[0].action == "unchanged"  # so the person did not change
-    assert report.rows[0].action == "create"
+    assert report.rows[0].action == "update"
+    assert (report.rows[0].enrolment, report.new_enrolments) == ("create", 1)
+    assert report.counts == {"create": 0, "update": 1, "unchanged": 0, "error": 0}
+    assert [(c.field, c.before, c.after) for c in report.rows[0].changes] == [
+        ("role", "", "mentee"),
+        ("focus", None, "career growth"),
+    ]
     assert Enrolment.objects.get().person == carol
 
 
@@ -357,7 +377,7 @@ def test_a_dry_run_reports_the_same_actions_and_writes_nothing(cohort, carol):
     assert db_state() == state
     real = cohort_import_participants(cohort=cohort, data=as_csv(rows))
     assert [r.action for r in preview.rows] == [r.action for r in real.rows]
-    assert [r.action for r in real.rows] == ["create", "create", "create", "create"]
+    assert [r.action for r in real.rows] == ["create", "create", "create", "update"]
     assert real.applied
 
 
@@ -366,8 +386,8 @@ def test_a_preview_with_errors_still_shows_what_the_valid_rows_would_do(cohort, 
 
     report = cohort_import_participants(cohort=cohort, data=as_csv(rows), dry_run=True)
 
-    assert [r.action for r in report.rows] == ["create", "create", "error"]
-    assert report.counts == {"create": 2, "update": 0, "unchanged": 0, "error": 1}
+    assert [r.action for r in report.rows] == ["create", "update", "error"]
+    assert report.counts == {"create": 1, "update": 1, "unchanged": 0, "error": 1}
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(cohort, monkeypatch):
@@ -465,7 +485,7 @@ def test_a_bad_cell_is_reported_and_nothing_is_written(cohort, carol, values, co
     assert (bad.line, bad.action) == (5, "error")
     assert [e.column for e in bad.errors] == [column]
     assert message in bad.errors[0].message
-    assert [r.action for r in report.rows[:3]] == ["create", "create", "create"]
+    assert [r.action for r in report.rows[:3]] == ["create", "create", "update"]
     assert report.counts["error"] == 1
 
 
@@ -539,7 +559,7 @@ def test_swapping_a_manager_and_a_report_in_one_file_is_not_a_cycle(cohort):
     low = PersonFactory(user__email="low@example.org", manager=high)
     rows = [
         row("high@example.org", manager_email="low@example.org"),
-        row("low@example.org", manager_email=""),
+        row("low@example.org", manager_email="-"),
     ]
 
     report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
@@ -626,10 +646,10 @@ def test_the_language_list_is_iso_639_1():
     assert "xx" not in ISO_639_1
 
 
-def test_emptying_an_answer_removes_it(cohort):
+def test_clearing_an_answer_removes_it(cohort):
     rows = [row("ann@example.org", goals="Learn Rust", confidence="3")]
     cohort_import_participants(cohort=cohort, data=as_csv(rows))
-    rows[0]["goals"] = ""
+    rows[0]["goals"] = "-"
 
     report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
 
@@ -651,4 +671,174 @@ def test_a_question_slug_with_capitals_is_matched_and_stored_as_written(cohort):
     assert ok.ok and Enrolment.objects.get().answers == {"TeamSize": 2}
     assert [(e.column, e.message) for e in missing.rows[0].errors] == [
         ("teamsize", "An answer is required for anyone with a role.")
+    ]
+
+
+# --- Blank keeps, "-" clears -----------------------------------------------------------------
+
+
+@pytest.fixture
+def dora(db, cohort):
+    """Someone fully described in the directory and enrolled, as a profile edit leaves her."""
+    boss = PersonFactory(user__email="boss@example.org")
+    dora = PersonFactory(
+        user__email="dora@example.org",
+        user__first_name="Dora",
+        user__last_name="Example",
+        user__timezone="Asia/Tokyo",
+        department="Sales",
+        job_title="Account lead",
+        seniority=6,
+        manager=boss,
+        languages=["fr", "en"],
+        location="Lyon",
+        bio="Twenty years of selling.",
+    )
+    EnrolmentFactory(
+        cohort=cohort,
+        person=dora,
+        role="mentor",
+        status="approved",
+        expertise=["negotiation"],
+        interests=["coaching"],
+        capacity=2,
+        answers={"focus": "leadership", "goals": "Share what I know"},
+    )
+    return dora
+
+
+def _blank_row(email: str, **values: str) -> dict[str, str]:
+    """A row with every column in the file and only the required cells filled."""
+    return dict.fromkeys(COLUMNS, "") | {"email": email, "first_name": "Dora"} | values
+
+
+def test_blank_cells_keep_what_is_stored(cohort, dora):
+    before = db_state()
+
+    report = cohort_import_participants(
+        cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
+    )
+
+    assert report.ok and report.applied
+    assert db_state() == before
+    assert report.rows[0].action == "unchanged"
+    assert report.counts == {"create": 0, "update": 0, "unchanged": 1, "error": 0}
+    assert report.rows[0].changes == []
+
+
+def test_a_blank_cell_keeps_and_a_filled_one_updates_in_the_same_row(cohort, dora):
+    data = as_csv([_blank_row("dora@example.org", last_name="Example", department="Finance")])
+
+    report = cohort_import_participants(cohort=cohort, data=data)
+
+    assert [(c.field, c.before, c.after) for c in report.rows[0].changes] == [
+        ("department", "Sales", "Finance")
+    ]
+    dora.refresh_from_db()
+    assert (dora.job_title, dora.location, dora.bio) == (
+        "Account lead",
+        "Lyon",
+        "Twenty years of selling.",
+    )
+    assert dora.manager.user.email == "boss@example.org"
+    assert dora.department == "Finance"
+
+
+def test_a_dash_clears_every_optional_column(cohort, dora):
+    cleared = dict.fromkeys(
+        [c for c in COLUMNS if c not in ("email", "first_name", "last_name", "role", "focus")],
+        "-",
+    )
+    data = as_csv([_blank_row("dora@example.org", last_name="Example", **cleared)])
+
+    report = cohort_import_participants(cohort=cohort, data=data)
+
+    assert report.ok, report.rows[0].errors
+    dora.refresh_from_db()
+    dora.user.refresh_from_db()
+    person = (dora.department, dora.job_title, dora.seniority, dora.manager, dora.languages)
+    assert person == ("", "", None, None, [])
+    assert (dora.location, dora.bio, dora.user.timezone) == ("", "", "UTC")
+    enrolment = Enrolment.objects.get(person=dora)
+    assert (enrolment.expertise, enrolment.interests, enrolment.capacity) == ([], [], None)
+    assert enrolment.answers == {"focus": "leadership"}
+    assert (enrolment.role, enrolment.status) == ("mentor", "approved")
+
+
+def test_a_required_answer_cannot_be_cleared_but_a_blank_keeps_it(cohort, dora):
+    kept = cohort_import_participants(
+        cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
+    )
+    cleared = cohort_import_participants(
+        cohort=cohort,
+        data=as_csv([_blank_row("dora@example.org", last_name="Example", focus="-")]),
+    )
+
+    assert kept.ok
+    assert [(e.column, e.message) for e in cleared.rows[0].errors] == [
+        ("focus", "An answer is required for anyone with a role.")
+    ]
+
+
+def test_reimporting_known_people_with_blank_cells_counts_updates_not_creates(cohort, dora):
+    """The reported case: people already in the directory, imported into a new cohort from an
+    export that leaves most cells blank."""
+    autumn = CohortFactory(program=cohort.program, slug="autumn")
+    others = [
+        PersonFactory(user__email=f"p{n}@example.org", job_title="Analyst", location="Oslo")
+        for n in range(7)
+    ]
+    rows = [
+        _blank_row(p.user.email, first_name=p.user.first_name, last_name=p.user.last_name)
+        | {"role": "mentee", "focus": "leadership"}
+        for p in others
+    ]
+    rows.append(
+        _blank_row("dora@example.org", last_name="Example", role="mentor", focus="leadership")
+    )
+
+    preview = cohort_import_participants(cohort=autumn, data=as_csv(rows), dry_run=True)
+    result = cohort_import_participants(cohort=autumn, data=as_csv(rows))
+
+    for report in (preview, result):
+        assert report.counts == {"create": 0, "update": 8, "unchanged": 0, "error": 0}
+    for report in (preview, result):
+        assert report.new_enrolments == 8
+        assert report.summary == (
+            "0 created, 8 updated, 0 unchanged, 0 with errors. 8 added to the cohort."
+        )
+    dora.refresh_from_db()
+    assert (dora.job_title, dora.location, dora.bio, dora.manager.user.email) == (
+        "Account lead",
+        "Lyon",
+        "Twenty years of selling.",
+        "boss@example.org",
+    )
+    assert set(
+        Person.objects.filter(pk__in=[p.pk for p in others]).values_list("job_title", "location")
+    ) == {("Analyst", "Oslo")}
+
+
+def test_the_preview_lists_each_change_as_before_and_after(cohort, dora):
+    data = as_csv(
+        [
+            _blank_row(
+                "dora@example.org",
+                last_name="Example",
+                job_title="Head of sales",
+                manager_email="-",
+                expertise="negotiation;pricing",
+                goals="Grow leaders",
+            )
+        ]
+    )
+
+    report = cohort_import_participants(cohort=cohort, data=data, dry_run=True)
+
+    assert report.rows[0].action == "update"
+    assert [(c.field, c.before, c.after) for c in report.rows[0].changes] == [
+        ("job_title", "Account lead", "Head of sales"),
+        ("manager_email", "boss@example.org", ""),
+        ("expertise", ["negotiation"], ["negotiation", "pricing"]),
+        ("goals", "Share what I know", "Grow leaders"),
     ]

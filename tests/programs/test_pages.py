@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
 from profiles.models import Person
+from programs.importing import cohort_import_participants
 from programs.invitations import enrolment_for_token, invitation_token
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, Program
 from programs.services import TransitionError, cohort_transition, enrolments_bulk_action
@@ -112,7 +116,13 @@ def test_cohort_page_filters_searches_and_shows_supply_and_demand(
     client.force_login(coordinator)
     url = cohort.get_absolute_url()
     response = client.get(url)
-    assert response.context["supply"] == {"mentors": 2, "mentees": 5, "slots": 4, "gap": -1}
+    cards = [(card.value, str(card.label)) for card in response.context["supply"]]
+    assert cards == [
+        (2, "mentors"),
+        (4, "mentor places"),
+        (5, "mentees"),
+        (1, "more place needed"),
+    ]
     assert response.context["page"].paginator.count == 7
     assert client.get(url, {"role": "mentor"}).context["page"].paginator.count == 2
     assert client.get(url, {"department": "Sales"}).context["page"].paginator.count == 1
@@ -124,6 +134,7 @@ def test_cohort_page_queries_do_not_grow_with_participants(
 ):
     client.force_login(coordinator)
     enrol(cohort, "first@example.org", "mentor")
+    enrol(cohort, "applicant@example.org", "mentee", status="applied")
     with django_assert_max_num_queries(20) as few:
         client.get(cohort.get_absolute_url())
     for n in range(40):
@@ -137,8 +148,8 @@ def test_inviting_sends_a_one_time_sign_in_link(
 ):
     enrolment = enrol(cohort, "ivy@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        changed = enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=None)
-    assert changed == 1
+        result = enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=None)
+    assert result.changed == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ivy@example.org"]
@@ -166,10 +177,80 @@ def test_resending_counts_invitations_and_skips_people_who_answered(
     enrol(cohort, "ann@example.org", status="approved")
     with django_capture_on_commit_callbacks(execute=True):
         enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=None)
-        enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=[invited.pk])
+        enrolments_bulk_action(cohort=cohort, action="resend", enrolment_ids=None)
     invited.refresh_from_db()
     assert invited.invitations_sent == 2
     assert [m.to for m in mail.outbox] == [["ivy@example.org"], ["ivy@example.org"]]
+
+
+def test_imported_people_are_not_shown_as_invited_before_an_invitation_goes_out(
+    client, coordinator, cohort, django_capture_on_commit_callbacks
+):
+    data = b"email,first_name,last_name,role\nivy@example.org,Ivy,Example,mentee\n"
+    cohort_import_participants(cohort=cohort, data=data)
+    client.force_login(coordinator)
+
+    page = client.get(cohort.get_absolute_url()).content.decode()
+    assert "<td>Imported, not invited yet</td>" in page
+    assert "<td>Invited</td>" not in page
+    waiting = client.get(cohort.get_absolute_url(), {"status": "not_invited"})
+    assert waiting.context["page"].paginator.count == 1
+    assert (
+        client.get(cohort.get_absolute_url(), {"status": "invited"}).context["page"].paginator.count
+        == 0
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("programs:enrolment_bulk", args=[cohort.slug]),
+            {"action": "invite", "scope": "all"},
+        )
+    page = client.get(cohort.get_absolute_url()).content.decode()
+    assert "<td>Imported, not invited yet</td>" not in page
+    assert "<td>Invited</td>" in page
+    assert len(mail.outbox) == 1
+
+
+def test_inviting_again_warns_with_the_date_and_sends_nothing_unless_resending(
+    client, coordinator, cohort, enrol, django_capture_on_commit_callbacks
+):
+    first = dt.datetime(2026, 3, 4, 14, 5, tzinfo=dt.UTC)
+    ivy = enrol(cohort, "ivy@example.org", invitation_sent_at=first, invitations_sent=1)
+    ann = enrol(cohort, "ann@example.org")
+    client.force_login(coordinator)
+    url = reverse("programs:enrolment_bulk", args=[cohort.slug])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "invite", "scope": "all"})
+
+    shown = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+    assert shown == [
+        ("success", "Invitation queued for 1 participant."),
+        (
+            "warning",
+            "1 participant already has an invitation (the last one went out on 4 Mar 2026, "
+            "14:05): nothing was sent to them. Choose “send the invitation again” (resend) to "
+            "send another.",
+        ),
+    ]
+    assert [m.to for m in mail.outbox] == [["ann@example.org"]]
+    ivy.refresh_from_db()
+    ann.refresh_from_db()
+    assert (ivy.invitations_sent, ann.invitations_sent) == (1, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"action": "resend", "scope": "selected", "enrolments": [ivy.pk]}
+        )
+    # The messages of the first post were never shown, so they come first.
+    shown = [m.message for m in get_messages(response.wsgi_request)]
+    assert shown[2:] == [
+        "Invitation sent again to 1 participant. The previous invitation went out on "
+        "4 Mar 2026, 14:05."
+    ]
+    assert mail.outbox[-1].to == ["ivy@example.org"]
+    ivy.refresh_from_db()
+    assert ivy.invitations_sent == 2
 
 
 def test_a_tampered_invitation_token_is_refused(cohort, enrol):

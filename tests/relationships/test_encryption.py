@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from mentoring.settings.base import env_fernet_keys
+from mentoring.settings.env import env_fernet_keys
 from sessions.models import PrivateNote
 from sessions.selectors import private_note_body
 from sessions.services import session_log
@@ -65,15 +65,15 @@ def test_rotation_reencrypts_with_the_new_first_key(session, mentor, settings):
 def test_keys_come_from_the_environment(monkeypatch):
     key = Fernet.generate_key().decode()
     monkeypatch.setenv("NOTES_ENCRYPTION_KEYS", f" {key} ,")
-    assert env_fernet_keys("NOTES_ENCRYPTION_KEYS", debug=False, secret_key="x") == [key]
+    assert env_fernet_keys("NOTES_ENCRYPTION_KEYS", secret_key="x", development=False) == [key]
 
 
 def test_debug_derives_a_development_key_when_unset(monkeypatch):
     monkeypatch.delenv("NOTES_ENCRYPTION_KEYS", raising=False)
     monkeypatch.delenv("NOTES_ENCRYPTION_KEYS_FILE", raising=False)
-    [key] = env_fernet_keys("NOTES_ENCRYPTION_KEYS", debug=True, secret_key="dev")
+    [key] = env_fernet_keys("NOTES_ENCRYPTION_KEYS", secret_key="dev", development=True)
     Fernet(key)
-    assert env_fernet_keys("NOTES_ENCRYPTION_KEYS", debug=True, secret_key="dev") == [key]
+    assert env_fernet_keys("NOTES_ENCRYPTION_KEYS", secret_key="dev", development=True) == [key]
 
 
 @pytest.mark.parametrize("value", [None, "not-a-key", "  ,  "])
@@ -84,7 +84,7 @@ def test_without_debug_a_missing_or_malformed_key_stops_the_process(monkeypatch,
     else:
         monkeypatch.setenv("NOTES_ENCRYPTION_KEYS", value)
     with pytest.raises(ImproperlyConfigured, match="NOTES_ENCRYPTION_KEYS"):
-        env_fernet_keys("NOTES_ENCRYPTION_KEYS", debug=False, secret_key="x")
+        env_fernet_keys("NOTES_ENCRYPTION_KEYS", secret_key="x", development=False)
 
 
 def test_production_refuses_to_start_without_note_keys():

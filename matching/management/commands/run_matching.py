@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching import services
 from matching.loading import CohortBlock, MatchingError
+from matching.models import MatchRun
 from programs.models import Cohort
 
 CSV_CHUNK_ROWS = 256
@@ -36,7 +37,11 @@ def write_scores(path: Path, block: CohortBlock, cents: np.ndarray, mask: np.nda
 
 
 class Command(BaseCommand):
-    help = "Match a whole cohort at once and store the run (optionally publish it)."
+    help = (
+        "Match a whole cohort at once and store the run as a draft; with --publish, publish "
+        "it. --publish-run publishes a stored draft run instead of matching again. Exits 1 on "
+        "errors (nothing published)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("cohort", help="The cohort's slug.")
@@ -50,7 +55,16 @@ class Command(BaseCommand):
             help="Write mentee_email,mentor_email,score for every feasible pair.",
         )
         parser.add_argument(
-            "--publish", action="store_true", help="Publish the run: create the mentorships."
+            "--publish",
+            action="store_true",
+            help="Publish the new run: create the mentorships (status proposed) and tell both "
+            "people.",
+        )
+        parser.add_argument(
+            "--publish-run",
+            metavar="ID|latest",
+            help="Do not match again: publish this stored draft run (only the cohort's latest "
+            "run can be published).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -58,7 +72,14 @@ class Command(BaseCommand):
         cohort = Cohort.objects.select_related("program").filter(slug=slug).first()
         if cohort is None:
             raise CommandError(f"No cohort with the slug {slug!r}.")
+        stored = options["publish_run"]
+        publish = options["publish"] or stored is not None
+        if options["publish"] and stored is not None:
+            raise CommandError("Use --publish or --publish-run, not both.")
         scores_out: Path | None = options["scores_out"]
+        if stored is not None and scores_out is not None:
+            raise CommandError("--scores-out needs a new run; it cannot go with --publish-run.")
+
         exported: dict[str, int] = {}
 
         def export(block, result) -> None:
@@ -66,8 +87,11 @@ class Command(BaseCommand):
                 exported["rows"] = write_scores(scores_out, block, result.cents, result.mask)
 
         try:
-            run = services.match_run_create(cohort=cohort, on_result=export)
-            if options["publish"]:
+            if stored is not None:
+                run = self._stored_run(cohort, stored)
+            else:
+                run = services.match_run_create(cohort=cohort, on_result=export)
+            if publish:
                 services.match_run_publish(run=run)
         except MatchingError as exc:
             raise CommandError(str(exc)) from exc
@@ -94,13 +118,27 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload))
             return
         self.stdout.write(
-            f"{cohort.slug}: matched {len(proposals)} of {run.n_mentees} mentees with "
-            f"{run.n_mentors} mentors; total score {run.objective:.2f}; {run.seconds:.2f} s "
-            f"({', '.join(f'{k} {v:.2f}' for k, v in run.timings.items())})."
+            f"{cohort.slug}, run #{run.pk}: matched {len(proposals)} of {run.n_mentees} "
+            f"mentees with {run.n_mentors} mentors; total score {run.objective:.2f}; "
+            f"{run.seconds:.2f} s ({', '.join(f'{k} {v:.2f}' for k, v in run.timings.items())})."
         )
         if unmatched:
             self.stdout.write(f"Not matched: {len(unmatched)}.")
         if scores_out is not None:
             self.stdout.write(f"Wrote {exported.get('rows', 0)} feasible pairs to {scores_out}.")
-        if options["publish"]:
+        if publish:
             self.stdout.write(self.style.SUCCESS("Published."))
+
+    def _stored_run(self, cohort: Cohort, which: str) -> MatchRun:
+        runs = cohort.match_runs.filter(status=MatchRun.Status.DRAFT)
+        if which == "latest":
+            run = services.latest_run(cohort)
+            if run is None or not run.is_draft:
+                raise CommandError(f"Cohort {cohort.slug!r} has no draft run to publish.")
+            return run
+        if not which.isdigit():
+            raise CommandError(f"--publish-run takes a run's number or “latest”, not {which!r}.")
+        run = runs.filter(pk=int(which)).first()
+        if run is None:
+            raise CommandError(f"Cohort {cohort.slug!r} has no draft run #{which}.")
+        return run

@@ -1,0 +1,179 @@
+"""Reading settings from the environment, one way.
+
+Every value is read through the one django-environ reader below, and every helper turns a
+value it cannot use into ImproperlyConfigured naming the variable: a service that refuses to
+start is easier to debug than one that silently falls back to a default. An empty value counts
+as unset, so `.env.example` can list every variable with nothing filled in.
+
+Nothing here writes to disk: folders are made by whoever first needs them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+# Published in this repository, so it protects nothing: `make run` may use it, production refuses
+# it (and the notes key derived from it).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+# RFC 9110 token characters: what a header name may contain.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def read_dotenv(path: Path) -> None:
+    """Load a git-ignored `.env`; variables already in the environment win."""
+    if path.is_file():
+        environ.Env.read_env(path)
+
+
+def _read(name: str) -> str | None:
+    return env.str(name, default=None) or None
+
+
+def env_str(name: str, default: str, *, choices: set[str] | None = None) -> str:
+    value = _read(name) or default
+    if choices is not None and value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {sorted(choices)}.")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    if _read(name) is None:
+        return default
+    return [item.strip() for item in env.list(name) if item.strip()]
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = _read(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no.")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = _read(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+def env_url(name: str, default: str, schemes: set[str]) -> str:
+    raw = _read(name) or default
+    if urlsplit(raw).scheme not in schemes:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a valid URL; the scheme must be one of {sorted(schemes)}."
+        )
+    return raw
+
+
+def env_timezone(name: str, default: str) -> str:
+    raw = _read(name) or default
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an IANA time zone.") from None
+    return raw
+
+
+def env_header_name(name: str) -> str | None:
+    raw = _read(name)
+    if raw is not None and not _HEADER_NAME.match(raw):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an HTTP header name (e.g. X-Real-IP).")
+    return raw
+
+
+def env_secret(name: str) -> str | None:
+    """A secret from NAME, or from the file named by NAME_FILE (Docker secrets).
+
+    Read raw: django-environ takes a value starting with `$` for a reference to another
+    variable, and a generated key may well start with one."""
+    value = env.ENVIRON.get(name) or None
+    path = _read(f"{name}_FILE")
+    if value is None and path:
+        try:
+            value = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc}") from None
+    return value or None
+
+
+def env_secret_key(name: str, *, development: bool) -> str:
+    """Django's signing key. Only in development may it be missing (the published key
+    stands in); anywhere else it must be set, and not to the published key."""
+    value = env_secret(name)
+    if value is None:
+        if development:
+            return DEVELOPMENT_SECRET_KEY
+        raise ImproperlyConfigured(
+            f"{name} must be set (or {name}_FILE) outside development: a long random string, "
+            "e.g. from python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if value == DEVELOPMENT_SECRET_KEY and not development:
+        raise ImproperlyConfigured(
+            f"{name} is the development key published with the source code; set a real one."
+        )
+    return value
+
+
+def development_notes_key(secret_key: str) -> str:
+    """The Fernet key `make run` uses for private notes when none is set."""
+    digest = hashlib.sha256(f"notes-encryption:{secret_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def env_fernet_keys(name: str, *, secret_key: str, development: bool) -> list[str]:
+    """Comma-separated Fernet keys: the first encrypts, every one decrypts (key rotation).
+
+    In development a missing value gets a key derived from the secret key, which keeps
+    `make run` simple; anywhere else the keys must be set, and not to that published key."""
+    from cryptography.fernet import Fernet
+
+    raw = env_secret(name)
+    if raw is None:
+        if development:
+            return [development_notes_key(secret_key)]
+        raise ImproperlyConfigured(
+            f"{name} must be set (or {name}_FILE) outside development: comma-separated Fernet "
+            "keys; make one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'."
+        )
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    if not keys:
+        raise ImproperlyConfigured(f"{name} is empty; give at least one Fernet key.")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            # Never echo the value: it is a secret.
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)."
+            ) from None
+        if key == development_notes_key(DEVELOPMENT_SECRET_KEY) and not development:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is the development key derived from the published "
+                "secret key; set a real one."
+            )
+    return keys
