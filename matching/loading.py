@@ -14,7 +14,15 @@ from functools import cache
 
 import numpy as np
 
-from matching.engine import ConstraintSettings, Directory, ScoreSettings, Side, csr_from_sets
+from matching.engine import (
+    ConstraintSettings,
+    Directory,
+    ScoreSettings,
+    Side,
+    csr_from_sets,
+    feasibility_mask,
+    pairs_violations,
+)
 from matching.models import ForbiddenPair, MatchingSettings
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat
 
@@ -73,10 +81,45 @@ class CohortBlock:
     constraint_settings: ConstraintSettings
     forbidden: list[tuple[int, int]] = field(default_factory=list)
     earlier: list[tuple[int, int]] = field(default_factory=list)
+    ended: list[tuple[int, int]] = field(default_factory=list)
+    placed: set[int] = field(default_factory=set)  # Person pks in an open mentorship here
     questions: dict[str, str] = field(default_factory=dict)  # slug -> text
 
     def pair(self, mentee_person: int, mentor_person: int) -> tuple[int, int]:
         return self.index_of[mentee_person], self.index_of[mentor_person]
+
+    @property
+    def pair_lists(self) -> dict[str, list[tuple[int, int]]]:
+        """The pairs ruled out by name, as the engine's keyword arguments."""
+        return {"forbidden": self.forbidden, "earlier": self.earlier, "ended": self.ended}
+
+    def mask(self) -> np.ndarray:
+        """(mentees x mentors): True where the pair passes every hard constraint."""
+        return feasibility_mask(
+            self.mentee_side,
+            self.mentor_side,
+            self.directory,
+            self.constraint_settings,
+            self.forbidden,
+            self.earlier,
+            symmetric=self.peer,
+            ended=self.ended,
+        )
+
+    def violations(self, rows: Sequence[int], cols: Sequence[int]) -> list[list[str]]:
+        """The names of the rules each (mentee row, mentor column) pair breaks."""
+        return pairs_violations(
+            self.mentee_side,
+            self.mentor_side,
+            self.directory,
+            np.asarray(rows, dtype=np.int64),
+            np.asarray(cols, dtype=np.int64),
+            self.constraint_settings,
+            self.forbidden,
+            self.earlier,
+            self.peer,
+            ended=self.ended,
+        )
 
 
 def settings_for(program) -> MatchingSettings:
@@ -192,6 +235,18 @@ def earlier_pairs(cohort: Cohort) -> list[tuple[int, int]]:
     )
 
 
+def ended_pairs(cohort: Cohort) -> list[tuple[int, int]]:
+    """(mentee, mentor) Person pks whose mentorship in this cohort has ended."""
+    from relationships.models import Mentorship
+
+    through = Mentorship.mentees.through
+    return list(
+        through.objects.filter(mentorship__cohort=cohort, mentorship__status__in=Mentorship.ENDED)
+        .values_list("person_id", "mentorship__mentor_id")
+        .distinct()
+    )
+
+
 def load_cohort(
     cohort: Cohort,
     *,
@@ -200,8 +255,9 @@ def load_cohort(
 ) -> CohortBlock:
     """The cohort's approved participants as engine sides.
 
-    Mentees who already have an open mentorship in the cohort (through a request, say) are
-    left out, and mentors' capacities count the mentees they already have.
+    Mentees who already have an open mentorship in the cohort (published earlier, or through
+    a request) are left out, and mentors' capacities count the mentees they already have; a
+    pair whose mentorship in the cohort ended is ruled out (`ended`).
     `mentor_ids` / `mentee_ids` narrow the sides to some enrolments (mentee requests).
     """
     from profiles.models import Person
@@ -228,6 +284,9 @@ def load_cohort(
     )
 
     taken, placed = open_mentee_counts(cohort)
+    if peer:
+        # In a peer pair both people have their partner, the one recorded as mentor too.
+        placed |= set(taken)
     same = mentor_rows is mentee_rows
     mentee_rows = [r for r in mentee_rows if r["person_id"] not in placed]
     if same:
@@ -281,6 +340,7 @@ def load_cohort(
     earlier = []
     if settings.exclude_earlier_pairs:
         earlier = [(index_of[a], index_of[b]) for a, b in earlier_pairs(cohort)]
+    ended = [(index_of[a], index_of[b]) for a, b in ended_pairs(cohort)]
     return CohortBlock(
         cohort=cohort,
         settings=settings,
@@ -295,5 +355,7 @@ def load_cohort(
         constraint_settings=settings.constraint_settings(),
         forbidden=forbidden,
         earlier=earlier,
+        ended=ended,
+        placed=placed,
         questions={slug: q.text for slug, q in questions.items()},
     )

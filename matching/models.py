@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -135,17 +134,10 @@ class MatchRun(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # A cohort may publish several runs: each later run matches only the people still
+        # without a partner, around the mentorships published before.
         ordering = ["-created_at", "-pk"]
         get_latest_by = ["created_at", "pk"]
-        constraints = [
-            # A cohort is published once; the row lock in match_run_publish is the first
-            # line, this is the last.
-            models.UniqueConstraint(
-                fields=["cohort"],
-                condition=Q(status="published"),
-                name="one_published_run_per_cohort",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"Match run #{self.pk} of {self.cohort}"
@@ -222,12 +214,21 @@ class Unmatched(models.Model):
     class Reason(models.TextChoices):
         NO_FEASIBLE_MENTOR = "no_feasible_mentor", "No mentor passes the constraints"
         CAPACITY_USED = "capacity_used", "Every suitable mentor is full"
+        REJECTED = "rejected", "Pair rejected by a coordinator"
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
     mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=20, choices=Reason)
     candidates = models.JSONField(
         default=list, help_text="Best feasible mentors: [{enrolment, name, email, score}]."
+    )
+    rejection = models.ForeignKey(
+        "ForbiddenPair",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The rejected pair, when the reason is a rejection.",
     )
 
     class Meta:
@@ -241,9 +242,21 @@ class Unmatched(models.Model):
     def reason_label(self) -> str:
         """The reason in the program's words (no "mentor" in a peer pool)."""
         mentor = self.run.cohort.program.roles.mentor
+        if self.reason == self.Reason.REJECTED:
+            return _("Pair rejected by a coordinator")
         if self.reason == self.Reason.CAPACITY_USED:
             return _("Every suitable %(mentor)s is already taken") % {"mentor": mentor}
         return _("No %(mentor)s passes the constraints") % {"mentor": mentor}
+
+    @property
+    def rejected_partner(self):
+        """The other person of the rejected pair (either side of it, in a peer program)."""
+        if self.rejection is None:
+            return None
+        rejection = self.rejection
+        return (
+            rejection.mentee if rejection.mentor_id == self.mentee.person_id else rejection.mentor
+        )
 
 
 class ForbiddenPair(models.Model):
@@ -258,6 +271,14 @@ class ForbiddenPair(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    run = models.ForeignKey(
+        MatchRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rejections",
+        help_text="The run whose proposal was rejected.",
+    )
 
     class Meta:
         constraints = [

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from matching.engine import feasibility_mask, pair_breakdown, score_matrix
+from matching.engine import pair_breakdown, score_matrix
 from matching.loading import OPEN_MENTORSHIP, Participant, load_cohort
 from matching.models import MATCHABLE_FORMATS, QUESTION_PREFIX, MatchRun, MentorRequest, Proposal
 from programs.models import Cohort, Enrolment
@@ -43,7 +43,13 @@ def question_texts(program) -> dict[str, str]:
 
 
 def runs_for(cohort: Cohort) -> QuerySet[MatchRun]:
-    return cohort.match_runs.select_related("run_by").order_by("-created_at", "-pk")
+    """The cohort's runs, newest first, each with the total score of its proposals now
+    (`score_total`: pairs rejected since the run no longer count)."""
+    return (
+        cohort.match_runs.select_related("run_by")
+        .annotate(score_total=Sum("proposals__score", default=0.0))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def run_proposals(run: MatchRun) -> QuerySet[Proposal]:
@@ -53,7 +59,32 @@ def run_proposals(run: MatchRun) -> QuerySet[Proposal]:
 
 
 def run_unmatched(run: MatchRun):
-    return run.unmatched.select_related("mentee__person__user").order_by("pk")
+    return run.unmatched.select_related(
+        "mentee__person__user",
+        "rejection__mentee__user",
+        "rejection__mentor__user",
+        "rejection__created_by",
+    ).order_by("pk")
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """A run's figures as they stand: pairs rejected since the run no longer count."""
+
+    matched: int
+    total: float
+    mean: float
+    rejected: int  # pairs rejected since the run; its figures are stale until the next run
+
+
+def run_figures(run: MatchRun) -> RunFigures:
+    figures = run.proposals.aggregate(matched=Count("pk"), total=Sum("score"), mean=Avg("score"))
+    return RunFigures(
+        matched=figures["matched"],
+        total=figures["total"] or 0.0,
+        mean=figures["mean"] or 0.0,
+        rejected=run.rejections.count(),
+    )
 
 
 def _placed(prefix: str = "") -> Exists:
@@ -243,14 +274,7 @@ def suggested_mentors(enrolment: Enrolment, limit: int = 10) -> list[Suggestion]
     if not block.mentees or not block.mentors:
         return []
     cents = score_matrix(block.mentee_side, block.mentor_side, block.score_settings)[0]
-    mask = feasibility_mask(
-        block.mentee_side,
-        block.mentor_side,
-        block.directory,
-        block.constraint_settings,
-        block.forbidden,
-        block.earlier,
-    )[0]
+    mask = block.mask()[0]
     usable = mask & (block.mentor_side.capacity > 0)
     candidates = np.flatnonzero(usable)
     # Highest score first; ties to the earlier enrolment, so the list is stable.

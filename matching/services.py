@@ -9,22 +9,11 @@ from functools import partial
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching import tasks
-from matching.engine import (
-    MatchResult,
-    match_bipartite,
-    match_peer,
-    pair_breakdown,
-    pair_violations,
-)
-from matching.loading import (
-    CohortBlock,
-    MatchingError,
-    load_cohort,
-    open_mentee_counts,
-    settings_for,
-)
+from matching.engine import MatchResult, match_bipartite, match_peer, pair_breakdown
+from matching.loading import CohortBlock, MatchingError, load_cohort, settings_for
 from matching.models import (
     MATCHABLE_FORMATS,
     ForbiddenPair,
@@ -33,25 +22,12 @@ from matching.models import (
     Proposal,
     Unmatched,
 )
+from matching.rules import PairingRefused, explain_violations, pairing_review
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
-from relationships.services import mentorship_create
+from relationships.services import mentorship_create, mentorships_create
 
 __all__ = ["MatchingError"]
-
-RULE_LABELS = {
-    "self": "they are the same person",
-    "reporting_chain": "one of them is in the other's reporting line",
-    "timezone_gap": "their time zones are further apart than the program allows",
-    "same_department": "they work in the same department",
-    "same_manager": "they have the same manager",
-    "forbidden": "a coordinator rejected this pair",
-    "earlier_pair": "they were paired in an earlier cohort",
-}
-
-
-def explain_violations(broken: list[str]) -> str:
-    return "; ".join(RULE_LABELS.get(name, name) for name in broken)
 
 
 # --- Match runs -------------------------------------------------------------------------------
@@ -88,18 +64,11 @@ def _check_locked(block: CohortBlock, locked: dict[tuple[int, int], str]) -> Non
     row = {p.person: i for i, p in enumerate(block.mentees)}
     col = {p.person: i for i, p in enumerate(block.mentors)}
     names = {p.person: p.name for p in [*block.mentees, *block.mentors]}
-    for mentee, mentor in locked:
-        broken = pair_violations(
-            block.mentee_side,
-            block.mentor_side,
-            block.directory,
-            row[mentee],
-            col[mentor],
-            block.constraint_settings,
-            block.forbidden,
-            block.earlier,
-            block.peer,
-        )
+    pairs = list(locked)
+    broken_per_pair = block.violations(
+        [row[mentee] for mentee, _mentor in pairs], [col[mentor] for _mentee, mentor in pairs]
+    )
+    for (mentee, mentor), broken in zip(pairs, broken_per_pair, strict=True):
         if broken:
             raise MatchingError(
                 f"The locked pair {names[mentee]} with {names[mentor]} is no longer allowed: "
@@ -108,7 +77,7 @@ def _check_locked(block: CohortBlock, locked: dict[tuple[int, int], str]) -> Non
 
 
 def _solve(block: CohortBlock, locked: list[tuple[int, int]]) -> MatchResult:
-    kwargs = {"forbidden": block.forbidden, "earlier": block.earlier, "locked": locked}
+    kwargs = {**block.pair_lists, "locked": locked}
     try:
         if block.peer:
             return match_peer(
@@ -236,15 +205,25 @@ def proposal_lock(*, proposal: Proposal, locked: bool = True) -> Proposal:
 
 @transaction.atomic
 def proposal_reject(*, proposal: Proposal, user=None) -> ForbiddenPair:
-    """The pair is never proposed again in this cohort; the next run finds the mentee another."""
+    """The pair is never proposed again in this cohort. Until the next run finds them someone
+    else, the mentee (in a peer program, both people) shows as not matched, with the reason."""
     run = _editable(proposal)
-    forbidden, _ = ForbiddenPair.objects.get_or_create(
+    forbidden, _created = ForbiddenPair.objects.get_or_create(
         cohort=run.cohort,
         mentee_id=proposal.mentee.person_id,
         mentor_id=proposal.mentor.person_id,
-        defaults={"created_by": user},
+        defaults={"created_by": user, "run": run},
     )
+    left = [proposal.mentee_id]
+    if run.cohort.program.format == "peer":
+        left.append(proposal.mentor_id)
     proposal.delete()
+    Unmatched.objects.bulk_create(
+        Unmatched(
+            run=run, mentee_id=enrolment, reason=Unmatched.Reason.REJECTED, rejection=forbidden
+        )
+        for enrolment in left
+    )
     return forbidden
 
 
@@ -263,67 +242,16 @@ def _approved(cohort: Cohort, email: str) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
-def pair_check(*, cohort: Cohort, mentee: Enrolment, mentor: Enrolment):
-    """Every hard rule for one pair (reporting chain, forbidden pairs, the program's optional
-    constraints, a mentee still waiting, a mentor still taking people), or MatchingError
-    saying which fails. Returns the loaded block, for scoring the pair."""
-    block = load_cohort(cohort, mentee_ids=[mentee.pk], mentor_ids=[mentor.pk])
-    if not block.mentees:
-        raise MatchingError(f"{mentee.person.name} is not a mentee waiting for a mentor here.")
-    if not block.mentors:
-        raise MatchingError(f"{mentor.person.name} is not a mentor in this cohort.")
-    broken = pair_violations(
-        block.mentee_side,
-        block.mentor_side,
-        block.directory,
-        0,
-        0,
-        block.constraint_settings,
-        block.forbidden,
-        block.earlier,
-        block.peer,
-    )
-    if broken:
-        raise MatchingError(
-            f"{mentee.person.name} and {mentor.person.name} cannot be paired: "
-            f"{explain_violations(broken)}."
-        )
-    return block
-
-
-@transaction.atomic
-def mentorship_create_by_hand(*, cohort: Cohort, mentor, mentees, created_by=None) -> Mentorship:
-    """A coordinator pairs people outside a match run: the same hard rules as matching."""
-    # Lock the mentor's enrolment so two coordinators cannot both fill the last slot.
-    mentor_enrolment = Enrolment.objects.select_for_update().get(cohort=cohort, person=mentor)
-    for person in mentees:
-        block = pair_check(
-            cohort=cohort,
-            mentee=Enrolment.objects.get(cohort=cohort, person=person),
-            mentor=mentor_enrolment,
-        )
-    if not block.peer and len(mentees) > int(block.mentor_side.capacity[0]):
-        raise MatchingError(
-            f"{mentor.name} has {int(block.mentor_side.capacity[0])} free slot(s) left, "
-            f"not {len(mentees)}."
-        )
-    return mentorship_create(
-        cohort=cohort,
-        mentor=mentor,
-        mentees=list(mentees),
-        source=Mentorship.Source.MANUAL,
-        created_by=created_by,
-    )
-
-
 def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=None) -> Proposal:
-    """A coordinator's own pair: checked against every hard constraint, then locked."""
+    """A coordinator's own pair: checked against every pairing rule, then locked."""
     cohort = run.cohort
     if not run.is_draft or latest_run(cohort).pk != run.pk:
         raise MatchingError("Only the latest draft run can be changed. Run matching again.")
     mentee, mentor = _approved(cohort, mentee_email), _approved(cohort, mentor_email)
-    block = pair_check(cohort=cohort, mentee=mentee, mentor=mentor)
+    review = pairing_review(cohort=cohort, groups=[(mentor.person, [mentee.person])])
+    if review.problems:
+        raise PairingRefused(review.problems)
+    block = review.block
     if block.peer:
         people = [mentee.pk, mentor.pk]
         run.proposals.filter(mentee_id__in=people).delete()
@@ -354,52 +282,43 @@ def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=No
 
 @transaction.atomic
 def match_run_publish(*, run: MatchRun, user=None) -> list[Mentorship]:
-    """Turn the run's proposals into mentorships (status proposed) and tell both people."""
+    """Turn the run's proposals into mentorships (status proposed) and tell both people.
+
+    A cohort may publish again: a later run holds only people still without a partner, and
+    publishing it creates only their mentorships. Every pair is checked again against the
+    pairing rules, since requests, closures and re-imports may have changed things."""
     # The cohort row lock serialises two coordinators publishing at once.
     cohort = Cohort.objects.select_for_update().select_related("program").get(pk=run.cohort_id)
-    if MatchRun.objects.filter(cohort=cohort, status=MatchRun.Status.PUBLISHED).exists():
-        raise MatchingError("This cohort's matching is already published.")
+    run = MatchRun.objects.get(pk=run.pk)
+    if not run.is_draft:
+        raise MatchingError(_("This run is already published."))
     if latest_run(cohort).pk != run.pk:
         raise MatchingError("Only the latest run can be published.")
     proposals = list(
-        run.proposals.select_related("mentee__person", "mentor__person").order_by("pk")
+        run.proposals.select_related("mentee__person__user", "mentor__person__user").order_by("pk")
     )
     if not proposals:
         raise MatchingError("This run has no proposals to publish.")
-    # Requests may have been accepted since the run: never overfill a mentor or double-place.
-    taken, placed = open_mentee_counts(cohort)
-    per_mentor: dict[int, list[Proposal]] = defaultdict(list)
-    for proposal in proposals:
-        if proposal.mentee.person_id in placed:
-            raise MatchingError(
-                f"{proposal.mentee.person.name} already has a mentor since this run. "
-                "Run matching again."
-            )
-        per_mentor[proposal.mentor.person_id].append(proposal)
-    if cohort.program.format != "peer":
-        for group in per_mentor.values():
-            mentor = group[0].mentor
-            if taken.get(mentor.person_id, 0) + len(group) > mentor.effective_capacity:
-                raise MatchingError(
-                    f"{mentor.person.name} no longer has room for all their proposed mentees. "
-                    "Run matching again."
-                )
-    groups = (
-        list(per_mentor.values())
-        if cohort.program.format == "group"
-        else [[proposal] for proposal in proposals]
-    )
-    mentorships = []
-    for group in groups:
-        mentorship = mentorship_create(
+    if cohort.program.format == "group":
+        per_mentor: dict[int, list[Proposal]] = defaultdict(list)
+        for proposal in proposals:
+            per_mentor[proposal.mentor.person_id].append(proposal)
+        batches = list(per_mentor.values())
+    else:
+        batches = [[proposal] for proposal in proposals]
+    try:
+        mentorships = mentorships_create(
             cohort=cohort,
-            mentor=group[0].mentor.person,
-            mentees=[p.mentee.person for p in group],
+            groups=[
+                (batch[0].mentor.person, [p.mentee.person for p in batch]) for batch in batches
+            ],
             source=Mentorship.Source.MATCHING,
             created_by=user,
         )
-        mentorships.append(mentorship)
-        for proposal in group:
+    except PairingRefused as exc:
+        raise PairingRefused([*exc.problems, _("Run matching again.")]) from exc
+    for batch, mentorship in zip(batches, mentorships, strict=True):
+        for proposal in batch:
             proposal.mentorship = mentorship
     Proposal.objects.bulk_update(proposals, ["mentorship"], batch_size=2000)
     run.status = MatchRun.Status.PUBLISHED
@@ -421,27 +340,6 @@ def requests_open_to(enrolment: Enrolment) -> bool:
         and enrolment.status == Enrolment.Status.APPROVED
         and enrolment.role == Enrolment.Role.MENTEE
     )
-
-
-def _mentee_count(cohort: Cohort, mentor_person_id: int) -> int:
-    through = Mentorship.mentees.through
-    return through.objects.filter(
-        mentorship__cohort=cohort,
-        mentorship__mentor_id=mentor_person_id,
-        mentorship__status__in=(
-            Mentorship.Status.PROPOSED,
-            Mentorship.Status.ACTIVE,
-            Mentorship.Status.PAUSED,
-        ),
-    ).count()
-
-
-def _has_mentor(cohort: Cohort, person_id: int) -> bool:
-    return Mentorship.objects.filter(
-        cohort=cohort,
-        mentees=person_id,
-        status__in=(Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED),
-    ).exists()
 
 
 @transaction.atomic
@@ -468,7 +366,8 @@ def mentor_request_create(
     )
     if mentor is None:
         raise MatchingError("That mentor is not available in this cohort.")
-    if _has_mentor(cohort, mentee.person_id):
+    review = pairing_review(cohort=cohort, groups=[(mentor.person, [mentee.person])])
+    if mentee.person_id in review.block.placed:
         raise MatchingError("You already have a mentor in this cohort.")
     pending = MentorRequest.objects.filter(mentee=mentee, status=MentorRequest.Status.PENDING)
     if pending.count() >= settings.max_requests:
@@ -478,19 +377,10 @@ def mentor_request_create(
         )
     if MentorRequest.objects.filter(mentee=mentee, mentor=mentor).exists():
         raise MatchingError(f"You have already asked {mentor.person.name}.")
-    block = load_cohort(cohort, mentee_ids=[mentee.pk], mentor_ids=[mentor.pk])
-    broken = pair_violations(
-        block.mentee_side,
-        block.mentor_side,
-        block.directory,
-        0,
-        0,
-        block.constraint_settings,
-        block.forbidden,
-        block.earlier,
-    )
-    if broken or int(block.mentor_side.capacity[0]) <= 0:
+    # The mentee is not told which rule rules the mentor out (a reporting line, say).
+    if review.problems:
         raise MatchingError(f"{mentor.person.name} cannot take a request from you.")
+    block = review.block
     breakdown = pair_breakdown(
         block.mentee_side, block.mentor_side, block.score_settings, np.array([0]), np.array([0])
     )
@@ -535,28 +425,15 @@ def mentor_request_respond(*, request: MentorRequest, accept: bool, user=None) -
         transaction.on_commit(partial(tasks.send_request_answered.delay, request.pk))
         return request
     cohort, mentor, mentee = request.cohort, request.mentor, request.mentee
-    if _has_mentor(cohort, mentee.person_id):
-        raise MatchingError(f"{mentee.person.name} has found a mentor in the meantime.")
-    if _mentee_count(cohort, mentor.person_id) >= mentor.effective_capacity:
-        raise MatchingError("You have no free mentee slot left in this cohort.")
-    existing = None
-    if cohort.program.format == "group":
-        existing = Mentorship.objects.filter(
-            cohort=cohort,
-            mentor_id=mentor.person_id,
-            status__in=(Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE),
-        ).first()
-    if existing is not None:
-        existing.mentees.add(mentee.person)
-        mentorship = existing
-    else:
-        mentorship = mentorship_create(
-            cohort=cohort,
-            mentor=mentor.person,
-            mentees=[mentee.person],
-            source=Mentorship.Source.REQUEST,
-            created_by=user,
-        )
+    # The pairing rules again: a slot, a reporting line or a rejection may have changed since
+    # the request. In a group program the mentee joins the mentor's open group.
+    mentorship = mentorship_create(
+        cohort=cohort,
+        mentor=mentor.person,
+        mentees=[mentee.person],
+        source=Mentorship.Source.REQUEST,
+        created_by=user,
+    )
     request.status = MentorRequest.Status.ACCEPTED
     request.mentorship = mentorship
     request.save(update_fields=["status", "responded_at", "mentorship"])

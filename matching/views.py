@@ -51,13 +51,14 @@ def _choice_question_texts(program) -> dict[str, str]:
 def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpResponse:
     latest = services.latest_run(cohort)
     editable = run is not None and run.is_draft and latest is not None and latest.pk == run.pk
-    page = unmatched = None
+    page = unmatched = figures = None
     if run is not None:
         questions = selectors.question_texts(cohort.program)
         page = Paginator(selectors.run_proposals(run), PAGE_SIZE).get_page(request.GET.get("page"))
         for proposal in page:
             proposal.why = selectors.breakdown_rows(proposal.breakdown, questions)
         unmatched = list(selectors.run_unmatched(run)[:PAGE_SIZE])
+        figures = selectors.run_figures(run)
     published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
     return render(
         request,
@@ -70,6 +71,7 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
             "editable": editable,
             "published": published,
             "page": page,
+            "figures": figures,
             "unmatched": unmatched,
             "summary": run.summary(page.paginator.count) if run is not None else "",
             "unmatched_count": run.unmatched.count() if run is not None else 0,

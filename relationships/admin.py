@@ -15,10 +15,10 @@ class EventInline(admin.TabularInline):
 class MentorshipAdmin(admin.ModelAdmin):
     list_display = ["__str__", "cohort", "mentor", "status", "source", "created_at"]
     list_filter = ["status", "source", "cohort__program"]
-    raw_id_fields = ["cohort"]
-    # Who is paired is set through matching (which checks the reporting line and capacity),
-    # and what the pair wrote when closing is theirs: the admin shows neither for editing.
-    readonly_fields = ["mentor", "mentees", "created_at"]
+    # Who is paired, and in which cohort, is decided only by relationships.services.
+    # mentorships_create (which asks matching.rules first), and what the pair wrote when
+    # closing is theirs: the admin shows neither for editing.
+    readonly_fields = ["cohort", "mentor", "mentees", "created_at"]
     exclude = ["close_comment"]
     list_select_related = ["cohort", "mentor__user"]
     inlines = [EventInline]

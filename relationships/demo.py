@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.demo import MENTEE_EMAIL, MENTOR_EMAIL
 from goals.models import Goal
 from goals.services import goal_checkin, goal_create, milestone_toggle
+from matching.rules import pairing_check
 from programs.models import Cohort, Enrolment
 from relationships.models import ClosingQuestion, Mentorship
 from relationships.services import agreement_confirm, agreement_update, mentorship_create
@@ -80,12 +81,23 @@ def _pairs(cohort: Cohort) -> list[Mentorship]:
     approved = cohort.enrolments.filter(status=Enrolment.Status.APPROVED).select_related("person")
     mentors = [e.person for e in approved.filter(role=Enrolment.Role.MENTOR).order_by("pk")]
     mentees = [e.person for e in approved.filter(role=Enrolment.Role.MENTEE).order_by("pk")]
-    return [
-        mentorship_create(
-            cohort=cohort, mentor=mentor, mentees=[mentee], source=Mentorship.Source.MANUAL
+    pairs = []
+    for mentee in mentees:
+        # Each mentee with the first mentor still free whom the pairing rules allow.
+        mentor = next(
+            (m for m in mentors if not pairing_check(cohort=cohort, mentor=m, mentee=mentee)), None
         )
-        for mentor, mentee in list(zip(mentors, mentees, strict=False))[:6]
-    ]
+        if mentor is None:
+            continue
+        mentors.remove(mentor)
+        pairs.append(
+            mentorship_create(
+                cohort=cohort, mentor=mentor, mentees=[mentee], source=Mentorship.Source.MANUAL
+            )
+        )
+        if len(pairs) == 6:
+            break
+    return pairs
 
 
 def _seed(cohort: Cohort) -> tuple[int, Mentorship]:

@@ -5,6 +5,8 @@ from collections.abc import Mapping, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from matching.rules import Group, PairingRefused, pairing_problems
+from programs.models import Enrolment, Format
 from relationships.models import (
     Agreement,
     AgreementConfirmation,
@@ -40,6 +42,60 @@ def _event(mentorship: Mentorship, *, actor, kind: str, from_status: str = "", n
 
 
 @transaction.atomic
+def mentorships_create(
+    *,
+    cohort,
+    groups: Sequence[Group],
+    source: str = Mentorship.Source.MATCHING,
+    created_by=None,
+) -> list[Mentorship]:
+    """Pair people: the one place mentorships are made, one per (mentor, mentees) group.
+
+    Every group passes matching's pairing rules first (matching.rules), all of them together,
+    or nothing is written. The people's enrolments are locked while the rules count open
+    mentorships, so two paths (a publish and an accepted request, say) cannot both give a
+    mentor's last slot. In a group program a mentor's new mentees join their open group."""
+    people = {p.pk for mentor, mentees in groups for p in (mentor, *mentees)}
+    list(
+        Enrolment.objects.select_for_update()
+        .filter(cohort=cohort, person_id__in=people)
+        .order_by("pk")
+    )
+    problems = pairing_problems(cohort=cohort, groups=groups)
+    if problems:
+        raise PairingRefused(problems)
+    program = cohort.program
+    mentorships = []
+    for mentor, mentees in groups:
+        group = None
+        if program.format == Format.GROUP:
+            group = (
+                Mentorship.objects.filter(
+                    cohort=cohort,
+                    mentor=mentor,
+                    status__in=(Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE),
+                )
+                .order_by("pk")
+                .first()
+            )
+        if group is not None:
+            group.mentees.add(*mentees)
+            mentorships.append(group)
+            continue
+        mentorship = Mentorship.objects.create(cohort=cohort, mentor=mentor, source=source)
+        mentorship.mentees.set(mentees)
+        Agreement.objects.create(
+            mentorship=mentorship,
+            cadence_days=program.cadence_days,
+            confidentiality_statement=program.confidentiality_statement,
+        )
+        MentorshipEvent.objects.create(
+            mentorship=mentorship, actor=created_by, to_status=Mentorship.Status.PROPOSED
+        )
+        mentorships.append(mentorship)
+    return mentorships
+
+
 def mentorship_create(
     *,
     cohort,
@@ -48,18 +104,10 @@ def mentorship_create(
     source: str = Mentorship.Source.MATCHING,
     created_by=None,
 ) -> Mentorship:
-    mentorship = Mentorship.objects.create(cohort=cohort, mentor=mentor, source=source)
-    mentorship.mentees.set(mentees)
-    program = cohort.program
-    Agreement.objects.create(
-        mentorship=mentorship,
-        cadence_days=program.cadence_days,
-        confidentiality_statement=program.confidentiality_statement,
-    )
-    MentorshipEvent.objects.create(
-        mentorship=mentorship, actor=created_by, to_status=Mentorship.Status.PROPOSED
-    )
-    return mentorship
+    """One mentor and their mentees; see `mentorships_create`."""
+    return mentorships_create(
+        cohort=cohort, groups=[(mentor, list(mentees))], source=source, created_by=created_by
+    )[0]
 
 
 def agreement_for(mentorship: Mentorship) -> Agreement:

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from matching.loading import MatchingError
-from matching.services import mentorship_create_by_hand
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
 from relationships.access import (
@@ -205,10 +204,11 @@ def mentorship_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = MentorshipCreateForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         try:
-            mentorship = mentorship_create_by_hand(
+            mentorship = services.mentorship_create(
                 cohort=cohort,
                 mentor=form.cleaned_data["mentor"],
                 mentees=list(form.cleaned_data["mentees"]),
+                source=Mentorship.Source.MANUAL,
                 created_by=request.user,
             )
         except MatchingError as exc:

@@ -19,7 +19,8 @@ Constraints (matching.engine.constraints)
     ConstraintSettings(max_tz_gap_hours=None, exclude_same_department=False,
                        exclude_same_manager=False)
     feasibility_mask(mentees, mentors, directory, settings=None, forbidden=None,
-                     earlier=None, symmetric=False) -> (n, m) bool
+                     earlier=None, symmetric=False, *, ended=None) -> (n, m) bool
+    pairs_violations(...same..., mentee_idx, mentor_idx) -> broken rule names per pair
     pair_violations(...same..., mentee_idx, mentor_idx) -> list of broken rule names
 
 Solving (matching.engine.solver) - block indices, not person indices
@@ -30,15 +31,20 @@ Solving (matching.engine.solver) - block indices, not person indices
 
 All in one (matching.engine.pipeline) - pair lists are person indices
     match_bipartite(mentees, mentors, directory, score_settings, constraint_settings=None,
-                    *, forbidden=None, earlier=None, locked=None) -> MatchResult
+                    *, forbidden=None, earlier=None, ended=None, locked=None) -> MatchResult
     match_peer(pool, directory, score_settings, constraint_settings=None,
-               *, forbidden=None, earlier=None, locked=None) -> MatchResult
+               *, forbidden=None, earlier=None, ended=None, locked=None) -> MatchResult
     MatchResult.solution, .breakdown (aligned with solution.pairs()), .cents, .mask, .seconds
 """
 
 from __future__ import annotations
 
-from matching.engine.constraints import ConstraintSettings, feasibility_mask, pair_violations
+from matching.engine.constraints import (
+    ConstraintSettings,
+    feasibility_mask,
+    pair_violations,
+    pairs_violations,
+)
 from matching.engine.data import Directory, Side, csr_from_sets
 from matching.engine.pipeline import MatchResult, match_bipartite, match_peer
 from matching.engine.scoring import (
@@ -79,6 +85,7 @@ __all__ = [
     "match_peer",
     "pair_breakdown",
     "pair_violations",
+    "pairs_violations",
     "score_matrix",
     "solve_bipartite",
     "solve_peer",

@@ -145,6 +145,13 @@ def person_pairs_to_block(
     return rows[keep], cols[keep]
 
 
+def _pair_lists(
+    forbidden: PairList, earlier: PairList, ended: PairList
+) -> tuple[tuple[str, PairList], ...]:
+    # The rule names that pairs listed by the caller break, in the order they are reported.
+    return (("forbidden", forbidden), ("earlier_pair", earlier), ("ended_pair", ended))
+
+
 def feasibility_mask(
     mentees: Side,
     mentors: Side,
@@ -154,11 +161,14 @@ def feasibility_mask(
     earlier: PairList = None,
     symmetric: bool = False,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    *,
+    ended: PairList = None,
 ) -> np.ndarray:
     """Boolean (mentees x mentors) mask: True where the pair passes every hard constraint.
 
-    `forbidden` and `earlier` are (mentee_person, mentor_person) pairs; pass `earlier` only
-    when the program excludes repeats of earlier pairings.
+    `forbidden` (a coordinator rejected the pair), `earlier` (paired in an earlier cohort;
+    pass it only when the program excludes repeats) and `ended` (their mentorship in this
+    cohort has ended) are (mentee_person, mentor_person) pairs.
     """
     settings = settings or ConstraintSettings()
     mask = np.empty((len(mentees), len(mentors)), dtype=bool)
@@ -171,10 +181,50 @@ def feasibility_mask(
             if ok is not None:
                 block &= ok
         mask[start:stop] = block
-    for pairs in (forbidden, earlier):
+    for _name, pairs in _pair_lists(forbidden, earlier, ended):
         rows, cols = person_pairs_to_block(pairs, mentees, mentors, len(directory), symmetric)
         mask[rows, cols] = False
     return mask
+
+
+def pairs_violations(
+    mentees: Side,
+    mentors: Side,
+    directory: Directory,
+    mentee_idx: np.ndarray,
+    mentor_idx: np.ndarray,
+    settings: ConstraintSettings | None = None,
+    forbidden: PairList = None,
+    earlier: PairList = None,
+    symmetric: bool = False,
+    *,
+    ended: PairList = None,
+) -> list[list[str]]:
+    """For each pair (mentee_idx[k], mentor_idx[k]), the names of the constraints it breaks.
+
+    The same rules as `feasibility_mask`, named, for a list of pairs at once (a run being
+    published, a coordinator's pairing, a request being accepted)."""
+    settings = settings or ConstraintSettings()
+    rows = np.asarray(mentee_idx, dtype=np.int64)
+    cols = np.asarray(mentor_idx, dtype=np.int64)
+    g = _Gather(mentees, mentors, rows, cols)
+    broken: list[list[str]] = [[] for _ in range(len(rows))]
+    checks: list[tuple[str, np.ndarray]] = []
+    for name, rule in RULES:
+        ok = rule(g, directory, settings)
+        if ok is not None:
+            checks.append((name, ~np.broadcast_to(ok, rows.shape)))
+    width = max(len(mentors), 1)
+    asked = rows * width + cols
+    for name, pairs in _pair_lists(forbidden, earlier, ended):
+        listed_rows, listed_cols = person_pairs_to_block(
+            pairs, mentees, mentors, len(directory), symmetric
+        )
+        checks.append((name, np.isin(asked, listed_rows * width + listed_cols)))
+    for name, failed in checks:
+        for k in np.flatnonzero(failed).tolist():
+            broken[k].append(name)
+    return broken
 
 
 def pair_violations(
@@ -187,21 +237,19 @@ def pair_violations(
     forbidden: PairList = None,
     earlier: PairList = None,
     symmetric: bool = False,
+    *,
+    ended: PairList = None,
 ) -> list[str]:
-    """Names of the constraints one pair breaks (empty when the pair is feasible).
-
-    For a coordinator pairing two people by hand, or a locked pair that later settings rule
-    out: the same rules as `feasibility_mask`, named.
-    """
-    settings = settings or ConstraintSettings()
-    g = _Gather(mentees, mentors, np.array([mentee_idx]), np.array([mentor_idx]))
-    broken = []
-    for name, rule in RULES:
-        ok = rule(g, directory, settings)
-        if ok is not None and not bool(ok[0]):
-            broken.append(name)
-    for name, pairs in (("forbidden", forbidden), ("earlier_pair", earlier)):
-        rows, cols = person_pairs_to_block(pairs, mentees, mentors, len(directory), symmetric)
-        if np.any((rows == mentee_idx) & (cols == mentor_idx)):
-            broken.append(name)
-    return broken
+    """Names of the constraints one pair breaks (empty when the pair is feasible)."""
+    return pairs_violations(
+        mentees,
+        mentors,
+        directory,
+        np.array([mentee_idx]),
+        np.array([mentor_idx]),
+        settings,
+        forbidden,
+        earlier,
+        symmetric,
+        ended=ended,
+    )[0]

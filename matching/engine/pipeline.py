@@ -41,6 +41,7 @@ def _locked_indices(
     earlier: PairList,
     mask: np.ndarray,
     symmetric: bool,
+    ended: PairList,
 ) -> np.ndarray:
     arr = np.asarray(list(locked) if locked is not None else [], dtype=np.int64).reshape(-1, 2)
     rows, cols = person_pairs_to_block(arr, mentees, mentors, len(directory))
@@ -58,6 +59,7 @@ def _locked_indices(
                 forbidden,
                 earlier,
                 symmetric,
+                ended=ended,
             )
             people = (int(mentees.person[i]), int(mentors.person[j]))
             raise ValueError(f"locked pair {people} breaks: {', '.join(broken)}")
@@ -73,6 +75,7 @@ def match_bipartite(
     *,
     forbidden: PairList = None,
     earlier: PairList = None,
+    ended: PairList = None,
     locked: PairList = None,
     method: str = "auto",
 ) -> MatchResult:
@@ -84,9 +87,20 @@ def match_bipartite(
     cents = score_matrix(mentees, mentors, score_settings)
     seconds["scoring"] = time.perf_counter() - t
     t = time.perf_counter()
-    mask = feasibility_mask(mentees, mentors, directory, constraint_settings, forbidden, earlier)
+    mask = feasibility_mask(
+        mentees, mentors, directory, constraint_settings, forbidden, earlier, ended=ended
+    )
     locked_idx = _locked_indices(
-        locked, mentees, mentors, directory, constraint_settings, forbidden, earlier, mask, False
+        locked,
+        mentees,
+        mentors,
+        directory,
+        constraint_settings,
+        forbidden,
+        earlier,
+        mask,
+        False,
+        ended,
     )
     seconds["constraints"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -105,6 +119,7 @@ def match_peer(
     *,
     forbidden: PairList = None,
     earlier: PairList = None,
+    ended: PairList = None,
     locked: PairList = None,
 ) -> MatchResult:
     """Peer matching inside one pool; pair lists are unordered (person, person) pairs."""
@@ -114,10 +129,10 @@ def match_peer(
     seconds["scoring"] = time.perf_counter() - t
     t = time.perf_counter()
     mask = feasibility_mask(
-        pool, pool, directory, constraint_settings, forbidden, earlier, symmetric=True
+        pool, pool, directory, constraint_settings, forbidden, earlier, symmetric=True, ended=ended
     )
     locked_idx = _locked_indices(
-        locked, pool, pool, directory, constraint_settings, forbidden, earlier, mask, True
+        locked, pool, pool, directory, constraint_settings, forbidden, earlier, mask, True, ended
     )
     seconds["constraints"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from relationships.models import Mentorship
 from relationships.services import mentorship_create
 from scheduling.models import Meeting
-from tests.factories import CohortFactory, PersonFactory, ProgramFactory
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +34,8 @@ def test_a_mentor_schedules_a_meeting_gets_the_feed_and_cancels_it(page, make_us
     mentee = PersonFactory(
         user=make_user(email="tom@example.org", first_name="Tom", timezone="America/New_York")
     )
+    for person, role in ((mentor, "mentor"), (mentee, "mentee")):
+        EnrolmentFactory(cohort=cohort, person=person, role=role, status="approved")
     pair = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
     Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=timezone.now())
     day = (timezone.now() + timedelta(days=10)).astimezone(BERLIN).date()

@@ -54,12 +54,17 @@ def test_scores_out_lists_every_feasible_pair_and_only_those(small_cohort, tmp_p
     assert all(0 <= float(r["score"]) <= 100 for r in rows)
 
 
-def test_publish_creates_mentorships_and_a_second_publish_exits_1(small_cohort):
+def test_publish_creates_mentorships_and_a_later_publish_pairs_only_newcomers(small_cohort):
+    cohort = small_cohort["cohort"]
     assert "Published" in run("leaders-2027", "--publish")
-    assert Mentorship.objects.filter(cohort=small_cohort["cohort"]).count() == 3
-    assert MatchRun.objects.get(status="published")
-    with pytest.raises(CommandError, match="already published"):
+    assert Mentorship.objects.filter(cohort=cohort).count() == 3
+    with pytest.raises(CommandError, match="no approved mentees waiting"):
         run("leaders-2027", "--publish")
+    enrol(cohort, make_person("late@example.org"), "mentee", interests=["python"])
+    enrol(cohort, make_person("new-mentor@example.org", seniority=8), "mentor", capacity=1)
+    assert "matched 1 of 1 mentees" in run("leaders-2027", "--publish")
+    assert Mentorship.objects.filter(cohort=cohort).count() == 4
+    assert MatchRun.objects.filter(cohort=cohort, status="published").count() == 2
 
 
 def test_unknown_cohort_exits_1():

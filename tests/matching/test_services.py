@@ -191,3 +191,136 @@ def test_earlier_pairings_are_excluded_only_when_the_program_says_so(
     settings.exclude_earlier_pairs = True
     settings.save()
     assert not pairs(services.match_run_create(cohort=later)) & before
+
+
+# --- After a reject: the page's data tell the truth ---------------------------------------------
+
+
+def test_a_rejected_mentee_is_not_matched_with_the_reason_and_who_rejected(
+    small_cohort, coordinator
+):
+    from matching import selectors
+
+    run = services.match_run_create(cohort=small_cohort["cohort"], run_by=coordinator)
+    proposal = run.proposals.select_related("mentor__person").order_by("pk").first()
+    services.proposal_reject(proposal=proposal, user=coordinator)
+    row = run.unmatched.get(mentee=proposal.mentee)
+    assert row.reason == Unmatched.Reason.REJECTED
+    assert row.rejection.created_by == coordinator
+    assert row.rejected_partner == proposal.mentor.person
+    figures = selectors.run_figures(run)
+    assert (figures.matched, figures.rejected) == (2, 1)
+    assert figures.total == pytest.approx(run.objective - proposal.score)
+    assert figures.mean == pytest.approx(figures.total / 2)
+
+
+def test_rejecting_a_peer_pair_leaves_both_people_not_matched(cohort, coordinator):
+    from tests.matching.conftest import enrol, make_person
+
+    cohort.program.format = "peer"
+    cohort.program.save()
+    for i in range(4):
+        enrol(cohort, make_person(f"peer{i}@example.org"), "both", interests=["x"], expertise=["x"])
+    run = services.match_run_create(cohort=cohort)
+    proposal = run.proposals.first()
+    services.proposal_reject(proposal=proposal, user=coordinator)
+    rejected = run.unmatched.filter(reason=Unmatched.Reason.REJECTED)
+    assert set(rejected.values_list("mentee", flat=True)) == {
+        proposal.mentee_id,
+        proposal.mentor_id,
+    }
+
+
+# --- Running again after publishing -------------------------------------------------------------
+
+
+def test_a_run_after_publishing_matches_only_people_without_a_partner_and_publishes(
+    small_cohort, django_capture_on_commit_callbacks
+):
+    from relationships.services import mentorship_close
+    from tests.matching.conftest import enrol, make_person
+
+    cohort, people = small_cohort["cohort"], small_cohort["people"]
+    first = services.match_run_create(cohort=cohort)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_run_publish(run=first)
+    # Max manages Ann, so Ann is with Zoe and Bob and Cat share Max's two slots.
+    closed = Mentorship.objects.get(cohort=cohort, mentees=people["bob"])
+    assert closed.mentor == people["max"]
+    mentorship_close(mentorship=closed, actor=None, reason="not_a_good_fit")
+    enrol(cohort, make_person("late@example.org"), "mentee", interests=["python"])
+
+    second = services.match_run_create(cohort=cohort)
+    assert second.n_mentees == 2  # Bob and the late joiner; Ann and Cat keep their mentors
+    assert ("bob@example.org", "max@example.org") not in pairs(second)
+    assert pairs(second) == {("late@example.org", "max@example.org")}  # Max's freed slot
+    assert run_mentees(second) == {"bob@example.org", "late@example.org"}
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.match_run_publish(run=second)
+    assert len(created) == 1 and created[0].mentees.get().user.email == "late@example.org"
+    second.refresh_from_db()
+    assert second.status == MatchRun.Status.PUBLISHED
+    assert Mentorship.objects.filter(cohort=cohort).count() == 4
+
+
+def test_a_pair_that_ended_in_the_cohort_is_never_proposed_again(
+    small_cohort, django_capture_on_commit_callbacks
+):
+    from relationships.services import mentorship_close
+
+    cohort, people = small_cohort["cohort"], small_cohort["people"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_run_publish(run=services.match_run_create(cohort=cohort))
+    closed = Mentorship.objects.get(cohort=cohort, mentees=people["bob"])
+    mentorship_close(mentorship=closed, actor=None, reason="not_a_good_fit")
+    # Bob's old mentor is the only one with a free slot: still not him again.
+    rerun = services.match_run_create(cohort=cohort)
+    assert not rerun.proposals.exists()
+    assert run_mentees(rerun) == {"bob@example.org"}
+
+
+def run_mentees(run: MatchRun) -> set[str]:
+    matched = run.proposals.values_list("mentee__person__user__email", flat=True)
+    waiting = run.unmatched.values_list("mentee__person__user__email", flat=True)
+    return {*matched, *waiting}
+
+
+def test_a_peer_run_after_publishing_leaves_both_partners_of_a_published_pair_alone(
+    cohort, django_capture_on_commit_callbacks
+):
+    from tests.matching.conftest import enrol, make_person
+
+    cohort.program.format = "peer"
+    cohort.program.save()
+    for i in range(4):
+        enrol(cohort, make_person(f"peer{i}@example.org"), "both", interests=["x"], expertise=["x"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_run_publish(run=services.match_run_create(cohort=cohort))
+    for name in ("late1", "late2"):
+        enrol(cohort, make_person(f"{name}@example.org"), "both", interests=["x"], expertise=["x"])
+    rerun = services.match_run_create(cohort=cohort)
+    assert rerun.n_mentees == 2
+    assert {p for pair in pairs(rerun) for p in pair} == {"late1@example.org", "late2@example.org"}
+
+
+def test_a_group_run_after_publishing_adds_newcomers_to_the_mentors_group(
+    small_cohort, django_capture_on_commit_callbacks
+):
+    from tests.matching.conftest import enrol, make_person
+
+    cohort = small_cohort["cohort"]
+    cohort.program.format = "group"
+    cohort.program.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_run_publish(run=services.match_run_create(cohort=cohort))
+    small_cohort["enrolments"]["zoe"].capacity = 2
+    small_cohort["enrolments"]["zoe"].save()
+    enrol(cohort, make_person("late@example.org"), "mentee", interests=["python"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_run_publish(run=services.match_run_create(cohort=cohort))
+    assert Mentorship.objects.filter(cohort=cohort).count() == 2
+    group = Mentorship.objects.get(cohort=cohort, mentor=small_cohort["people"]["zoe"])
+    assert set(group.mentees.values_list("user__email", flat=True)) == {
+        "ann@example.org",
+        "late@example.org",
+    }

@@ -37,7 +37,7 @@ def test_matching_page_queries_do_not_grow_with_the_cohort(
     grow(cohort, size)
     services.match_run_create(cohort=cohort)
     client.force_login(coordinator)
-    html = page_queries(client, cohort, django_assert_max_num_queries, 16)
+    html = page_queries(client, cohort, django_assert_max_num_queries, 18)
     assert "Why?" in html
     assert html.count("Reject") >= min(size, 50)
 
@@ -135,3 +135,25 @@ def test_cohort_page_links_to_matching(client, coordinator, cohort):
     client.force_login(coordinator)
     html = client.get(cohort.get_absolute_url()).content.decode()
     assert reverse("matching:cohort", args=[cohort.slug]) in html
+
+
+def test_after_a_reject_the_page_lists_the_mentee_with_the_reason_and_stale_figures(
+    client, coordinator, small_cohort
+):
+    cohort = small_cohort["cohort"]
+    client.force_login(coordinator)
+    client.post(reverse("matching:run", args=[cohort.slug]))
+    run = services.latest_run(cohort)
+    proposal = run.proposals.select_related("mentee__person__user", "mentor__person__user")[0]
+    client.post(reverse("matching:proposal_reject", args=[cohort.slug, proposal.pk]))
+    html = client.get(reverse("matching:cohort", args=[cohort.slug])).content.decode()
+    not_matched = html[html.index("Not matched (1)") :]
+    assert proposal.mentee.person.name in not_matched
+    assert "Pair rejected by a coordinator" in not_matched
+    assert f"With {proposal.mentor.person.name}, rejected by {coordinator.get_full_name()}" in (
+        " ".join(not_matched.split())
+    )
+    assert "Every mentee has a proposed mentor" not in html
+    remaining = run.objective - proposal.score
+    assert f"total score {remaining:.2f} (mean {remaining / 2:.2f})" in html
+    assert "Figures from the run; 1 pair rejected since — run again to re-match." in html

@@ -11,7 +11,7 @@ from django.utils import timezone
 from notifications.services import notifications_scan
 from relationships.models import Mentorship
 from relationships.services import mentorship_create
-from tests.factories import CohortFactory, PersonFactory, ProgramFactory
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgramFactory
 
 
 @pytest.fixture
@@ -37,6 +37,8 @@ def make_pair(make_user):
         mentee = PersonFactory(
             user=make_user(email=f"mentee{n}@example.org", first_name="Milo", timezone=mentee_tz)
         )
+        for person, role in ((mentor, "mentor"), (mentee, "mentee")):
+            EnrolmentFactory(cohort=cohort, person=person, role=role, status="approved")
         mentorship = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
         Mentorship.objects.filter(pk=mentorship.pk).update(
             status=status, started_at=started_at or timezone.now()

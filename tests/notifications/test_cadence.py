@@ -173,7 +173,7 @@ def test_no_digest_when_nothing_needs_attention(pair, coordinator, scan):
 @pytest.fixture
 def mentor_request(pair, make_pair):
     cohort = pair.cohort
-    mentee = EnrolmentFactory(cohort=cohort, person=pair.mentees.get(), role="mentee")
+    mentee = cohort.enrolments.get(person=pair.mentees.get())
     other = make_pair().mentor
     mentor = EnrolmentFactory(cohort=cohort, person=other, role="mentor")
     return MentorRequest.objects.create(

@@ -209,7 +209,8 @@ def test_publish_run_by_number_and_its_mistakes(matched):
 
     latest.refresh_from_db()
     assert latest.status == MatchRun.Status.PUBLISHED
-    with pytest.raises(CommandError, match="already published"):
+    # Nothing is left to publish: a cohort publishes again only from a new run.
+    with pytest.raises(CommandError, match="no draft run to publish"):
         run("run_matching", "leadership-2027", "--publish-run", "latest")
 
 

@@ -74,6 +74,8 @@ def extend_world(world: dict) -> None:
     from sessions.services import session_log
 
     mentor, mentee = (world["users"][role].person for role in (MENTOR, MENTEE))
+    # People are paired only as approved participants of the cohort.
+    world["cohort"].enrolments.filter(person__in=[mentor, mentee]).update(status="approved")
     mentorship = mentorship_create(cohort=world["cohort"], mentor=mentor, mentees=[mentee])
     for person in (mentor, mentee):
         agreement_confirm(mentorship=mentorship, person=person)

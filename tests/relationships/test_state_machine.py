@@ -13,6 +13,7 @@ from relationships.services import (
     mentorship_pause,
     mentorship_resume,
 )
+from tests.factories import EnrolmentFactory
 
 Status = Mentorship.Status
 
@@ -96,6 +97,8 @@ def test_a_group_starts_only_when_every_mentee_has_confirmed(cohort, mentor, men
     from relationships.services import mentorship_create
 
     second = make_person("second@example.org")
+    EnrolmentFactory(cohort=cohort, person=second, role="mentee", status="approved")
+    cohort.enrolments.filter(person=mentor).update(capacity=2)
     group = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee, second])
     for person in (mentor, mentee):
         agreement_confirm(mentorship=group, person=person)

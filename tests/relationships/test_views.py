@@ -12,6 +12,7 @@ from goals.services import goal_create
 from relationships.models import Mentorship
 from sessions.models import SessionLog
 from sessions.services import SessionAlreadyLogged, session_log
+from tests.factories import EnrolmentFactory
 
 
 @pytest.fixture
@@ -104,6 +105,8 @@ def test_a_check_in_cannot_target_another_pairs_goal(client, active, mentee, coh
     from relationships.services import agreement_confirm, mentorship_create
 
     other_mentee = make_person("other-mentee@example.org")
+    EnrolmentFactory(cohort=cohort, person=other_mentee, role="mentee", status="approved")
+    cohort.enrolments.filter(person=active.mentor).update(capacity=2)
     other = mentorship_create(cohort=cohort, mentor=active.mentor, mentees=[other_mentee])
     for person in (active.mentor, other_mentee):
         agreement_confirm(mentorship=other, person=person)
@@ -235,8 +238,6 @@ def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active):
 def test_a_pair_set_up_by_hand_obeys_the_hard_rules(
     client, cohort, program, mentor, mentee, make_person, make_user
 ):
-    from tests.factories import EnrolmentFactory
-
     coordinator = make_user(email="coord@example.org")
     program.coordinators.add(coordinator)
     client.force_login(coordinator)
@@ -260,5 +261,5 @@ def test_a_pair_set_up_by_hand_obeys_the_hard_rules(
     other = make_person("other-mentor@example.org")
     EnrolmentFactory(cohort=cohort, person=other, role="mentor", status="approved")
     response = client.post(url, {"mentor": other.pk, "mentees": [mentee.pk]})
-    assert "not a mentee waiting for a mentor" in response.content.decode()
+    assert "already has a mentor in this cohort" in response.content.decode()
     assert Mentorship.objects.count() == 1

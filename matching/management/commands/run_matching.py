@@ -79,9 +79,6 @@ class Command(BaseCommand):
         scores_out: Path | None = options["scores_out"]
         if stored is not None and scores_out is not None:
             raise CommandError("--scores-out needs a new run; it cannot go with --publish-run.")
-        published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
-        if publish and published:
-            raise CommandError(f"Cohort {slug!r} is already published.")
 
         exported: dict[str, int] = {}
 
