@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
 
+from core.widgets import DateInput
 from programs.importing import MAX_BYTES
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat, Program
 from programs.services import BULK_ACTIONS
@@ -100,7 +101,7 @@ class CohortForm(CrispyFormMixin, forms.ModelForm):
         model = Cohort
         fields = ["name", "slug", "start_date", "end_date", "enrolment_opens", "enrolment_closes"]
         widgets = {
-            field: forms.DateInput(attrs={"type": "date"})
+            field: DateInput()
             for field in ("start_date", "end_date", "enrolment_opens", "enrolment_closes")
         }
 
