@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.widgets import DateInput
 from goals.models import Goal
 from programs.forms import CrispyFormMixin
 
@@ -24,7 +25,7 @@ class GoalForm(CrispyFormMixin, forms.ModelForm):
         fields = ["title", "success_measure", "target_date"]
         widgets = {
             "success_measure": forms.Textarea(attrs={"rows": 2}),
-            "target_date": forms.DateInput(attrs={"type": "date"}),
+            "target_date": DateInput(),
         }
 
     def milestones(self) -> list[str]:

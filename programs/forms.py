@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from programs.importing import MAX_BYTES
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat, Program
 from programs.roles import RoleLabels
@@ -103,7 +104,7 @@ class CohortForm(CrispyFormMixin, forms.ModelForm):
         model = Cohort
         fields = ["name", "slug", "start_date", "end_date", "enrolment_opens", "enrolment_closes"]
         widgets = {
-            field: forms.DateInput(attrs={"type": "date"})
+            field: DateInput()
             for field in ("start_date", "end_date", "enrolment_opens", "enrolment_closes")
         }
 

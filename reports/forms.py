@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import QuerySet
 
+from core.widgets import DateInput
 from programs.models import Cohort, Program
 from reports.selectors import ReportFilters
 
@@ -23,12 +24,8 @@ class ReportFilterForm(forms.Form):
         empty_label="All cohorts",
     )
     department = forms.ChoiceField(required=False)
-    since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label="From", required=False, widget=DateInput())
+    until = forms.DateField(label="To", required=False, widget=DateInput())
 
     def __init__(
         self, *args, programs: QuerySet[Program] | None, departments: list[str], **kwargs

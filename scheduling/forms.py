@@ -9,9 +9,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from core.widgets import DATETIME_FORMAT, DateTimeInput
 from scheduling.models import MAX_REMINDER_OFFSET, Meeting
 
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 DURATIONS = [
     (15, "15 minutes"),
     (30, "30 minutes"),
@@ -29,8 +29,8 @@ class MeetingForm(forms.ModelForm):
     refused rather than guessed."""
 
     start = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT),
-        input_formats=[LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=DateTimeInput(),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
     )
     video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
     duration_minutes = forms.TypedChoiceField(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.emails import absolute_url
+from core.widgets import DATETIME_FORMAT
 from notifications.rendering import zone_of
 from programs.access import get_program_for_coordinator
 from relationships.access import get_mentorship_for_member
@@ -131,7 +132,7 @@ def meeting_log(request: HttpRequest, pk: int) -> HttpResponse:
     local = timezone.localtime(meeting.start)
     query = urlencode(
         {
-            "occurred_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "occurred_at": local.strftime(DATETIME_FORMAT),
             "duration_minutes": meeting.duration_minutes,
             "format": meeting.format,
         }

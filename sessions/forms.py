@@ -3,18 +3,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from core.widgets import DateTimeInput
 from goals.models import Goal
 from programs.forms import CrispyFormMixin, tags_from_text
 from programs.models import MeetingFormat
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # No rating is ever filled in for a person: the empty choice comes first and is what shows
 # until they pick one (a rating someone did not give must not count as a 1).
 RATINGS = [(n, f"{n} / 5") for n in range(1, 6)]
 
 
 class SessionFactsForm(forms.Form):
-    occurred_at = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
+    occurred_at = forms.DateTimeField(label="Date and time", widget=DateTimeInput())
     duration_minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=24 * 60)
     format = forms.ChoiceField(choices=MeetingFormat.choices)
     topics = forms.CharField(required=False, max_length=400, help_text="Tags, separated by commas.")

@@ -122,12 +122,18 @@ def session_correct(
     if session.logged_by_id == person.pk:
         raise TransitionError("You logged this session: the other side confirms or corrects it.")
     _check_time_free(session.mentorship_id, occurred_at, besides=session)
-    session.occurred_at = occurred_at
-    session.duration_minutes = duration_minutes
-    session.format = format
-    session.topics = _clean_topics(topics)
-    session.shared_notes = shared_notes
-    session.corrected = True
+    values = {
+        "occurred_at": occurred_at,
+        "duration_minutes": duration_minutes,
+        "format": format,
+        "topics": _clean_topics(topics),
+        "shared_notes": shared_notes,
+    }
+    # Sent back unchanged, the form only confirms: "with corrections" would not be true.
+    if any(getattr(session, field) != value for field, value in values.items()):
+        session.corrected = True
+    for field, value in values.items():
+        setattr(session, field, value)
     session.confirmed_by = person
     session.confirmed_at = timezone.now()
     session.save()

@@ -11,6 +11,7 @@ from tests.permissions import world  # noqa: F401 - the permission matrix's fixt
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct-horse-battery-staple"
 
 
 def service_missing(reason: str) -> None:
@@ -46,21 +47,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture
 def password() -> str:
-    return "correct-horse-battery-staple"
+    return PASSWORD
 
 
-@pytest.fixture
-def make_user(db, password):
+def create_user(password: str, **kwargs):
+    """A user who can sign in with `password`, their email address verified."""
     from allauth.account.models import EmailAddress
 
     from tests.factories import UserFactory
 
+    user = UserFactory(**kwargs)
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def make_user(db, password):
     def make(**kwargs):
-        user = UserFactory(**kwargs)
-        user.set_password(password)
-        user.save()
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        return user
+        return create_user(password, **kwargs)
 
     return make
 

@@ -57,6 +57,10 @@ def coordinators_only(status: int) -> dict[str, int | str]:
 
 @pytest.fixture
 def world(db, make_user) -> dict:
+    return build_world(make_user)
+
+
+def build_world(make_user: Callable[..., object]) -> dict:
     """One of everything a URL can point at, and a user for every role."""
     users = {
         USER: make_user(email="plain@example.org"),

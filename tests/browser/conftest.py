@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
 
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that the
 # tests make around it are synchronous and safe here.
@@ -35,26 +36,32 @@ def browser():
         chromium.close()
 
 
+def console_errors(page) -> list[str]:
+    """A CSP violation or script error shows up as a console error: the list to assert empty."""
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, timezone_id="UTC")
     context.set_default_timeout(15_000)
     page = context.new_page()
-    errors: list[str] = []
-    # A CSP violation or script error shows up as a console error: fail on any.
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = console_errors(page)
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
 
 
+def sign_in_with_password(page, user, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
 @pytest.fixture
 def sign_in(password):
-    def sign_in(page, user) -> None:
-        page.goto("/accounts/login/")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign In").click()
-
-    return sign_in
+    return functools.partial(sign_in_with_password, password=password)

@@ -81,6 +81,18 @@ def test_the_other_side_corrects_and_that_confirms_it(active, mentor, mentee):
         )  # fmt: skip
 
 
+def test_correcting_without_a_change_confirms_but_is_no_correction(active, mentor, mentee):
+    session = log(active, mentor, shared_notes="Notes")
+    session_correct(
+        session=session, person=mentee, occurred_at=session.occurred_at,
+        duration_minutes=session.duration_minutes, format=session.format,
+        topics=[" Career", "delegation"], shared_notes="Notes",
+    )  # fmt: skip
+    session.refresh_from_db()
+    assert session.confirmed_by == mentee
+    assert not session.corrected
+
+
 def test_ratings_run_from_one_to_five_one_per_person(active, mentor, mentee):
     session = log(active, mentor)
     with pytest.raises(TransitionError):
