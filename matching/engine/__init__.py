@@ -35,6 +35,14 @@ All in one (matching.engine.pipeline) - pair lists are person indices
     match_peer(pool, directory, score_settings, constraint_settings=None,
                *, forbidden=None, earlier=None, ended=None, locked=None) -> MatchResult
     MatchResult.solution, .breakdown (aligned with solution.pairs()), .cents, .mask, .seconds
+
+Flash events (matching.engine.flash) - rounds of short meetings, no pair twice
+    plan_rotation(cents, mask, *, rounds, table_size=1, held=None, mentee_absent=None,
+                  mentor_absent=None) -> Rotation      block indices; held is (h, n) mentor_of
+    plan_flash_event(mentees, mentors, directory, score_settings, constraint_settings=None,
+                     *, rounds, table_size=1, held=(), earlier=None, absent=()) -> FlashResult
+    Rotation.mentor_of (rounds, n), .seated, .sitting_out(r), .mentors_sitting_out(r), .repeats,
+             .objective_cents, .upper_bound_cents, .report() -> (RoundReport, ...), .seconds
 """
 
 from __future__ import annotations
@@ -46,6 +54,13 @@ from matching.engine.constraints import (
     pairs_violations,
 )
 from matching.engine.data import Directory, Side, csr_from_sets
+from matching.engine.flash import (
+    FlashResult,
+    Rotation,
+    RoundReport,
+    plan_flash_event,
+    plan_rotation,
+)
 from matching.engine.pipeline import MatchResult, match_bipartite, match_peer
 from matching.engine.scoring import (
     CRITERIA,
@@ -73,7 +88,10 @@ __all__ = [
     "Breakdown",
     "ConstraintSettings",
     "Directory",
+    "FlashResult",
     "MatchResult",
+    "Rotation",
+    "RoundReport",
     "ScoreSettings",
     "Side",
     "Solution",
@@ -86,6 +104,8 @@ __all__ = [
     "pair_breakdown",
     "pair_violations",
     "pairs_violations",
+    "plan_flash_event",
+    "plan_rotation",
     "score_matrix",
     "solve_bipartite",
     "solve_peer",
