@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import os
-import smtplib
 
 import pytest
-from django.core.mail.backends.locmem import EmailBackend
 from playwright.sync_api import expect
 
 from profiles.models import Person
 from programs.models import Enrolment
 from programs.services import cohort_create, program_create
+from tests.support.mail import refuse_mail_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,14 +22,7 @@ def test_coordinator_sees_which_invitations_could_not_be_delivered(
     for email, first in (("ivy@example.org", "Ivy"), ("ann@example.org", "Ann")):
         person, _ = Person.objects.get_or_create(user=make_user(email=email, first_name=first))
         Enrolment.objects.create(cohort=cohort, person=person, role="mentee")
-    real_send = EmailBackend.send_messages
-
-    def refuse_ivy(self, messages):
-        if messages[0].to == ["ivy@example.org"]:
-            raise smtplib.SMTPRecipientsRefused({"ivy@example.org": (550, b"no such user")})
-        return real_send(self, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", refuse_ivy)
+    refuse_mail_to(monkeypatch, "ivy@example.org")
     sign_in(page, coordinator)
     page.goto(cohort.get_absolute_url())
     expect(page.get_by_role("heading", name="Spring 2027")).to_be_visible()
@@ -48,7 +40,7 @@ def test_coordinator_sees_which_invitations_could_not_be_delivered(
         page.screenshot(path=f"{folder}/undelivered-390.png", full_page=True)
 
     # Ivy's address works again (the mailbox was full, say): a resend reaches her.
-    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    monkeypatch.undo()
     page.get_by_label("Select Ivy").check()
     page.get_by_label("With").select_option("resend")
     page.get_by_role("button", name="Apply").click()

@@ -28,15 +28,6 @@ def requests_on(small_cohort):
     return small_cohort["enrolments"]
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(func, /, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return func(**kwargs)
-
-    return run
-
-
 def rows(kind: str) -> list[tuple[int, str, str, str]]:
     return list(
         Dispatch.objects.filter(kind=kind).values_list(

@@ -3,19 +3,18 @@ once, retried when the mail server hiccups, and a refusal the coordinator can se
 
 from __future__ import annotations
 
-import smtplib
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from notifications.models import Dispatch
 from notifications.services import dispatches_send, notifications_scan
 from programs.invitations import enrolment_for_token
 from programs.services import enrolments_bulk_action
+from tests.support.mail import drop_connection_once, refuse_mail_to
 
 pytestmark = pytest.mark.django_db
 
@@ -77,14 +76,7 @@ def test_a_refused_invitation_is_marked_failed_and_the_coordinator_sees_the_addr
 ):
     ivy = enrol(cohort, "ivy@example.org")
     enrol(cohort, "ann@example.org")
-    real_send = EmailBackend.send_messages
-
-    def refuse_ivy(self, messages):
-        if messages[0].to == ["ivy@example.org"]:
-            raise smtplib.SMTPRecipientsRefused({"ivy@example.org": (550, b"no such user")})
-        return real_send(self, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", refuse_ivy)
+    refuse_mail_to(monkeypatch, "ivy@example.org")
     act("invite")
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
     assert invitation_rows(ivy) == [("n1", "failed")]
@@ -95,7 +87,7 @@ def test_a_refused_invitation_is_marked_failed_and_the_coordinator_sees_the_addr
     section = page.split('id="undelivered-heading"')[1].split("</section>")[0]
     assert "ivy@example.org" in section and "ann@example.org" not in section
 
-    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    monkeypatch.undo()  # the address works again
     act("resend", [ivy])
     assert invitation_rows(ivy) == [("n1", "failed"), ("n2", "sent")]
     assert "could not be delivered" not in client.get(cohort.get_absolute_url()).content.decode()
@@ -103,17 +95,7 @@ def test_a_refused_invitation_is_marked_failed_and_the_coordinator_sees_the_addr
 
 @pytest.fixture
 def hiccup(monkeypatch):
-    """The mail server drops the connection once, then works."""
-    real_send = EmailBackend.send_messages
-    failures = iter([smtplib.SMTPServerDisconnected("gone")])
-
-    def flaky(self, messages):
-        error = next(failures, None)
-        if error is not None:
-            raise error
-        return real_send(self, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", flaky)
+    drop_connection_once(monkeypatch)
 
 
 def test_a_mail_server_hiccup_is_retried_until_the_invitation_goes_out(
