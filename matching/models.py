@@ -198,7 +198,6 @@ class Proposal(models.Model):
         blank=True,
         related_name="+",
     )
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-score", "pk"]
@@ -323,8 +322,6 @@ class MentorRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    mentor_notified_at = models.DateTimeField(null=True, blank=True)
-    mentee_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

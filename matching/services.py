@@ -4,14 +4,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import tasks
 from matching.engine import MatchResult, match_bipartite, match_peer, pair_breakdown
 from matching.loading import CohortBlock, MatchingError, load_cohort, settings_for
 from matching.models import (
@@ -23,11 +21,18 @@ from matching.models import (
     Unmatched,
 )
 from matching.rules import PairingRefused, explain_violations, pairing_review
+from notifications.registry import Message
+from notifications.services import dispatches_create_now
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
 from relationships.services import mentorship_create, mentorships_create
 
 __all__ = ["MatchingError"]
+
+# The mail these services send; matching.messages builds it.
+KIND_MATCH_PUBLISHED = "match_published"
+KIND_REQUEST_RECEIVED = "request_received"
+KIND_REQUEST_ANSWERED = "request_answered"
 
 
 # --- Match runs -------------------------------------------------------------------------------
@@ -324,8 +329,13 @@ def match_run_publish(*, run: MatchRun, user=None) -> list[Mentorship]:
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
-    for proposal in proposals:
-        transaction.on_commit(partial(tasks.send_match_published.delay, proposal.pk))
+    dispatches_create_now(
+        messages=[
+            Message(KIND_MATCH_PUBLISHED, proposal.pk, "", person.user_id)
+            for proposal in proposals
+            for person in (proposal.mentee.person, proposal.mentor.person)
+        ]
+    )
     return mentorships
 
 
@@ -394,7 +404,9 @@ def mentor_request_create(
         created_at=now,
         expires_at=now + timedelta(days=settings.request_expiry_days),
     )
-    transaction.on_commit(partial(tasks.send_request_received.delay, request.pk))
+    dispatches_create_now(
+        messages=[Message(KIND_REQUEST_RECEIVED, request.pk, "", mentor.person.user_id)]
+    )
     return request
 
 
@@ -422,7 +434,7 @@ def mentor_request_respond(*, request: MentorRequest, accept: bool, user=None) -
     if not accept:
         request.status = MentorRequest.Status.DECLINED
         request.save(update_fields=["status", "responded_at"])
-        transaction.on_commit(partial(tasks.send_request_answered.delay, request.pk))
+        _tell_mentee(request)
         return request
     cohort, mentor, mentee = request.cohort, request.mentor, request.mentee
     # The pairing rules again: a slot, a reporting line or a rejection may have changed since
@@ -441,8 +453,18 @@ def mentor_request_respond(*, request: MentorRequest, accept: bool, user=None) -
     MentorRequest.objects.filter(mentee=mentee, status=MentorRequest.Status.PENDING).update(
         status=MentorRequest.Status.WITHDRAWN, responded_at=now
     )
-    transaction.on_commit(partial(tasks.send_request_answered.delay, request.pk))
+    _tell_mentee(request)
     return request
+
+
+def _tell_mentee(request: MentorRequest) -> None:
+    dispatches_create_now(
+        messages=[
+            Message(
+                KIND_REQUEST_ANSWERED, request.pk, request.status, request.mentee.person.user_id
+            )
+        ]
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Messages that keep pairs going: goal check-ins on the cadence, a nudge when a pair goes
-quiet, the coordinator's daily digest, and mentor-request reminders and expiry notices.
+quiet, and the coordinator's daily digest (mentor-request reminders and expiry notices are
+matching's: matching.messages).
 
 Each planner derives what is due from the data as it is now; the Dispatch key makes a
 message out of each (pair, period) or (request, event) once."""
@@ -28,13 +29,10 @@ from relationships.models import Mentorship
 KIND_CHECKIN = "goal_checkin"
 KIND_NUDGE = "nudge"
 KIND_DIGEST = "digest"
-KIND_REQUEST_REMINDER = "request_reminder"
-KIND_REQUEST_EXPIRED = "request_expired"
 
 NUDGE_AFTER = 2  # cadences without a session
 DIGEST_AFTER = 3  # cadences without a session before the coordinator hears of it
-REQUEST_REMINDER_AFTER = timedelta(days=3)
-EXPIRED_NOTICE_WINDOW = timedelta(days=7)
+REQUEST_REMINDER_AFTER = timedelta(days=3)  # pending this long: the digest lists it
 DIGEST_HOUR = 8  # local time of the coordinator
 OPEN_GOALS = (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -275,62 +273,5 @@ def build_digest(dispatch: Dispatch):
             "stalled_count": sum(len(s["stalled"]) for s in sections),
             "requests_count": sum(len(s["requests"]) for s in sections),
             "local_date": timezone.now().astimezone(zone_of(user)).date(),
-        },
-    )
-
-
-# --- Mentor requests --------------------------------------------------------------------------
-
-
-@planner
-def plan_requests(now: datetime) -> Iterable[Planned]:
-    from matching.services import mentor_requests_expire
-
-    # Expiry is matching's rule; running it here means the mentee hears on the same scan.
-    mentor_requests_expire(now=now)
-    for pk, user_id, created_at in MentorRequest.objects.filter(
-        status=MentorRequest.Status.PENDING,
-        created_at__lte=now - REQUEST_REMINDER_AFTER,
-        expires_at__gt=now,
-    ).values_list("pk", "mentor__person__user_id", "created_at"):
-        yield Planned(KIND_REQUEST_REMINDER, pk, "", user_id, created_at + REQUEST_REMINDER_AFTER)
-    for pk, user_id, responded_at in MentorRequest.objects.filter(
-        status=MentorRequest.Status.EXPIRED,
-        responded_at__gte=now - EXPIRED_NOTICE_WINDOW,
-    ).values_list("pk", "mentee__person__user_id", "responded_at"):
-        yield Planned(KIND_REQUEST_EXPIRED, pk, "", user_id, responded_at)
-
-
-def _request(dispatch: Dispatch, status: str) -> MentorRequest | None:
-    return (
-        MentorRequest.objects.filter(pk=dispatch.object_id, status=status)
-        .select_related("cohort__program", "mentee__person__user", "mentor__person__user")
-        .first()
-    )
-
-
-@kind(KIND_REQUEST_REMINDER, category=Category.REQUESTS)
-def build_request_reminder(dispatch: Dispatch):
-    request = _request(dispatch, MentorRequest.Status.PENDING)
-    if request is None or request.expires_at <= timezone.now():
-        return None
-    return render_for(
-        dispatch,
-        "notifications/emails/request_reminder",
-        {"request": request, "requests_url": link("matching:requests")},
-    )
-
-
-@kind(KIND_REQUEST_EXPIRED, category=Category.REQUESTS)
-def build_request_expired(dispatch: Dispatch):
-    request = _request(dispatch, MentorRequest.Status.EXPIRED)
-    if request is None:
-        return None
-    return render_for(
-        dispatch,
-        "notifications/emails/request_expired",
-        {
-            "request": request,
-            "find_url": link("matching:find_mentor", [request.mentee_id]),
         },
     )

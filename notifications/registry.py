@@ -2,7 +2,9 @@
 
 A kind's builder turns a claimed Dispatch into an email, or None when the message no longer
 makes sense (the meeting was cancelled, the session was logged); a planner returns the
-messages due at a given instant. Apps register theirs when they load (see apps.py)."""
+messages due at a given instant. Each app registers its own kinds and planners from its
+`messages` module, imported by its AppConfig.ready(), so notifications imports no domain
+app to send that app's mail."""
 
 from __future__ import annotations
 
@@ -24,6 +26,16 @@ class Planned:
     occurrence: str
     recipient_id: int
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to one person, to go out now: its outbox key (see Dispatch)."""
+
+    kind: str
+    object_id: int
+    occurrence: str
+    recipient_id: int
 
 
 @dataclass(frozen=True)

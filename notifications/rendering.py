@@ -1,16 +1,19 @@
 """Emails from the outbox: in the recipient's time zone, with absolute links, and with an
-unsubscribe link for the message's category."""
+unsubscribe link for the message's category. Each email comes in three templates:
+<name>_subject.txt, <name>_body.txt and <name>_body.html."""
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from core.emails import absolute_url, render_email
+from core.emails import absolute_url
 from notifications import registry
 from notifications.models import Category, Dispatch
 from notifications.tokens import unsubscribe_url
@@ -21,6 +24,21 @@ def zone_of(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(user.timezone or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+def render_email(
+    template: str, *, to: list[str], context: Mapping[str, object]
+) -> EmailMultiAlternatives:
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}_body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
+    return message
 
 
 def render_for(

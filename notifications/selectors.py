@@ -4,7 +4,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
+from notifications.models import Dispatch
 from relationships.models import Mentorship
 
 
@@ -30,3 +32,13 @@ def time_zones(user_ids: Iterable[int]) -> dict[int, str]:
 
 def is_member(mentorship_id: int, user_id: int) -> bool:
     return user_id in member_user_ids([mentorship_id]).get(mentorship_id, [])
+
+
+def undelivered(kind: str, objects: QuerySet) -> list[tuple[int, str]]:
+    """(object id, occurrence) of the messages of a kind about these objects that failed for
+    good: the admin sees them in the Dispatch list, the people who sent them on their page."""
+    return list(
+        Dispatch.objects.filter(
+            kind=kind, status=Dispatch.Status.FAILED, object_id__in=objects.values("pk")
+        ).values_list("object_id", "occurrence")
+    )

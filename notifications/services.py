@@ -33,7 +33,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -44,7 +43,7 @@ from django.utils import timezone
 from notifications import registry
 from notifications.mail import message_id_for
 from notifications.models import Dispatch, Preference
-from notifications.registry import Planned
+from notifications.registry import Message, Planned
 from notifications.tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -131,23 +130,28 @@ def dispatch_plan(planned: Iterable[Planned]) -> int:
 
 
 @transaction.atomic
-def dispatch_create_now(*, kind: str, object_id: int, occurrence: str, recipient_ids) -> list[int]:
-    """Messages that go out straight away (a meeting invitation): a row each, sent once the
-    caller's transaction commits."""
+def dispatches_create_now(*, messages: Iterable[Message]) -> list[int]:
+    """Messages that go out straight away (an invitation, a match, a request): a row each,
+    handed to a worker once the caller's transaction commits. This is the one way to send an
+    email; a message whose row exists already (a service that ran twice) is not sent again."""
+    messages = list(messages)
+    for message in messages:
+        if message.kind not in registry.KINDS:
+            raise LookupError(f"no message kind {message.kind!r} is registered")
     now = timezone.now()
-    recipient_ids = list(recipient_ids)
-    dispatch_plan(
-        Planned(kind, object_id, occurrence, recipient_id, now) for recipient_id in recipient_ids
-    )
-    ids = list(
-        Dispatch.objects.filter(
-            kind=kind,
-            object_id=object_id,
-            occurrence=occurrence,
-            recipient_id__in=recipient_ids,
-            status=Status.PENDING,
-        ).values_list("pk", flat=True)
-    )
+    dispatch_plan(Planned(m.kind, m.object_id, m.occurrence, m.recipient_id, now) for m in messages)
+    keys = {(m.kind, m.object_id, m.occurrence, m.recipient_id) for m in messages}
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for message in messages:
+        by_kind[message.kind].add(message.object_id)
+    ids = [
+        pk
+        for kind, object_ids in by_kind.items()
+        for pk, *key in Dispatch.objects.filter(
+            kind=kind, object_id__in=object_ids, status=Status.PENDING
+        ).values_list("pk", "kind", "object_id", "occurrence", "recipient_id")
+        if tuple(key) in keys
+    ]
     Dispatch.objects.filter(pk__in=ids).update(enqueued_at=now)
     _enqueue_on_commit(ids)
     return ids
@@ -161,10 +165,17 @@ def _send_tasks(ids: list[int]) -> None:
 
 
 def _enqueue_on_commit(ids: list[int]) -> None:
-    if ids:
-        # robust: a broker that is down must not undo the commit. The rows are stamped
-        # enqueued_at; the scan hands them out again once the claim timeout has passed.
-        transaction.on_commit(partial(_send_tasks, ids), robust=True)
+    if not ids:
+        return
+
+    def hand_out() -> None:
+        _send_tasks(ids)
+
+    # robust: a broker that is down must not undo the commit, nor fail the request that made
+    # the rows. They are stamped enqueued_at; the scan hands them out again once the claim
+    # timeout has passed. (A named function: Django logs a robust callback's failure by its
+    # __qualname__, which a functools.partial lacks, and the logging itself would raise.)
+    transaction.on_commit(hand_out, robust=True)
 
 
 # --- The scan ---------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from notifications.selectors import undelivered
 from programs.models import Cohort, Enrolment, Program
+from programs.services import KIND_INVITATION, invitation_occurrence
 
 ACTIVE_STATUSES = (Enrolment.Status.INVITED, Enrolment.Status.APPLIED, Enrolment.Status.APPROVED)
 
@@ -128,6 +130,23 @@ def pending_applications(cohort: Cohort) -> QuerySet[Enrolment]:
         .select_related("person__user")
         .prefetch_related("cohort__program__questions")
     )
+
+
+def undelivered_invitations(cohort: Cohort) -> list[Enrolment]:
+    """People still invited whose latest invitation could not be delivered (the mail server
+    refused it, or it failed every retry); a later invitation that went out hides the earlier
+    failure."""
+    invited = cohort.enrolments.filter(status=Enrolment.Status.INVITED)
+    failed = set(undelivered(KIND_INVITATION, invited))
+    if not failed:
+        return []
+    return [
+        enrolment
+        for enrolment in invited.filter(pk__in={pk for pk, _ in failed})
+        .select_related("person__user")
+        .order_by("person__user__email")
+        if (enrolment.pk, invitation_occurrence(enrolment.invitations_sent)) in failed
+    ]
 
 
 def pending_application_counts(cohorts: QuerySet[Cohort]) -> dict[int, int]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Count, F, Max
@@ -10,8 +9,22 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from programs import tasks
+from notifications.registry import Message
+from notifications.services import dispatches_create_now
 from programs.models import Cohort, Enrolment, Format, Program
+
+KIND_INVITATION = "program_invitation"
+KIND_DECISION = "application_decision"
+STAMP = "%Y%m%dT%H%M%S.%fZ"
+
+
+def invitation_occurrence(invitations_sent: int) -> str:
+    """Each invitation sent is its own message: a resend is a new one, a retry is not."""
+    return f"n{invitations_sent}"
+
+
+def decision_occurrence(status: str, decided_at: dt.datetime) -> str:
+    return f"{status}@{decided_at.astimezone(dt.UTC):{STAMP}}"
 
 
 class TransitionError(ValueError):
@@ -171,12 +184,14 @@ def enrolments_bulk_action(*, cohort: Cohort, action: str, enrolment_ids=None) -
         return _invite(selection, resend=action == "resend", now=now)
     ids = list(selection.values_list("pk", flat=True))
     applied = selection.filter(status=Enrolment.Status.APPLIED)
-    applicants = list(applied.values_list("pk", flat=True))
+    applicants = list(applied.values_list("pk", "person__user_id"))
     selection.update(status=_ACTION_TO[action], responded_at=now, updated_at=now)
     if action in ("approve", "decline"):
         # Applicants asked; they hear the answer. Invited people hear through their invitation.
-        for pk in applicants:
-            transaction.on_commit(partial(tasks.send_application_decision.delay, pk))
+        occurrence = decision_occurrence(_ACTION_TO[action], now)
+        dispatches_create_now(
+            messages=[Message(KIND_DECISION, pk, occurrence, user_id) for pk, user_id in applicants]
+        )
     return BulkResult(action=action, changed=len(ids))
 
 
@@ -192,8 +207,14 @@ def _invite(selection, *, resend: bool, now: dt.datetime) -> BulkResult:
     Enrolment.objects.filter(pk__in=ids).update(
         invitation_sent_at=now, invitations_sent=F("invitations_sent") + 1, updated_at=now
     )
-    for pk in ids:
-        transaction.on_commit(partial(tasks.send_invitation.delay, pk))
+    dispatches_create_now(
+        messages=[
+            Message(KIND_INVITATION, pk, invitation_occurrence(sent), user_id)
+            for pk, sent, user_id in Enrolment.objects.filter(pk__in=ids).values_list(
+                "pk", "invitations_sent", "person__user_id"
+            )
+        ]
+    )
     return BulkResult(
         action="resend" if resend else "invite",
         changed=len(ids),

@@ -164,6 +164,7 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query.urlencode(),
             "supply": selectors.supply_and_demand(cohort),
             "pending": selectors.pending_applications(cohort),
+            "undelivered": selectors.undelivered_invitations(cohort),
             "actions": services.BULK_ACTIONS,
         },
     )

@@ -6,8 +6,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.registry import Message
 from notifications.selectors import member_user_ids
-from notifications.services import dispatch_create_now
+from notifications.services import dispatches_create_now
 from relationships.models import Mentorship
 from scheduling.models import CalendarFeed, Meeting, ReminderSchedule
 
@@ -30,11 +31,12 @@ def _check_start(start: datetime) -> None:
 def _send_invitations(meeting: Meeting) -> None:
     """Every member gets the invitation (or the cancellation) for this version of the meeting;
     the occurrence is the SEQUENCE, so each change is its own message, sent once."""
-    dispatch_create_now(
-        kind=KIND_CANCELLED if meeting.is_cancelled else KIND_INVITE,
-        object_id=meeting.pk,
-        occurrence=f"seq{meeting.sequence}",
-        recipient_ids=member_user_ids([meeting.mentorship_id])[meeting.mentorship_id],
+    kind = KIND_CANCELLED if meeting.is_cancelled else KIND_INVITE
+    dispatches_create_now(
+        messages=[
+            Message(kind, meeting.pk, f"seq{meeting.sequence}", user_id)
+            for user_id in member_user_ids([meeting.mentorship_id])[meeting.mentorship_id]
+        ]
     )
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from programs.models import Enrolment
 from tests.factories import PersonFactory, UserFactory
+from tests.notifications.pairs import committed  # noqa: F401 - run a service and its mail
 
 
 def make_person(email: str, *, manager=None, **fields):

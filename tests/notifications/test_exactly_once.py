@@ -2,9 +2,10 @@
 way beat runs it (a separate process), PostgreSQL in between, and mail written by the file
 transport into a folder this test counts.
 
-Both tests enqueue 200 due reminders (100 meetings, two people each), break something in
-the middle of the batch (SIGKILL the worker; kill and restart Redis, losing its queue), and
-then check that exactly 200 messages exist: 0 lost, 0 duplicated."""
+Both tests queue 200 messages of every way mail goes out (100 reminders the scan plans, 60
+program invitations a coordinator sends, and 40 match emails from publishing a run), break
+something in the middle of the batch (SIGKILL the worker; kill and restart Redis, losing its
+queue), and then check that exactly 200 messages exist: 0 lost, 0 duplicated."""
 
 from __future__ import annotations
 
@@ -24,9 +25,14 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from matching.services import match_run_create, match_run_publish
+from notifications import tasks
 from notifications.models import Dispatch
+from programs.services import enrolments_bulk_action
 from scheduling.models import Meeting
 from tests.conftest import service_missing
+from tests.factories import CohortFactory, ProgramFactory
+from tests.matching.conftest import enrol, make_person
 from tests.support.workers import ROOT, WorkerProcess
 
 pytestmark = [
@@ -37,6 +43,7 @@ pytestmark = [
 ]
 
 MESSAGES = 200
+REMINDERS, INVITATIONS, MATCHES = 100, 60, 40
 CLAIM_TIMEOUT = 3  # seconds: a lost task or a dead sender is taken over this fast here
 
 
@@ -139,11 +146,40 @@ def run_scan(env: dict[str, str]) -> str:
     return done.stdout
 
 
-def due_reminders(make_pair) -> None:
+def due_messages(make_pair) -> None:
     start = timezone.now() + timedelta(minutes=30)  # every 1-hour reminder is due
-    for _ in range(MESSAGES // 2):
+    for _ in range(REMINDERS // 2):
         pair = make_pair()
         Meeting.objects.create(mentorship=pair, scheduled_by=pair.mentor.user, start=start)
+
+    # The services queue their mail when they commit; here the broker is down at that moment
+    # (the test process has no worker of its own), so the rows wait for the scan.
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("no broker")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tasks.send_dispatches, "delay", broker_down)
+        program = ProgramFactory(slug="once")
+        invited = CohortFactory(program=program, slug="once-invited")
+        for n in range(INVITATIONS):
+            enrol(invited, make_person(f"invitee{n}@example.org"), "mentee", status="invited")
+        enrolments_bulk_action(cohort=invited, action="invite")
+        matched = CohortFactory(program=program, slug="once-matched", status="matching")
+        for n in range(MATCHES // 2):
+            enrol(matched, make_person(f"matchee{n}@example.org"), "mentee")
+            enrol(matched, make_person(f"matcher{n}@example.org"), "mentor", capacity=1)
+        match_run_publish(run=match_run_create(cohort=matched))
+    counts = {
+        kind: Dispatch.objects.filter(kind=kind).count()
+        for kind in ("meeting_reminder", "program_invitation", "match_published")
+    }
+    assert counts == {
+        "meeting_reminder": 0,  # planned by the first scan
+        "program_invitation": INVITATIONS,
+        "match_published": MATCHES,
+    }
+    # A row handed to the dead broker is handed out again once the claim timeout passed.
+    time.sleep(CLAIM_TIMEOUT + 0.5)
 
 
 def sent() -> int:
@@ -175,8 +211,8 @@ def assert_exactly_once(mail_dir: Path, logs: list[str]) -> None:
         message = email.message_from_bytes(path.read_bytes())
         message_ids.append(message["Message-ID"])
     expected = {
-        f"<dispatch.{pk}.meeting_reminder@127.0.0.1>"
-        for pk in Dispatch.objects.values_list("pk", flat=True)
+        f"<dispatch.{pk}.{kind}@127.0.0.1>"
+        for pk, kind in Dispatch.objects.values_list("pk", "kind")
     }
     assert Dispatch.objects.count() == MESSAGES
     assert len(files) == MESSAGES, f"{len(files)} messages delivered"
@@ -185,12 +221,21 @@ def assert_exactly_once(mail_dir: Path, logs: list[str]) -> None:
     resent = sum(log.count("duplicate delivery of") for log in logs)
     assert resent <= 1, resent
     assert set(Dispatch.objects.values_list("status", flat=True)) == {"sent"}
+    kinds = {
+        kind: Dispatch.objects.filter(kind=kind).count()
+        for kind in ("meeting_reminder", "program_invitation", "match_published")
+    }
+    assert kinds == {
+        "meeting_reminder": REMINDERS,
+        "program_invitation": INVITATIONS,
+        "match_published": MATCHES,
+    }
 
 
 def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(
     make_pair, process_env, mail_dir, tmp_path
 ):
-    due_reminders(make_pair)
+    due_messages(make_pair)
     first = start_worker(process_env, tmp_path / "worker-1.log")
     try:
         assert "enqueued 200" in run_scan(process_env)
@@ -214,7 +259,7 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(
 def test_a_redis_restart_mid_batch_loses_and_repeats_nothing(
     make_pair, process_env, mail_dir, redis_server, tmp_path
 ):
-    due_reminders(make_pair)
+    due_messages(make_pair)
     worker = start_worker(process_env, tmp_path / "worker.log")
     try:
         assert "enqueued 200" in run_scan(process_env)

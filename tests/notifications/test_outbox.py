@@ -169,6 +169,28 @@ def test_a_permanent_smtp_refusal_is_marked_failed_for_the_admin(
 
 
 @pytest.mark.django_db
+def test_a_broker_that_is_down_at_commit_delays_the_mail_and_breaks_nothing(
+    make_pair, scan, monkeypatch, settings
+):
+    from notifications import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("no broker")
+
+    with time_machine.travel(NOW, tick=False):
+        due_meetings(make_pair, 1)
+        with monkeypatch.context() as patch:
+            patch.setattr(tasks.send_dispatches, "delay", broker_down)
+            assert scan().enqueued == 2  # the commit stands, and nothing raises
+    assert mail.outbox == []
+    assert set(Dispatch.objects.values_list("status", flat=True)) == {"pending"}
+    later = NOW + timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT + 1)
+    with time_machine.travel(later, tick=False):
+        scan()
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
 def test_a_message_that_keeps_killing_its_worker_stops_after_max_attempts(make_pair, scan):
     with time_machine.travel(NOW, tick=False):
         due_meetings(make_pair, 1)

@@ -182,6 +182,7 @@ def test_resending_counts_invitations_and_skips_people_who_answered(
     enrol(cohort, "ann@example.org", status="approved")
     with django_capture_on_commit_callbacks(execute=True):
         enrolments_bulk_action(cohort=cohort, action="invite", enrolment_ids=None)
+    with django_capture_on_commit_callbacks(execute=True):
         enrolments_bulk_action(cohort=cohort, action="resend", enrolment_ids=None)
     invited.refresh_from_db()
     assert invited.invitations_sent == 2
