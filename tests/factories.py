@@ -67,3 +67,16 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     role = "mentee"
     status = "invited"
+
+
+def paired(*, cohort, mentor, mentees, **fields):
+    """A mentorship the way the product makes one: both sides approved in the cohort first,
+    then the one pairing service (which checks the rules)."""
+    from relationships.services import mentorship_create
+
+    EnrolmentFactory(
+        cohort=cohort, person=mentor, role="mentor", status="approved", capacity=len(mentees)
+    )
+    for mentee in mentees:
+        EnrolmentFactory(cohort=cohort, person=mentee, role="mentee", status="approved")
+    return mentorship_create(cohort=cohort, mentor=mentor, mentees=list(mentees), **fields)

@@ -15,9 +15,9 @@ from django.utils.html import strip_tags
 
 from core.templatetags.text import names
 from relationships.models import Mentorship
-from relationships.services import agreement_for, mentorship_create
+from relationships.services import agreement_for
 from scheduling.services import meeting_cancel, meeting_schedule
-from tests.factories import CohortFactory, PersonFactory, ProgramFactory
+from tests.factories import CohortFactory, PersonFactory, ProgramFactory, paired
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def group(make_user):
         PersonFactory(user=make_user(email=f"{n.lower()}@example.org", first_name=n, last_name=""))
         for n in ("Mona", "Ann", "Bob")
     )
-    mentorship = mentorship_create(cohort=cohort, mentor=mentor, mentees=[ann, bob])
+    mentorship = paired(cohort=cohort, mentor=mentor, mentees=[ann, bob])
     Mentorship.objects.filter(pk=mentorship.pk).update(status="active", started_at=timezone.now())
     mentorship.refresh_from_db()
     return mentorship

@@ -12,12 +12,11 @@ from playwright.sync_api import expect
 
 from relationships import services as relationship_services
 from relationships.models import Mentorship
-from relationships.services import mentorship_create
 from scheduling.models import Meeting
 from scheduling.services import meeting_schedule
 from sessions import services as session_services
 from sessions.models import SessionLog
-from tests.factories import CohortFactory, PersonFactory, ProgramFactory
+from tests.factories import CohortFactory, PersonFactory, ProgramFactory, paired
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +26,7 @@ def pair(make_user):
     cohort = CohortFactory(program=ProgramFactory(slug="eng"), slug="eng-2027", status="active")
     mentor = PersonFactory(user=make_user(email="ines@example.org", first_name="Ines"))
     mentee = PersonFactory(user=make_user(email="tom@example.org", first_name="Tom"))
-    pair = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
+    pair = paired(cohort=cohort, mentor=mentor, mentees=[mentee])
     Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=timezone.now())
     pair.refresh_from_db()
     return pair
