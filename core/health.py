@@ -1,8 +1,7 @@
 from __future__ import annotations
 
+from celery import current_app as celery_app
 from django.db import connection
-
-from mentoring.celery import app as celery_app
 
 
 def database_ok() -> bool:

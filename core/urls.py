@@ -7,7 +7,5 @@ from core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,30 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import health
-from core.dashboard import dashboard_for
-from core.roles import roles_for
-
-
-@login_not_required
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("core:dashboard")
-    return redirect("account_login")
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = roles_for(request)
-    return render(
-        request,
-        "core/dashboard.html",
-        {"user_roles": roles, "board": dashboard_for(request.user, roles)},
-    )
 
 
 @login_not_required

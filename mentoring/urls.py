@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("core.urls")),
+    path("", include("portal.urls")),
     path("", include("profiles.urls")),
     path("", include("programs.urls")),
     path("", include("scheduling.urls")),

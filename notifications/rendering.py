@@ -59,7 +59,7 @@ def render_for(
         return render_email(template, to=[user.email], context=full)
 
 
-def link(name: str, args=(), *, fallback: str = "core:dashboard", query: str = "") -> str:
+def link(name: str, args=(), *, fallback: str = "portal:dashboard", query: str = "") -> str:
     """An absolute link to a page of another app; the fallback keeps a message useful while
     that page does not exist yet."""
     try:

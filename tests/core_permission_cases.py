@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.permissions import Case, anonymous_only, everyone, signed_in
 
 CASES: dict[str, Case] = {
-    "core:home": Case(everyone(302)),
-    "core:dashboard": Case(signed_in(200)),
+    "portal:home": Case(everyone(302)),
+    "portal:dashboard": Case(signed_in(200)),
     "core:healthz": Case(everyone(200)),
     "account_login": Case(anonymous_only(200)),
     "account_signup": Case(anonymous_only(200)),

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.demo import DEMO_LOGINS, DEMO_PASSWORD
-from core.management.commands import announce_ready
+from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
+from portal.management.commands import announce_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sessions.apps.MentoringSessionsConfig",
     "reports",
     "core",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +207,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "portal:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

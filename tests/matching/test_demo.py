@@ -4,8 +4,8 @@ from io import StringIO
 
 import pytest
 
-from matching import demo
 from matching.models import MatchRun, MentorRequest
+from portal.demo import matching as demo
 from programs.services import cohort_create
 from tests.matching.conftest import enrol, make_person
 

@@ -159,7 +159,7 @@ def test_pairing_by_hand_refuses_a_pair_that_has_ended(client, coordinator, smal
 
 
 def test_the_demo_pairs_only_people_the_rules_allow(cohort):
-    from relationships import demo
+    from portal.demo import relationships as demo
 
     cohort.slug = demo.COHORT
     cohort.save()

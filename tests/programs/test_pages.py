@@ -167,7 +167,7 @@ def test_inviting_sends_a_one_time_sign_in_link(
         assert response.wsgi_request.user.is_anonymous
     response = client.post(path)
     assert response["Location"] == reverse("programs:enrolment_respond", args=[enrolment.pk])
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
     # The same link again is worthless: signing in changed what it was bound to.
     client.logout()
     response = client.post(path, follow=True)

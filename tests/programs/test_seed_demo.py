@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.demo import (
+from portal.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     MENTEE_EMAIL,
@@ -136,7 +136,7 @@ def test_seed_goes_through_the_participant_import(db, monkeypatch):
         calls.append(kwargs["cohort"].slug)
         return real(**kwargs)
 
-    monkeypatch.setattr("core.management.commands.seed_demo.cohort_import_participants", spy)
+    monkeypatch.setattr("portal.management.commands.seed_demo.cohort_import_participants", spy)
 
     seed()
 
@@ -164,7 +164,7 @@ def test_a_second_seed_changes_nothing_and_is_cheap(seeded):
 
 def test_seed_fills_in_a_missing_cohort_without_duplicating_people(db, monkeypatch):
     # A database seeded before the peer cohort existed.
-    command = "core.management.commands.seed_demo.demo_cohorts"
+    command = "portal.management.commands.seed_demo.demo_cohorts"
     monkeypatch.setattr(command, lambda today: demo_cohorts(today)[:2])
     seed()
     changed = User.objects.get(email=MENTOR_EMAIL)
@@ -184,7 +184,7 @@ def test_seed_fills_in_a_missing_cohort_without_duplicating_people(db, monkeypat
 def test_the_demo_organisation_is_the_same_in_every_process():
     # Within one process a set or a str hash always has the same order; a new process with
     # another hash seed is what would show the data depending on it.
-    script = "import json; from core.demo import organisation_rows as r; print(json.dumps(r()))"
+    script = "import json; from portal.demo import organisation_rows as r; print(json.dumps(r()))"
     outputs = [
         subprocess.run(
             [sys.executable, "-c", script],

@@ -124,7 +124,7 @@ def known_urls(world: dict) -> list[str]:
     mentorship, session = world["mentorship"], world["sentinel_session"]
     urls = [
         "/",
-        reverse("core:dashboard"),
+        reverse("portal:dashboard"),
         mentorship.get_absolute_url(),
         session.get_absolute_url(),
         reverse("sessions:session_correct", args=[session.pk]),

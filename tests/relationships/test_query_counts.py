@@ -98,7 +98,7 @@ def count_queries(client, url: str) -> tuple[int, str]:
 @pytest.mark.django_db
 def test_a_mentor_with_many_pairs_costs_the_same_queries(client, cohort, mentor):
     client.force_login(mentor.user)
-    pages = [reverse("core:dashboard"), reverse("relationships:mentorship_list")]
+    pages = [reverse("portal:dashboard"), reverse("relationships:mentorship_list")]
     bulk_pairs(cohort, mentor, 3, start=0)
     small = [count_queries(client, url)[0] for url in pages]
     bulk_pairs(cohort, mentor, 30, start=100)
@@ -122,6 +122,6 @@ def test_the_coordinators_health_page_costs_the_same_queries_at_1000_pairs(
     assert large == small
     assert html.count(">Manage</a>") == 1000
     # The coordinator's dashboard panel stays flat too.
-    dashboard_small = count_queries(client, reverse("core:dashboard"))[0]
+    dashboard_small = count_queries(client, reverse("portal:dashboard"))[0]
     bulk_pairs(cohort, None, 5, start=5000)
-    assert count_queries(client, reverse("core:dashboard"))[0] == dashboard_small
+    assert count_queries(client, reverse("portal:dashboard"))[0] == dashboard_small

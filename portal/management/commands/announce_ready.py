@@ -8,12 +8,12 @@ import urllib.request
 from collections.abc import Callable
 from typing import TypeVar
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_LOGINS, demo_login_lines
-from mentoring.celery import app as celery_app
+from portal.demo import DEMO_LOGINS, demo_login_lines
 
 # How long the task queue must stay empty before the start-up work counts as done: the worker
 # is then between tasks, not about to print another batch of mail to the console.

@@ -32,7 +32,7 @@ WAITING = re.compile(r'<li class="mb-1">\s*<a href="([^"]*)">([^<]*)</a>')
 
 
 def _section(client) -> str:
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
     start = page.find('id="actions-heading"')
@@ -261,7 +261,7 @@ def test_another_programs_coordinator_sees_none_of_it(client, make_user, cohort,
 def test_the_dashboard_keeps_its_panels_below_the_action_list(client, cohort, mentor, mentee):
     mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
     client.force_login(mentor.user)
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("portal:dashboard")).content.decode()
     assert page.index('id="actions-heading"') < page.index('id="my-mentorships-heading"')
 
 

@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from core.demo import MENTEE_EMAIL, MENTOR_EMAIL
-from relationships import demo
+from portal.demo import MENTEE_EMAIL, MENTOR_EMAIL
+from portal.demo import relationships as demo
 from relationships.models import Mentorship
 from relationships.selectors import with_activity
 from sessions.models import PrivateNote, SessionLog

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from importlib import import_module
-
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
@@ -10,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import (
+from portal.demo import (
     COORDINATOR_EMAIL,
     DEMO_DOMAIN,
     DEMO_LOGINS,
@@ -25,6 +23,8 @@ from core.demo import (
     demo_login_lines,
     organisation_rows,
 )
+from portal.demo import matching as matching_demo
+from portal.demo import relationships as relationships_demo
 from profiles.models import Person
 from programs.importing import cohort_import_participants
 from programs.models import Cohort, Enrolment, Program
@@ -32,7 +32,7 @@ from programs.services import cohort_create, program_create
 
 # Each app adds its demo data on top of the people and programs, in this order (matching
 # publishes pairs that relationships then fills with goals and sessions). Each is idempotent.
-APP_SEEDS = ["matching.demo", "relationships.demo"]
+APP_SEEDS = [matching_demo, relationships_demo]
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already loaded.")
         for module in APP_SEEDS:
-            import_module(module).seed(self.stdout)
+            module.seed(self.stdout)
         self._print_logins()
 
     @transaction.atomic

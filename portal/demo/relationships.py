@@ -11,10 +11,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import MENTEE_EMAIL, MENTOR_EMAIL
 from goals.models import Goal
 from goals.services import goal_checkin, goal_create, milestone_toggle
 from matching.rules import pairing_check
+from portal.demo import MENTEE_EMAIL, MENTOR_EMAIL
 from programs.models import Cohort, Enrolment
 from relationships.models import ClosingQuestion, Mentorship
 from relationships.services import agreement_confirm, agreement_update, mentorship_create

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """The top of the apps: the dashboard and navigation that bring the domains together, and
+    the demo organisation. Nothing imports it but the project package (mentoring)."""
+
+    name = "portal"
+    verbose_name = "Portal"
