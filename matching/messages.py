@@ -18,13 +18,13 @@ from matching.services import (
     KIND_REQUEST_RECEIVED,
     mentor_requests_expire,
 )
-from notifications.messages import REQUEST_REMINDER_AFTER
 from notifications.models import Category, Dispatch
 from notifications.registry import Planned, kind, planner
 from notifications.rendering import link, render_for
 
 KIND_REQUEST_REMINDER = "request_reminder"
 KIND_REQUEST_EXPIRED = "request_expired"
+REQUEST_REMINDER_AFTER = timedelta(days=3)  # pending this long: the mentor is reminded
 # An expiry the scan missed for longer than this (beat was down) is not announced any more.
 EXPIRED_NOTICE_WINDOW = timedelta(days=7)
 

@@ -7,3 +7,7 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        # Registers the coordinator's digest with notifications (a deliberate start-up import).
+        from portal import messages  # noqa: F401

@@ -3,6 +3,10 @@ the same few queries whether it shows three pairs or a thousand."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
 from django.db.models import (
     Avg,
     Count,
@@ -174,3 +178,48 @@ def participant_overview(user) -> list[Mentorship]:
             or (mentorship.is_ended and not mentorship.survey_done)
         )
     return rows
+
+
+def with_pulse(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    """The agreed cadence and the last session, as Mentorship.cadence and is_stalled read
+    them."""
+    return mentorships.annotate(
+        cadence_days=Coalesce(F("agreement__cadence_days"), F("cohort__program__cadence_days")),
+        last_session_at=Max("sessions__occurred_at"),
+    )
+
+
+def quiet_since(mentorship: Mentorship) -> datetime:
+    """Same rule as Mentorship.is_stalled: the last session, else the start."""
+    return mentorship.last_session_at or mentorship.started_at or mentorship.created_at
+
+
+def quiet_pairs(mentorships: QuerySet[Mentorship], now: datetime, cadences: int):
+    """(id, program id, quiet since, when it became quiet enough) of active pairs with no
+    session for `cadences` times their cadence. Plain values: the scan reads every pair."""
+    rows = with_pulse(mentorships.filter(status=Mentorship.Status.ACTIVE)).values_list(
+        "pk", "cohort__program_id", "last_session_at", "started_at", "created_at", "cadence_days"
+    )
+    for pk, program_id, last, started, created, cadence in rows:
+        since = last or started or created
+        due = since + cadences * timedelta(days=cadence)
+        if due < now:
+            yield pk, program_id, since, due
+
+
+def member_user_ids(mentorship_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Mentorship id -> the user ids of its members (mentor first), in two queries."""
+    ids = list(set(mentorship_ids))
+    members: dict[int, list[int]] = defaultdict(list)
+    for pk, user_id in Mentorship.objects.filter(pk__in=ids).values_list("pk", "mentor__user_id"):
+        members[pk].append(user_id)
+    for pk, user_id in Mentorship.mentees.through.objects.filter(mentorship_id__in=ids).values_list(
+        "mentorship_id", "person__user_id"
+    ):
+        if user_id not in members[pk]:
+            members[pk].append(user_id)
+    return members
+
+
+def is_member(mentorship_id: int, user_id: int) -> bool:
+    return user_id in member_user_ids([mentorship_id]).get(mentorship_id, [])

@@ -13,7 +13,7 @@ from core.emails import absolute_url
 from notifications.models import Category, Dispatch
 from notifications.registry import Planned, kind, planner
 from notifications.rendering import render_for
-from notifications.selectors import member_user_ids
+from relationships.selectors import member_user_ids
 from scheduling import ics
 from scheduling.access import with_people
 from scheduling.models import DEFAULT_REMINDER_OFFSETS, Meeting, ReminderSchedule

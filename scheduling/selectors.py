@@ -7,8 +7,9 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from notifications.selectors import member_user_ids, time_zones
+from notifications.selectors import time_zones
 from relationships.models import Mentorship
+from relationships.selectors import member_user_ids
 from scheduling.access import meetings_of, with_people
 from scheduling.models import Meeting
 from sessions.models import SessionLog

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.registry import Message
-from notifications.selectors import member_user_ids
 from notifications.services import dispatches_create_now
 from relationships.models import Mentorship
+from relationships.selectors import member_user_ids
 from scheduling.models import CalendarFeed, Meeting, ReminderSchedule
 
 KIND_INVITE = "meeting_invite"

@@ -96,7 +96,7 @@ def test_each_app_registers_the_mail_it_sends_from_its_own_module():
         "meeting_cancelled": "scheduling.messages",
         "meeting_reminder": "scheduling.messages",
         "meeting_followup": "scheduling.messages",
-        "goal_checkin": "notifications.messages",
-        "nudge": "notifications.messages",
-        "digest": "notifications.messages",
+        "goal_checkin": "goals.messages",
+        "nudge": "relationships.messages",
+        "digest": "portal.messages",
     }
