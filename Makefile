@@ -16,7 +16,7 @@ help:
 	@echo "make run      install, migrate, load demo data, start web + worker + beat on"
 	@echo "             WEB_HOST:WEB_PORT (default 127.0.0.1:8000), then print the address and logins"
 	@echo "make test     run the test suite (services are used when DATABASE_URL / REDIS_URL are set)"
-	@echo "make lint     ruff, djLint and a migrations check"
+	@echo "make lint     ruff, djLint, the apps' import layers and a migrations check"
 	@echo "make install  create .venv and install pinned requirements and front-end packages"
 
 $(BIN)/python:
@@ -63,6 +63,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/lint-imports
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run --verbosity 1
 
 fmt: install

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import CrispyFormMixin
 from core.widgets import DateInput
 from goals.models import Goal
-from programs.forms import CrispyFormMixin
 
 
 def lines(text: str) -> list[str]:

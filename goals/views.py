@@ -7,13 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from goals import services
+from goals.access import get_goal_for_member, get_milestone_for_member
 from goals.forms import GoalEditForm, GoalForm
-from relationships.access import (
-    get_goal_for_member,
-    get_mentorship_for_member,
-    get_milestone_for_member,
-    person_of,
-)
+from relationships.access import get_mentorship_for_member, person_of
 from relationships.pair import checkin_form_for, render_pair
 from relationships.services import TransitionError
 

@@ -8,3 +8,10 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         # Registers the matching mail (matches, requests and their expiry) with notifications.
         from matching import messages  # noqa: F401
+
+        # Hands the pairing rule down to relationships.services.mentorships_create, which every
+        # path that pairs people goes through (relationships.pairing says why).
+        from matching.rules import pairing_problems
+        from relationships.pairing import pairing_rule_set
+
+        pairing_rule_set(pairing_problems)

@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 
+from core.errors import DomainError
 from matching.engine import (
     ConstraintSettings,
     Directory,
@@ -24,7 +25,9 @@ from matching.engine import (
     pairs_violations,
 )
 from matching.models import ForbiddenPair, MatchingSettings
+from profiles.models import Person
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat
+from relationships.models import Mentorship
 
 # Open mentorships hold a mentor's slot and keep a mentee out of the next run.
 OPEN_MENTORSHIP = ("proposed", "active", "paused")
@@ -51,7 +54,7 @@ ENROLMENT_FIELDS = (
 )
 
 
-class MatchingError(ValueError):
+class MatchingError(DomainError):
     """A run, publish or request that cannot go ahead; the message is for people."""
 
 
@@ -208,8 +211,6 @@ def _participant(row: dict) -> Participant:
 
 def open_mentee_counts(cohort: Cohort) -> tuple[dict[int, int], set[int]]:
     """Mentees per mentor (Person.pk) in open mentorships, and the mentees already placed."""
-    from relationships.models import Mentorship
-
     through = Mentorship.mentees.through
     rows = through.objects.filter(
         mentorship__cohort=cohort, mentorship__status__in=OPEN_MENTORSHIP
@@ -224,8 +225,6 @@ def open_mentee_counts(cohort: Cohort) -> tuple[dict[int, int], set[int]]:
 
 def earlier_pairs(cohort: Cohort) -> list[tuple[int, int]]:
     """(mentee, mentor) Person pks matched in earlier cohorts of the same program."""
-    from relationships.models import Mentorship
-
     through = Mentorship.mentees.through
     return list(
         through.objects.filter(mentorship__cohort__program_id=cohort.program_id)
@@ -237,8 +236,6 @@ def earlier_pairs(cohort: Cohort) -> list[tuple[int, int]]:
 
 def ended_pairs(cohort: Cohort) -> list[tuple[int, int]]:
     """(mentee, mentor) Person pks whose mentorship in this cohort has ended."""
-    from relationships.models import Mentorship
-
     through = Mentorship.mentees.through
     return list(
         through.objects.filter(mentorship__cohort=cohort, mentorship__status__in=Mentorship.ENDED)
@@ -260,8 +257,6 @@ def load_cohort(
     pair whose mentorship in the cohort ended is ruled out (`ended`).
     `mentor_ids` / `mentee_ids` narrow the sides to some enrolments (mentee requests).
     """
-    from profiles.models import Person
-
     program = cohort.program
     settings = settings_for(program)
     questions = choice_questions(program)

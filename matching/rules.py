@@ -2,9 +2,10 @@
 
 Mentorships are formed only by `relationships.services.mentorships_create` (publishing a run,
 a mentor accepting a request, a coordinator pairing by hand, the demo seed), and it asks
-`pairing_problems` first; a pair a coordinator adds to a draft run and a mentee's request ask
-`pairing_check` too. The rules are the engine's own constraint code run on the cohort as a
-match run loads it, so no path can form a pair that matching would never propose:
+`pairing_problems` first (MatchingConfig.ready registers it with relationships.pairing);
+a pair a coordinator adds to a draft run and a mentee's request ask `pairing_check` too.
+The rules are the engine's own constraint code run on the cohort as a match run loads it,
+so no path can form a pair that matching would never propose:
 
 - both people take part in the cohort (approved, in the right role), and the mentee (in a
   peer program, either person) is not already in an open mentorship there;
@@ -27,9 +28,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from matching.loading import CohortBlock, MatchingError, load_cohort
+from matching.loading import CohortBlock, load_cohort
 from profiles.models import Person
 from programs.models import Cohort, Enrolment
+from relationships.pairing import Group
 
 RULE_LABELS = {
     "self": gettext_lazy("they are the same person"),
@@ -42,20 +44,9 @@ RULE_LABELS = {
     "ended_pair": gettext_lazy("their mentorship in this cohort has ended"),
 }
 
-# A mentor and the mentees they would take on (one for one-to-one, reverse and peer pairs).
-Group = tuple[Person, Sequence[Person]]
-
 
 def explain_violations(broken: list[str]) -> str:
     return "; ".join(str(RULE_LABELS.get(name, name)) for name in broken)
-
-
-class PairingRefused(MatchingError):
-    """Some of the pairs may not be formed; `problems` says why, one sentence each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

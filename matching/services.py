@@ -20,11 +20,12 @@ from matching.models import (
     Proposal,
     Unmatched,
 )
-from matching.rules import PairingRefused, explain_violations, pairing_review
+from matching.rules import explain_violations, pairing_review
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
+from relationships.pairing import PairingRefused
 from relationships.services import mentorship_create, mentorships_create
 
 __all__ = ["MatchingError"]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
 from matching import selectors, services
 from matching.access import (
     get_proposal_for_coordinator,
@@ -15,7 +16,7 @@ from matching.access import (
     get_run_for_coordinator,
 )
 from matching.forms import MatchingSettingsForm, MentorRequestForm, PairByHandForm
-from matching.loading import MatchingError, settings_for
+from matching.loading import settings_for
 from matching.models import MatchRun
 from programs.access import (
     get_cohort_for_coordinator,
@@ -105,7 +106,7 @@ def run_create(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
     try:
         run = services.match_run_create(cohort=cohort, run_by=request.user)
-    except MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -126,7 +127,7 @@ def proposal_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     locked = request.POST.get("locked", "1") == "1"
     try:
         services.proposal_lock(proposal=proposal, locked=locked)
-    except MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         verb = "Locked" if locked else "Unlocked"
@@ -141,7 +142,7 @@ def proposal_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = get_proposal_for_coordinator(request.user, slug, pk)
     try:
         services.proposal_reject(proposal=proposal, user=request.user)
-    except MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -169,7 +170,7 @@ def pair_by_hand(request: HttpRequest, slug: str) -> HttpResponse:
                 mentor_email=form.cleaned_data["mentor"],
                 user=request.user,
             )
-        except MatchingError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.warning(
@@ -185,7 +186,7 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort, run = get_run_for_coordinator(request.user, slug, pk)
     try:
         mentorships = services.match_run_publish(run=run, user=request.user)
-    except MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -255,7 +256,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 mentor_enrolment_id=form.cleaned_data["mentor"],
                 message=form.cleaned_data["message"],
             )
-        except MatchingError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -273,7 +274,7 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
         mentor_request = services.mentor_request_respond(
             request=mentor_request, accept=accept, user=request.user
         )
-    except MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         name = mentor_request.mentee.person.name
@@ -289,7 +290,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     mentor_request = get_request_for_mentee(request.user, pk)
     try:
         services.mentor_request_withdraw(request=mentor_request)
-    except MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.info(request, "Request withdrawn.")

@@ -158,6 +158,8 @@ def dispatches_create_now(*, messages: Iterable[Message]) -> list[int]:
 
 
 def _send_tasks(ids: list[int]) -> None:
+    # The task module imports this one (a task is a thin call of a service); importing it when
+    # a send is enqueued keeps that the only way round. A deliberate, allowed late import.
     from notifications.tasks import send_dispatches
 
     for start in range(0, len(ids), SEND_BATCH):

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from programs.forms import CrispyFormMixin
+from core.forms import CrispyFormMixin
+from profiles.languages import ISO_639_1
 from users.models import timezone_choices
 
 
@@ -25,8 +26,6 @@ class ProfileForm(CrispyFormMixin, forms.Form):
         self.fields["timezone"].choices = timezone_choices()
 
     def clean_languages(self) -> list[str]:
-        from programs.importing import ISO_639_1
-
         codes = [c.strip().lower() for c in self.cleaned_data["languages"].split(";")]
         codes = [c for c in dict.fromkeys(codes) if c]
         unknown = [c for c in codes if c not in ISO_639_1]

@@ -7,20 +7,12 @@ from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CrispyFormMixin
 from core.widgets import DateInput
 from programs.importing import MAX_BYTES
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat, Program
 from programs.roles import RoleLabels
 from programs.services import BULK_ACTIONS
-
-
-class CrispyFormMixin:
-    submit_label = "Save"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 def tags_from_text(text: str) -> list[str]:

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from profiles.languages import ISO_639_1
 from profiles.models import Person
 from profiles.services import (
     DirectoryEntry,
@@ -44,20 +45,6 @@ from programs.models import Cohort, Enrolment, EnrolmentQuestion
 
 MAX_BYTES = 10 * 1024 * 1024
 BATCH_SIZE = 1000
-
-# The 184 two-letter codes of ISO 639-1 (including "bh", withdrawn in 2021 but still found in
-# HR systems). A block of text is easier to check against the standard than 184 literals.
-ISO_639_1 = frozenset(
-    """
-    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
-    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
-    ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
-    ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
-    ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
-    ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
-    yo za zh zu
-    """.split()  # noqa: SIM905
-)
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
 OPTIONAL_COLUMNS = (

@@ -50,26 +50,3 @@ def get_mentorship_for_member_or_coordinator(user, pk: int) -> Mentorship:
     """For status changes, which both the pair and its coordinators may make."""
     visible = mentorships_of(user) | mentorships_coordinated_by(user)
     return get_object_or_404(visible.select_related("cohort__program", "mentor__user"), pk=pk)
-
-
-def get_goal_for_member(user, pk: int):
-    from goals.models import Goal
-
-    goals = Goal.objects.filter(mentorship__in=mentorships_of(user))
-    return get_object_or_404(goals.select_related("mentorship__cohort__program", "owner"), pk=pk)
-
-
-def get_milestone_for_member(user, pk: int):
-    from goals.models import Milestone
-
-    milestones = Milestone.objects.filter(goal__mentorship__in=mentorships_of(user))
-    return get_object_or_404(milestones.select_related("goal__mentorship__cohort__program"), pk=pk)
-
-
-def get_session_for_member(user, pk: int):
-    from sessions.models import SessionLog
-
-    sessions = SessionLog.objects.filter(mentorship__in=mentorships_of(user))
-    return get_object_or_404(
-        sessions.select_related("mentorship__cohort__program", "mentorship__mentor__user"), pk=pk
-    )

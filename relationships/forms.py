@@ -5,8 +5,8 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from core.forms import CrispyFormMixin
 from profiles.models import Person
-from programs.forms import CrispyFormMixin
 from programs.models import Enrolment
 from relationships.models import Agreement, ClosingQuestion, Mentorship
 

@@ -25,8 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from goals.models import Goal
+from goals.models import CheckIn, Goal
 from profiles.models import Person
+from relationships.access import mentorships_of, person_of
 from relationships.models import AgreementConfirmation, ClosingSurvey, Mentorship
 from sessions.models import SessionLog, SessionRating
 
@@ -126,8 +127,6 @@ def for_participant(mentorships: QuerySet[Mentorship], person) -> QuerySet[Mento
 
 def timeline(mentorship: Mentorship, *, limit: int = 60) -> list[dict]:
     """Sessions, check-ins and agreement and status changes, newest first."""
-    from goals.models import CheckIn
-
     items: list[dict] = []
     for session in (
         mentorship.sessions.select_related("logged_by__user", "confirmed_by__user")
@@ -150,8 +149,6 @@ def timeline(mentorship: Mentorship, *, limit: int = 60) -> list[dict]:
 def participant_overview(user) -> list[Mentorship]:
     """The user's mentorships, each with its health, its partners and what needs the user.
     A fixed number of queries however many pairs a mentor has."""
-    from relationships.access import mentorships_of, person_of
-
     me = person_of(user)
     if me is None:
         return []

@@ -5,8 +5,9 @@ from collections.abc import Mapping, Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from matching.rules import Group, PairingRefused, pairing_problems
+from core.errors import DomainError
 from programs.models import Enrolment, Format
+from relationships.hooks import pair_ended
 from relationships.models import (
     Agreement,
     AgreementConfirmation,
@@ -14,10 +15,10 @@ from relationships.models import (
     Mentorship,
     MentorshipEvent,
 )
-from scheduling.services import meeting_cancel_upcoming
+from relationships.pairing import Group, PairingRefused, pairing_problems
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """A change the mentorship's state does not allow; the message is for the person."""
 
 
@@ -51,7 +52,7 @@ def mentorships_create(
 ) -> list[Mentorship]:
     """Pair people: the one place mentorships are made, one per (mentor, mentees) group.
 
-    Every group passes matching's pairing rules first (matching.rules), all of them together,
+    Every group passes matching's pairing rules first (relationships.pairing), all together,
     or nothing is written. The people's enrolments are locked while the rules count open
     mentorships, so two paths (a publish and an accepted request, say) cannot both give a
     mentor's last slot. In a group program a mentor's new mentees join their open group."""
@@ -224,8 +225,7 @@ def _transition(
         fields += ["ended_at", "close_reason", "close_comment"]
     mentorship.save(update_fields=fields)
     if mentorship.is_ended:
-        # An ended pair does not meet again: take its meetings out of everyone's calendar.
-        meeting_cancel_upcoming(mentorship=mentorship, by=actor)
+        pair_ended(mentorship=mentorship, actor=actor)
     note = Mentorship.CloseReason(reason).label if reason else ""
     _event(
         mentorship,

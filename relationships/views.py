@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from matching.loading import MatchingError
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
 from relationships.access import (
@@ -25,6 +24,7 @@ from relationships.forms import (
 )
 from relationships.models import Mentorship
 from relationships.pair import render_pair
+from relationships.pairing import PairingRefused
 
 # --- Participants -------------------------------------------------------------------------------
 
@@ -211,7 +211,7 @@ def mentorship_new(request: HttpRequest, slug: str) -> HttpResponse:
                 source=Mentorship.Source.MANUAL,
                 created_by=request.user,
             )
-        except MatchingError as exc:
+        except PairingRefused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Mentorship created. The pair confirms its agreement next.")

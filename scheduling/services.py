@@ -111,13 +111,13 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def meeting_cancel_upcoming(*, mentorship: Mentorship, by) -> list[Meeting]:
+def meeting_cancel_upcoming(*, mentorship: Mentorship, actor) -> list[Meeting]:
     """Cancel the pair's meetings that have not started yet (the pair has ended): each one
     goes out to everyone invited as a cancellation, like a cancellation by hand."""
     upcoming = Meeting.objects.filter(
         mentorship=mentorship, status=Meeting.Status.SCHEDULED, start__gt=timezone.now()
     )
-    return [meeting_cancel(meeting=meeting, by=by) for meeting in upcoming]
+    return [meeting_cancel(meeting=meeting, by=actor) for meeting in upcoming]
 
 
 @transaction.atomic

@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from core.forms import CrispyFormMixin
 from core.widgets import DateTimeInput
 from goals.models import Goal
-from programs.forms import CrispyFormMixin, tags_from_text
+from programs.forms import tags_from_text
 from programs.models import MeetingFormat
 
 # No rating is ever filled in for a person: the empty choice comes first and is what shows

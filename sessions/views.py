@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from relationships.access import get_mentorship_for_member, get_session_for_member, person_of
+from relationships.access import get_mentorship_for_member, person_of
 from relationships.pair import render_pair, session_form_for
 from relationships.services import TransitionError
 from sessions import services
+from sessions.access import get_session_for_member
 from sessions.forms import PrivateNoteForm, RatingForm, SessionCorrectForm
 from sessions.models import SessionLog
 from sessions.selectors import private_note_body

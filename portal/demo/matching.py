@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from core.errors import DomainError
 from matching import selectors, services
-from matching.loading import MatchingError, settings_for
+from matching.loading import settings_for
 from matching.models import MatchRun, MentorRequest
 from programs.models import Cohort, Enrolment
 
@@ -28,7 +29,7 @@ def _publish_active(stdout) -> None:
     try:
         run = services.match_run_create(cohort=cohort)
         mentorships = services.match_run_publish(run=run)
-    except MatchingError as exc:
+    except DomainError as exc:
         stdout.write(f"Matching: {ACTIVE_COHORT} not matched ({exc}).")
         return
     stdout.write(

@@ -14,8 +14,9 @@ from django.conf import settings
 from matching import services
 from matching.loading import MatchingError, settings_for
 from matching.models import ForbiddenPair, MentorRequest
-from matching.rules import PairingRefused, pairing_check
+from matching.rules import pairing_check
 from relationships.models import Mentorship
+from relationships.pairing import PairingRefused
 from relationships.services import mentorship_close, mentorship_create
 from tests.matching.conftest import enrol, make_person
 

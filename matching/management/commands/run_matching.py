@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.errors import DomainError
 from matching import services
-from matching.loading import CohortBlock, MatchingError
+from matching.loading import CohortBlock
 from matching.models import MatchRun
 from programs.models import Cohort
 
@@ -93,7 +94,7 @@ class Command(BaseCommand):
                 run = services.match_run_create(cohort=cohort, on_result=export)
             if publish:
                 services.match_run_publish(run=run)
-        except MatchingError as exc:
+        except DomainError as exc:
             raise CommandError(str(exc)) from exc
 
         proposals = list(
