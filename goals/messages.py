@@ -14,7 +14,6 @@ from notifications.models import Category, Dispatch
 from notifications.registry import Planned, kind, planner
 from notifications.rendering import link, render_for
 from relationships.models import Mentorship
-from relationships.selectors import with_pulse
 
 KIND_CHECKIN = "goal_checkin"
 OPEN_GOALS = (Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS)
@@ -42,7 +41,7 @@ def plan_checkins(now: datetime) -> Iterable[Planned]:
     if not owners:
         return
     ids = {mentorship_id for mentorship_id, _ in owners}
-    mentorships = {m.pk: m for m in with_pulse(Mentorship.objects.filter(pk__in=ids))}
+    mentorships = Mentorship.objects.with_pulse(now).in_bulk(ids)
     last_checkin = {
         (row["goal__mentorship_id"], row["author__user_id"]): row["last"]
         for row in CheckIn.objects.filter(goal__mentorship_id__in=ids)

@@ -21,7 +21,6 @@ from notifications.rendering import link, render_for, zone_of
 from notifications.selectors import time_zones
 from programs.models import Program
 from relationships.models import Mentorship
-from relationships.selectors import quiet_pairs
 
 KIND_DIGEST = "digest"
 DIGEST_AFTER = 3  # cadences without a session before the coordinator hears of it
@@ -40,18 +39,12 @@ class DigestItems:
 def digest_items(programs: QuerySet[Program], now: datetime) -> dict[int, DigestItems]:
     """Program id -> pairs quiet for three cadences and requests pending three days or more."""
     items: dict[int, DigestItems] = defaultdict(lambda: DigestItems([], []))
-    stalled = {
-        pk: since
-        for pk, _, since, _ in quiet_pairs(
-            Mentorship.objects.filter(cohort__program__in=programs), now, DIGEST_AFTER
-        )
-    }
     for mentorship in (
-        Mentorship.objects.filter(pk__in=list(stalled))
+        Mentorship.objects.filter(cohort__program__in=programs)
+        .quiet_for(DIGEST_AFTER, now)
         .select_related("cohort__program", "mentor__user")
         .prefetch_related("mentees__user")
     ):
-        mentorship.quiet_since = stalled[mentorship.pk]
         items[mentorship.cohort.program_id].stalled.append(mentorship)
     for request in MentorRequest.objects.filter(
         status=MentorRequest.Status.PENDING,
@@ -65,9 +58,9 @@ def digest_items(programs: QuerySet[Program], now: datetime) -> dict[int, Digest
 @planner
 def plan_digests(now: datetime) -> Iterable[Planned]:
     """One digest a day per coordinator with something to report, at DIGEST_HOUR their time."""
-    programs = {
-        program_id for _, program_id, _, _ in quiet_pairs(Mentorship.objects, now, DIGEST_AFTER)
-    }
+    programs = set(
+        Mentorship.objects.quiet_for(DIGEST_AFTER, now).values_list("cohort__program_id", flat=True)
+    )
     programs |= set(
         MentorRequest.objects.filter(
             status=MentorRequest.Status.PENDING, created_at__lte=now - REQUEST_REMINDER_AFTER

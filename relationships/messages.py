@@ -1,5 +1,6 @@
-"""A nudge when a pair goes quiet: one to everyone in the pair per quiet spell of twice the
-cadence (Mentorship.is_stalled). The Dispatch key makes a message out of each spell once."""
+"""A nudge when a pair goes quiet: one to everyone in the pair each time it stalls
+(Mentorship.is_stalled: no session for twice the cadence). The Dispatch key makes a message
+out of each quiet spell once."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from notifications.models import Category, Dispatch
 from notifications.registry import Planned, kind, planner
 from notifications.rendering import link, render_for
 from relationships.models import Mentorship
-from relationships.selectors import is_member, member_user_ids, quiet_pairs, quiet_since, with_pulse
+from relationships.selectors import is_member, member_user_ids
 
 KIND_NUDGE = "nudge"
-NUDGE_AFTER = 2  # cadences without a session
 STAMP = "%Y%m%dT%H%M%SZ"
 
 
@@ -23,10 +23,12 @@ def _stamp(moment: datetime) -> str:
 
 @planner
 def plan_nudges(now: datetime) -> Iterable[Planned]:
-    """One nudge to everyone in the pair per quiet spell of twice the cadence."""
-    quiet = [
-        (pk, since, due) for pk, _, since, due in quiet_pairs(Mentorship.objects, now, NUDGE_AFTER)
-    ]
+    """One nudge to everyone in the pair each time it stalls (Mentorship.is_stalled)."""
+    quiet = list(
+        Mentorship.objects.with_pulse(now)
+        .filter(stalled=True)
+        .values_list("pk", "last_contact_at", "stalled_at")
+    )
     members = member_user_ids(pk for pk, _, _ in quiet)
     for pk, since, due in quiet:
         for user_id in members[pk]:
@@ -36,13 +38,14 @@ def plan_nudges(now: datetime) -> Iterable[Planned]:
 @kind(KIND_NUDGE, category=Category.NUDGES)
 def build_nudge(dispatch: Dispatch):
     mentorship = (
-        with_pulse(Mentorship.objects.filter(pk=dispatch.object_id))
+        Mentorship.objects.filter(pk=dispatch.object_id)
+        .with_pulse()
         .select_related("mentor__user")
         .first()
     )
     if mentorship is None or mentorship.status != Mentorship.Status.ACTIVE:
         return None
-    if dispatch.occurrence != f"quiet-since-{_stamp(quiet_since(mentorship))}":
+    if dispatch.occurrence != f"quiet-since-{_stamp(mentorship.last_contact_at)}":
         return None  # they met since
     if not is_member(mentorship.pk, dispatch.recipient_id):
         return None
@@ -53,7 +56,7 @@ def build_nudge(dispatch: Dispatch):
         {
             "mentorship": mentorship,
             "others": others,
-            "since": quiet_since(mentorship),
+            "since": mentorship.last_contact_at,
             "schedule_url": link("scheduling:meeting_create", [mentorship.pk]),
             "pair_url": link("relationships:mentorship_detail", [mentorship.pk]),
         },

@@ -1,16 +1,84 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Format, MeetingFormat
 from programs.roles import RoleLabels
+
+STALLED_AFTER = 2  # cadences without a session before a pair is stalled
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def with_pulse(self, now: datetime | None = None) -> MentorshipQuerySet:
+        """The pair's rhythm, the one place it is worked out (pages, nudges, the digest):
+
+        - `cadence_days`: the agreed cadence, else the program's;
+        - `last_session_at`, and `last_contact_at`: the last session, else the start;
+        - `next_due_at`: one cadence after the last contact;
+        - `stalled_at`: STALLED_AFTER cadences after it, and `stalled`: active and past that
+          (Mentorship.is_stalled).
+        """
+        now = now or timezone.now()
+        # The sessions' model through the relation: sessions sits beside relationships.
+        sessions = Mentorship.sessions.field.model.objects.filter(mentorship=OuterRef("pk"))
+        return self.annotate(
+            cadence_days=Coalesce(F("agreement__cadence_days"), F("cohort__program__cadence_days")),
+            last_session_at=Subquery(
+                sessions.order_by().values("mentorship").annotate(last=Max("occurred_at"))
+                .values("last"),
+                output_field=DateTimeField(),
+            ),
+            last_contact_at=Coalesce(F("last_session_at"), F("started_at"), F("created_at")),
+            next_due_at=F("last_contact_at") + _cadences(1),
+            stalled_at=F("last_contact_at") + _cadences(STALLED_AFTER),
+            stalled=Case(
+                When(Q(status=Mentorship.Status.ACTIVE) & Q(stalled_at__lt=now), then=True),
+                default=False,
+            ),
+        )  # fmt: skip
+
+    def quiet_for(self, cadences: int, now: datetime) -> MentorshipQuerySet:
+        """Active pairs with no session for `cadences` times their cadence, with their pulse
+        and `quiet_until`: the moment they became that quiet."""
+        return (
+            self.with_pulse(now)
+            .annotate(quiet_until=F("last_contact_at") + _cadences(cadences))
+            .filter(status=Mentorship.Status.ACTIVE, quiet_until__lt=now)
+        )
+
+
+def _cadences(count: int) -> Days:
+    return Days(F("cadence_days") * count)
+
+
+class Days(models.Func):
+    """A whole number of days as a duration that SQL adds to a moment (PostgreSQL has
+    intervals; SQLite keeps durations as microseconds)."""
+
+    output_field = DurationField()
+    template = "make_interval(days => %(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s * 86400000000)")
 
 
 class Mentorship(models.Model):
@@ -49,6 +117,8 @@ class Mentorship(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MentorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -127,16 +197,14 @@ class Mentorship(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Active, and no session for twice the agreed cadence (counted from the start when
-        there has been none yet). Reads the `last_session_at` annotation when present."""
-        if self.status != self.Status.ACTIVE:
-            return False
-        if hasattr(self, "last_session_at"):
-            last = self.last_session_at
-        else:
-            last = self.sessions.aggregate(last=models.Max("occurred_at"))["last"]
-        since = last or self.started_at or self.created_at
-        return timezone.now() - since > timedelta(days=2 * self.cadence)
+        """Active, and no session for STALLED_AFTER times the agreed cadence (counted from the
+        start when there has been none yet): MentorshipQuerySet.with_pulse's `stalled`, read
+        from the annotation when the row has it."""
+        if not hasattr(self, "stalled"):
+            self.stalled = (
+                Mentorship.objects.filter(pk=self.pk).with_pulse().values_list("stalled").get()[0]
+            )
+        return self.stalled
 
 
 class Agreement(models.Model):

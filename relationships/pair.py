@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -63,7 +61,8 @@ def pair_context(
     flash: str = "",
 ) -> dict:
     mentorship = (
-        Mentorship.objects.select_related("cohort__program", "mentor__user")
+        Mentorship.objects.with_pulse()
+        .select_related("cohort__program", "mentor__user")
         .prefetch_related(Prefetch("mentees", queryset=Person.objects.select_related("user")))
         .get(pk=mentorship.pk)
     )
@@ -82,9 +81,7 @@ def pair_context(
     )
     to_confirm = [s for s in sessions if not s.is_confirmed and s.logged_by_id != me.pk]
     to_rate = [s for s in sessions if s.pk not in my_ratings]
-    last = max((s.occurred_at for s in sessions), default=None)
-    cadence = agreement.cadence_days
-    next_due = (last or mentorship.started_at or mentorship.created_at) + timedelta(days=cadence)
+    next_due = mentorship.next_due_at
     owns_goals = any(owner.pk == me.pk for owner in mentorship.goal_owners())
     survey_done = mentorship.closing_surveys.filter(person=me).exists()
 
@@ -145,7 +142,7 @@ def pair_context(
         "owns_goals": owns_goals,
         "active_goals": [g for g in goals if g.status != Goal.Status.DROPPED],
         "sessions_count": len(sessions),
-        "last_session": last,
+        "last_session": mentorship.last_session_at,
         "next_due": next_due,
         "steps": steps,
         "timeline": selectors.timeline(mentorship),

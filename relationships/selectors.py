@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 
 from django.db.models import (
     Avg,
     Count,
-    DateTimeField,
     Exists,
-    F,
     FloatField,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -46,16 +42,14 @@ def _per_mentorship(queryset: QuerySet, aggregate, output_field):
 
 
 def with_activity(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
-    """Status, last session, counts, goals and average rating: activity, never content."""
+    """Status, pulse (Mentorship.with_pulse), counts, goals and average rating: activity,
+    never content."""
     ratings = SessionRating.objects.filter(session__mentorship=OuterRef("pk"))
     return (
-        mentorships.select_related("cohort__program", "mentor__user")
+        mentorships.with_pulse()
+        .select_related("cohort__program", "mentor__user")
         .prefetch_related(Prefetch("mentees", queryset=Person.objects.select_related("user")))
         .annotate(
-            cadence_days=Coalesce(F("agreement__cadence_days"), F("cohort__program__cadence_days")),
-            last_session_at=_per_mentorship(
-                SessionLog.objects, Max("occurred_at"), DateTimeField()
-            ),
             sessions_count=Coalesce(
                 _per_mentorship(SessionLog.objects, Count("pk"), IntegerField()), Value(0)
             ),
@@ -91,16 +85,13 @@ def cohort_health(cohort) -> QuerySet[Mentorship]:
 
 def cohorts_pulse(mentorships: QuerySet[Mentorship]) -> dict[int, dict[str, int]]:
     """Per cohort id: pairs, active pairs and stalled pairs, from one light query."""
-    rows = mentorships.annotate(
-        cadence_days=Coalesce(F("agreement__cadence_days"), F("cohort__program__cadence_days")),
-        last_session_at=_per_mentorship(SessionLog.objects, Max("occurred_at"), DateTimeField()),
-    ).only("pk", "cohort_id", "status", "started_at", "created_at")
+    rows = mentorships.with_pulse().values_list("cohort_id", "status", "stalled")
     pulse: dict[int, dict[str, int]] = {}
-    for mentorship in rows:
-        counts = pulse.setdefault(mentorship.cohort_id, {"pairs": 0, "active": 0, "stalled": 0})
+    for cohort_id, status, stalled in rows:
+        counts = pulse.setdefault(cohort_id, {"pairs": 0, "active": 0, "stalled": 0})
         counts["pairs"] += 1
-        counts["active"] += mentorship.status == Mentorship.Status.ACTIVE
-        counts["stalled"] += mentorship.is_stalled
+        counts["active"] += status == Mentorship.Status.ACTIVE
+        counts["stalled"] += stalled
     return pulse
 
 
@@ -175,33 +166,6 @@ def participant_overview(user) -> list[Mentorship]:
             or (mentorship.is_ended and not mentorship.survey_done)
         )
     return rows
-
-
-def with_pulse(mentorships: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
-    """The agreed cadence and the last session, as Mentorship.cadence and is_stalled read
-    them."""
-    return mentorships.annotate(
-        cadence_days=Coalesce(F("agreement__cadence_days"), F("cohort__program__cadence_days")),
-        last_session_at=Max("sessions__occurred_at"),
-    )
-
-
-def quiet_since(mentorship: Mentorship) -> datetime:
-    """Same rule as Mentorship.is_stalled: the last session, else the start."""
-    return mentorship.last_session_at or mentorship.started_at or mentorship.created_at
-
-
-def quiet_pairs(mentorships: QuerySet[Mentorship], now: datetime, cadences: int):
-    """(id, program id, quiet since, when it became quiet enough) of active pairs with no
-    session for `cadences` times their cadence. Plain values: the scan reads every pair."""
-    rows = with_pulse(mentorships.filter(status=Mentorship.Status.ACTIVE)).values_list(
-        "pk", "cohort__program_id", "last_session_at", "started_at", "created_at", "cadence_days"
-    )
-    for pk, program_id, last, started, created, cadence in rows:
-        since = last or started or created
-        due = since + cadences * timedelta(days=cadence)
-        if due < now:
-            yield pk, program_id, since, due
 
 
 def member_user_ids(mentorship_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -14,6 +14,7 @@ from matching import selectors, services
 from matching.loading import MatchingError, settings_for
 from matching.models import MentorRequest
 from relationships.models import Mentorship
+from relationships.pairing import PairingRefused
 from tests.matching.conftest import enrol, make_person
 
 
@@ -100,7 +101,7 @@ def test_a_full_mentor_cannot_accept(requests_on):
     first = ask(requests_on, "bob", "zoe")
     second = ask(requests_on, "cat", "zoe")
     services.mentor_request_respond(request=first, accept=True)
-    with pytest.raises(MatchingError, match="no free"):
+    with pytest.raises(PairingRefused, match="no free"):
         services.mentor_request_respond(request=second, accept=True)
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from matching import services
-from matching.loading import MatchingError, settings_for
+from matching.loading import settings_for
 from matching.models import ForbiddenPair, MentorRequest
 from matching.rules import pairing_check
 from relationships.models import Mentorship
@@ -114,7 +114,7 @@ def test_accepting_a_request_rechecks_a_reporting_line_changed_since(requests_on
     bob = requests_on["people"]["bob"]
     bob.manager = requests_on["people"]["zoe"]
     bob.save()
-    with pytest.raises(MatchingError, match="reporting line"):
+    with pytest.raises(PairingRefused, match="reporting line"):
         services.mentor_request_respond(request=request, accept=True)
     request.refresh_from_db()
     assert request.is_pending and not Mentorship.objects.exists()
@@ -126,7 +126,7 @@ def test_accepting_a_request_rechecks_a_rejection_made_since(requests_on):
     ForbiddenPair.objects.create(
         cohort=requests_on["cohort"], mentee=people["bob"], mentor=people["zoe"]
     )
-    with pytest.raises(MatchingError, match="rejected"):
+    with pytest.raises(PairingRefused, match="rejected"):
         services.mentor_request_respond(request=request, accept=True)
     assert not Mentorship.objects.exists()
 
@@ -138,7 +138,7 @@ def test_publishing_rechecks_every_pair(small_cohort):
     mentee = proposal.mentee.person
     mentee.manager = proposal.mentor.person  # a re-import after the run
     mentee.save()
-    with pytest.raises(MatchingError, match=r"reporting line.*Run matching again"):
+    with pytest.raises(PairingRefused, match=r"reporting line.*Run matching again"):
         services.match_run_publish(run=run)
     run.refresh_from_db()
     assert run.is_draft and not Mentorship.objects.exists()

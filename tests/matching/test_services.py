@@ -9,6 +9,7 @@ from matching.models import ForbiddenPair, MatchRun, Proposal, Unmatched
 from notifications.models import Dispatch
 from notifications.services import dispatches_send
 from relationships.models import Mentorship
+from relationships.pairing import PairingRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_unmatched_mentee_gets_a_reason_and_candidates(small_cohort):
 
 def test_pair_by_hand_refuses_a_reporting_chain_pair(small_cohort):
     run = services.match_run_create(cohort=small_cohort["cohort"])
-    with pytest.raises(MatchingError, match="reporting line"):
+    with pytest.raises(PairingRefused, match="reporting line"):
         services.pair_by_hand(
             run=run, mentee_email="ann@example.org", mentor_email="max@example.org"
         )
