@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from core.emails import absolute_url
 from matching.models import MentorRequest, Proposal
-from matching.services import (
-    KIND_MATCH_PUBLISHED,
+from matching.services.requests import (
     KIND_REQUEST_ANSWERED,
     KIND_REQUEST_RECEIVED,
     mentor_requests_expire,
 )
+from matching.services.runs import KIND_MATCH_PUBLISHED
 from notifications.models import Category, Dispatch
 from notifications.registry import Planned, kind, planner
 from notifications.rendering import link, render_for
