@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError, refusal_shown
 from goals import services
 from goals.access import get_goal_for_member, get_milestone_for_member
 from goals.forms import GoalEditForm, GoalForm
 from relationships.access import get_mentorship_for_member, person_of
 from relationships.pair import checkin_form_for, render_pair
-from relationships.services import TransitionError
 
 
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -21,7 +21,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown(request) as done:
             services.goal_create(
                 mentorship=mentorship,
                 owner=person_of(request.user),
@@ -30,9 +30,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
                 target_date=data["target_date"],
                 milestones=form.milestones(),
             )
-        except TransitionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if done:
             messages.success(request, "Goal set.")
         return redirect(mentorship)
     return render(request, "goals/goal_form.html", {"form": form, "mentorship": mentorship})
@@ -46,7 +44,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalEditForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_shown(request) as done:
             services.goal_update(
                 goal=goal,
                 owner=person_of(request.user),
@@ -56,9 +54,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 status=data["status"],
                 new_milestones=form.milestones(),
             )
-        except TransitionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if done:
             messages.success(request, "Goal saved.")
         return redirect(mentorship)
     return render(
@@ -81,7 +77,7 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
             progress=data["progress"],
             note=data["note"],
         )
-    except TransitionError as exc:
+    except DomainError as exc:
         form.add_error(None, str(exc))
         return render_pair(request, mentorship, checkin_form=form)
     if request.htmx:
@@ -94,8 +90,6 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_milestone_for_member(request.user, pk)
     mentorship = milestone.goal.mentorship
-    try:
+    with refusal_shown(request):
         services.milestone_toggle(milestone=milestone, person=person_of(request.user))
-    except TransitionError as exc:
-        messages.error(request, str(exc))
     return redirect(mentorship.get_absolute_url() + f"#goal-{milestone.goal_id}")

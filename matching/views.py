@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import refusal_shown
 from matching import selectors, services
 from matching.access import (
     get_proposal_for_coordinator,
@@ -104,11 +104,9 @@ def run_history(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def run_create(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
-    try:
+    with refusal_shown(request) as done:
         run = services.match_run_create(cohort=cohort, run_by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         messages.success(
             request,
             f"{run.summary(run.proposals.count())} in {run.seconds:.2f} s "
@@ -125,11 +123,9 @@ def _back(proposal) -> HttpResponse:
 def proposal_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = get_proposal_for_coordinator(request.user, slug, pk)
     locked = request.POST.get("locked", "1") == "1"
-    try:
+    with refusal_shown(request) as done:
         services.proposal_lock(proposal=proposal, locked=locked)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         verb = "Locked" if locked else "Unlocked"
         messages.success(
             request, f"{verb} {proposal.mentee.person.name} with {proposal.mentor.person.name}."
@@ -140,11 +136,9 @@ def proposal_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def proposal_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = get_proposal_for_coordinator(request.user, slug, pk)
-    try:
+    with refusal_shown(request) as done:
         services.proposal_reject(proposal=proposal, user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         messages.success(
             request,
             f"Rejected {proposal.mentee.person.name} with {proposal.mentor.person.name}; "
@@ -163,16 +157,14 @@ def pair_by_hand(request: HttpRequest, slug: str) -> HttpResponse:
     elif not form.is_valid():
         messages.error(request, "Enter the mentee's and the mentor's email addresses.")
     else:
-        try:
+        with refusal_shown(request) as done:
             proposal = services.pair_by_hand(
                 run=run,
                 mentee_email=form.cleaned_data["mentee"],
                 mentor_email=form.cleaned_data["mentor"],
                 user=request.user,
             )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
+        if done:
             messages.warning(
                 request,
                 f"Paired {proposal.mentee.person.name} with {proposal.mentor.person.name} and "
@@ -184,11 +176,9 @@ def pair_by_hand(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort, run = get_run_for_coordinator(request.user, slug, pk)
-    try:
+    with refusal_shown(request) as done:
         mentorships = services.match_run_publish(run=run, user=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         messages.success(
             request,
             f"Published {len(mentorships)} mentorship{'s' if len(mentorships) != 1 else ''}. "
@@ -250,15 +240,13 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a mentor from the list.")
     else:
-        try:
+        with refusal_shown(request) as done:
             mentor_request = services.mentor_request_create(
                 mentee=enrolment,
                 mentor_enrolment_id=form.cleaned_data["mentor"],
                 message=form.cleaned_data["message"],
             )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
+        if done:
             messages.success(
                 request,
                 f"Request sent to {mentor_request.mentor.person.name}. You will hear by email.",
@@ -270,13 +258,11 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     mentor_request = get_request_for_mentor(request.user, pk)
     accept = request.POST.get("answer") == "accept"
-    try:
+    with refusal_shown(request) as done:
         mentor_request = services.mentor_request_respond(
             request=mentor_request, accept=accept, user=request.user
         )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         name = mentor_request.mentee.person.name
         if accept:
             messages.success(request, f"You are now {name}'s mentor. They hear by email.")
@@ -288,10 +274,8 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     mentor_request = get_request_for_mentee(request.user, pk)
-    try:
+    with refusal_shown(request) as done:
         services.mentor_request_withdraw(request=mentor_request)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         messages.info(request, "Request withdrawn.")
     return redirect("matching:requests")

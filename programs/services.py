@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.errors import DomainError
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
 from programs.models import Cohort, Enrolment, Format, Program
@@ -27,7 +28,7 @@ def decision_occurrence(status: str, decided_at: dt.datetime) -> str:
     return f"{status}@{decided_at.astimezone(dt.UTC):{STAMP}}"
 
 
-class TransitionError(ValueError):
+class TransitionError(DomainError):
     pass
 
 

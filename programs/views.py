@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import refusal_shown
 from profiles.services import person_for_user
 from programs import selectors, services
 from programs.access import (
@@ -173,11 +174,9 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def cohort_status(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
-    try:
+    with refusal_shown(request) as done:
         cohort = services.cohort_transition(cohort=cohort, status=request.POST.get("status", ""))
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         messages.success(request, f"The cohort is now {cohort.get_status_display().lower()}.")
     return redirect(cohort)
 
@@ -306,7 +305,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_object_or_404(selectors.open_cohorts_for(request.user), slug=slug)
     form = ApplyForm(request.POST or None, program=cohort.program)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request) as done:
             services.enrolment_apply(
                 cohort=cohort,
                 person=person_for_user(request.user),
@@ -314,9 +313,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                 answers=form.answers(),
                 **form.details(),
             )
-        except services.TransitionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if done:
             messages.success(request, "Application sent. The coordinator will get back to you.")
             return redirect("programs:my_enrolments")
     return render(request, "programs/apply.html", {"cohort": cohort, "form": form})

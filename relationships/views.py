@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import refusal_shown
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
 from relationships.access import (
@@ -47,13 +48,11 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = services.agreement_for(mentorship)
     form = AgreementForm(request.POST or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request) as done:
             services.agreement_update(
                 mentorship=mentorship, actor=request.user, **form.cleaned_data
             )
-        except services.TransitionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if done:
             messages.success(request, "Agreement saved. Each of you confirms the new version.")
         return redirect(mentorship)
     agreement.refresh_from_db()  # a bound form may have changed the instance
@@ -67,13 +66,11 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_member(request.user, pk)
-    try:
+    with refusal_shown(request) as done:
         services.agreement_confirm(
             mentorship=mentorship, person=person_of(request.user), actor=request.user
         )
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         mentorship.refresh_from_db()
         if mentorship.status == Mentorship.Status.ACTIVE and mentorship.started_at:
             messages.success(request, "Agreement confirmed. Your mentorship is active.")
@@ -92,7 +89,7 @@ def closing_survey(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST or None, questions=mentorship.cohort.program.closing_questions.all()
         )
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusal_shown(request) as done:
                 services.closing_survey_submit(
                     mentorship=mentorship,
                     person=me,
@@ -100,9 +97,7 @@ def closing_survey(request: HttpRequest, pk: int) -> HttpResponse:
                     answers=form.answers(),
                     comment=form.cleaned_data["comment"],
                 )
-            except services.TransitionError as exc:
-                messages.error(request, str(exc))
-            else:
+            if done:
                 messages.success(request, "Thank you for your answers.")
             return redirect(mentorship)
     return render(
@@ -127,7 +122,7 @@ def mentorship_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     data = form.cleaned_data
     action, actor = data["action"], request.user
-    try:
+    with refusal_shown(request) as done:
         if action == "pause":
             services.mentorship_pause(mentorship=mentorship, actor=actor)
         elif action == "resume":
@@ -140,9 +135,7 @@ def mentorship_transition(request: HttpRequest, pk: int) -> HttpResponse:
             services.mentorship_close(
                 mentorship=mentorship, actor=actor, reason=data["reason"], comment=data["comment"]
             )
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         mentorship.refresh_from_db()
         messages.success(
             request, f"The mentorship is now {mentorship.get_status_display().lower()}."

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
 from relationships.models import Mentorship
@@ -17,7 +18,7 @@ KIND_CANCELLED = "meeting_cancelled"
 CHANGEABLE = ("start", "duration_minutes", "format", "location", "video_url", "agenda")
 
 
-class SchedulingError(ValueError):
+class SchedulingError(DomainError):
     pass
 
 

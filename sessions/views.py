@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError, refusal_shown
 from relationships.access import get_mentorship_for_member, person_of
 from relationships.pair import render_pair, session_form_for
-from relationships.services import TransitionError
 from sessions import services
 from sessions.access import get_session_for_member
 from sessions.forms import PrivateNoteForm, RatingForm, SessionCorrectForm
@@ -40,7 +40,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except SessionAlreadyLogged as exc:
             form.add_error("occurred_at", str(exc))
-        except TransitionError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             text = "Session logged. Your partner confirms it or corrects it."
@@ -80,11 +80,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_member(request.user, pk)
-    try:
+    with refusal_shown(request) as done:
         services.session_confirm(session=session, person=person_of(request.user))
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if done:
         messages.success(request, "Session confirmed.")
     return redirect(session)
 
@@ -109,7 +107,7 @@ def session_correct(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except SessionAlreadyLogged as exc:
             form.add_error("occurred_at", str(exc))
-        except TransitionError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
             return redirect(session)
         else:
