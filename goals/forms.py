@@ -41,7 +41,9 @@ class GoalEditForm(GoalForm):
         self.fields["milestones_text"].label = "Add milestones"
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(CrispyFormMixin, forms.Form):
+    submit_label = "Check in"
+    form_tag = False  # the pair page's form posts with htmx
     goal = forms.ModelChoiceField(queryset=Goal.objects.none())
     progress = forms.IntegerField(
         label="Progress (%)",
