@@ -124,7 +124,9 @@ def main() -> None:
         for label, data, dry_run, action, expected in runs:
             with counting_queries() as queries:
                 started = time.perf_counter()
-                report = cohort_import_participants(cohort=cohort, data=data, dry_run=dry_run)
+                report = cohort_import_participants(
+                    cohort=cohort, data=data, by=None, dry_run=dry_run
+                )
                 elapsed = time.perf_counter() - started
             if not report.ok or report.counts[action] != expected:
                 sys.exit(f"{label}: unexpected result {report.counts} {report.file_errors}")

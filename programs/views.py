@@ -209,7 +209,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        report = cohort_import_participants(cohort=cohort, data=data, dry_run=True)
+        report = cohort_import_participants(cohort=cohort, data=data, by=request.user, dry_run=True)
         if report.file_errors:
             for error in report.file_errors:
                 form.add_error("file", error)
@@ -228,21 +228,34 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# The confirmation names this many people whose directory data was kept, then counts the rest.
+KEPT_LISTED = 10
+
+
 def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
     pending = get_object_or_404(cohort.imports, pk=pk, applied_at=None)
     data = pending.content.encode("utf-8")
     if request.method == "POST":
         with transaction.atomic():
-            report = cohort_import_participants(cohort=cohort, data=data)
+            report = cohort_import_participants(cohort=cohort, data=data, by=request.user)
             if report.ok:
                 pending.delete()
         if report.ok:
             messages.success(request, _("Imported: %(summary)s") % {"summary": report.summary})
+            kept = [row for row in report.rows if row.kept]
+            for row in kept[:KEPT_LISTED]:
+                messages.warning(request, f"{row.email}: {row.kept_message}")
+            if len(kept) > KEPT_LISTED:
+                messages.warning(
+                    request,
+                    _("… and %(count)s more people whose directory data was kept.")
+                    % {"count": len(kept) - KEPT_LISTED},
+                )
             return redirect(cohort)
         messages.error(request, "The directory changed since the preview; nothing was written.")
     else:
-        report = cohort_import_participants(cohort=cohort, data=data, dry_run=True)
+        report = cohort_import_participants(cohort=cohort, data=data, by=request.user, dry_run=True)
     return render(
         request,
         "programs/import_preview.html",

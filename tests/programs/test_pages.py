@@ -193,7 +193,7 @@ def test_imported_people_are_not_shown_as_invited_before_an_invitation_goes_out(
     client, coordinator, cohort, django_capture_on_commit_callbacks
 ):
     data = b"email,first_name,last_name,role\nivy@example.org,Ivy,Example,mentee\n"
-    cohort_import_participants(cohort=cohort, data=data)
+    cohort_import_participants(by=None, cohort=cohort, data=data)
     client.force_login(coordinator)
 
     page = client.get(cohort.get_absolute_url()).content.decode()
