@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from profiles.models import Person
 from programs.importing import (
@@ -533,6 +535,35 @@ def test_a_reporting_cycle_in_the_file_names_everyone_in_it(cohort):
     assert [r.action for r in report.rows] == ["error", "error", "error", "create"]
     message = report.rows[0].errors[0].message
     assert "ann@example.org → ben@example.org → cy@example.org → ann@example.org" in message
+
+
+def test_a_long_reporting_cycle_is_named_once_and_the_preview_stays_small(
+    client, site_admin, cohort
+):
+    # 5,000 people, each reporting to the next, the last to the first. Naming the whole cycle
+    # on each of its rows made a 681 MB preview.
+    size = 5000
+    emails = [f"p{i}@example.org" for i in range(size)]
+    rows = [row(email, manager_email=emails[(i + 1) % size]) for i, email in enumerate(emails)]
+    client.force_login(site_admin)
+
+    upload = SimpleUploadedFile("cycle.csv", as_csv(rows), content_type="text/csv")
+    response = client.post(
+        reverse("programs:import_upload", args=[cohort.slug]), {"file": upload}, follow=True
+    )
+
+    page = response.content.decode()
+    assert len(response.content) < 1_000_000
+    assert page.count("form a cycle") == 1
+    assert (
+        "The reporting lines form a cycle of 5000 people: p0@example.org → p1@example.org → "
+        "p2@example.org → p3@example.org → p4@example.org → …"
+    ) in page
+    assert "5000 with errors" in page
+    assert "This preview lists 200 of the file's 5000 rows" in page
+    report = response.context["report"]
+    assert [e.message for e in report.rows[1].errors] == ["In the reporting cycle named on line 2."]
+    assert not User.objects.filter(email__in=emails).exists()
 
 
 def test_a_reporting_cycle_through_the_existing_directory_is_found(cohort):

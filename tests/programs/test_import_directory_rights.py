@@ -58,7 +58,11 @@ def directory_record(person: Person) -> tuple:
     person.user.refresh_from_db()
     user = person.user
     manager = person.manager.email if person.manager else ""
-    return (user.first_name, user.last_name, user.timezone, person.department) + (
+    return (
+        user.first_name,
+        user.last_name,
+        user.timezone,
+        person.department,
         person.seniority,
         manager,
     )
