@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +36,7 @@ from programs.forms import (
     details_initial,
 )
 from programs.importing import cohort_import_participants
-from programs.invitations import enrolment_for_token
+from programs.invitations import enrolment_for_token, link_signs_in
 from programs.models import Cohort, Enrolment, ParticipantImport
 
 # --- Coordinators: programs -------------------------------------------------------------------
@@ -347,13 +349,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "by email.",
         )
         return redirect("account_login")
+    user = enrolment.person.user
+    respond = reverse("programs:enrolment_respond", args=[enrolment.pk])
+    if not link_signs_in(user):
+        if request.user == user:
+            return redirect(respond)
+        messages.info(
+            request,
+            _(
+                "Your account has rights beyond a participant's, so this link does not sign you "
+                "in: sign in as usual, and the invitation opens next."
+            ),
+        )
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': respond})}")
     if request.method != "POST":
         return render(request, "programs/invitation_accept.html", {"enrolment": enrolment})
-    user = enrolment.person.user
     # Following the link proves the address is theirs.
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.info(request, "Welcome! Check your profile, then answer the program's questions.")
-    return redirect("programs:enrolment_respond", pk=enrolment.pk)
+    return redirect(respond)
