@@ -597,20 +597,22 @@ def _unique_rows(rows: Sequence[_Row]) -> dict[str, _Row]:
 def _not_theirs(by, emails: list[str]) -> set[str]:
     """The people in the file whose directory record `by` may not change: everyone already
     known, except participants of `by`'s programs who are in no other program and have no
-    rights of their own (a coordinator, HR viewer or site admin is everyone's colleague)."""
+    rights of their own (see `User.objects.with_rights`)."""
     if by is None or can_manage_directory(by):
         return set()
     User = get_user_model()
     known = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     if not known:
         return set()
-    own_programs = programs_coordinated_by(by)
+    own_programs = set(programs_coordinated_by(by).values_list("pk", flat=True))
+    programs: dict[str, set[int]] = {email: set() for email in known}
     enrolments = Enrolment.objects.filter(person__user__email__in=known)
-    email = "person__user__email"
-    inside = set(enrolments.filter(cohort__program__in=own_programs).values_list(email, flat=True))
-    outside = enrolments.exclude(cohort__program__in=own_programs).values_list(email, flat=True)
-    with_rights = User.objects.with_rights().filter(email__in=known).values_list("email", flat=True)
-    return known - (inside - set(outside) - set(with_rights))
+    for email, program in enrolments.values_list("person__user__email", "cohort__program"):
+        programs[email].add(program)
+    # Few people have rights: listing them all is cheaper than matching them to the file.
+    with_rights = set(User.objects.with_rights().values_list("email", flat=True))
+    theirs = {email for email, ids in programs.items() if ids and ids <= own_programs}
+    return known - (theirs - with_rights)
 
 
 def _check_managers(rows: Mapping[str, _Row], directory: Mapping[str, str | None]) -> None:
