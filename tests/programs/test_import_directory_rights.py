@@ -182,3 +182,24 @@ def test_directory_managers_and_the_hr_import_write_every_record(
         1,
         "mia@example.org",
     )
+
+
+def test_a_site_admin_gives_the_directory_permission_in_the_admin(
+    client, site_admin, coordinator_b
+):
+    permission = Permission.objects.get(codename="manage_directory")
+    client.force_login(site_admin)
+    url = reverse("admin:users_user_change", args=[coordinator_b.pk])
+
+    page = client.get(url)
+    assert f'<option value="{permission.pk}"' in page.content.decode()
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["user_permissions"] = [permission.pk]
+    data["date_joined_0"], data["date_joined_1"] = "2027-01-01", "09:00:00"
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    client.post(url, data)
+
+    coordinator_b.refresh_from_db()
+    assert coordinator_b.has_perm("profiles.manage_directory")
