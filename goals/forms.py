@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from core.widgets import DateInput
-from goals.models import Goal
+from goals.models import Goal, Milestone
 from programs.forms import CrispyFormMixin
 
 
@@ -27,6 +28,22 @@ class GoalForm(CrispyFormMixin, forms.ModelForm):
             "success_measure": forms.Textarea(attrs={"rows": 2}),
             "target_date": DateInput(),
         }
+
+    def clean_milestones_text(self) -> str:
+        # One field holds many milestones: each line is checked against the milestone's
+        # column, which a database with real limits (PostgreSQL) would otherwise refuse.
+        text = self.cleaned_data["milestones_text"]
+        limit = Milestone._meta.get_field("title").max_length
+        for number, line in enumerate(lines(text), start=1):
+            if len(line) > limit:
+                raise forms.ValidationError(
+                    _(
+                        "Milestone %(number)s is %(length)s characters long; a milestone has "
+                        "at most %(limit)s."
+                    )
+                    % {"number": number, "length": len(line), "limit": limit}
+                )
+        return text
 
     def milestones(self) -> list[str]:
         return lines(self.cleaned_data["milestones_text"])
