@@ -8,8 +8,11 @@ class CrispyFormMixin:
     """A form that renders with crispy-forms and one submit button."""
 
     submit_label = "Save"
+    # False when the template writes the <form> tag itself, with the htmx attributes it needs.
+    form_tag = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = self.form_tag
         self.helper.add_input(Submit("submit", self.submit_label))

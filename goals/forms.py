@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from core.forms import CrispyFormMixin
 from core.widgets import DateInput
-from goals.models import Goal
+from goals.models import Goal, Milestone
 
 
 def lines(text: str) -> list[str]:
@@ -28,6 +29,22 @@ class GoalForm(CrispyFormMixin, forms.ModelForm):
             "target_date": DateInput(),
         }
 
+    def clean_milestones_text(self) -> str:
+        # One field holds many milestones: each line is checked against the milestone's
+        # column, which a database with real limits (PostgreSQL) would otherwise refuse.
+        text = self.cleaned_data["milestones_text"]
+        limit = Milestone._meta.get_field("title").max_length
+        for number, line in enumerate(lines(text), start=1):
+            if len(line) > limit:
+                raise forms.ValidationError(
+                    _(
+                        "Milestone %(number)s is %(length)s characters long; a milestone has "
+                        "at most %(limit)s."
+                    )
+                    % {"number": number, "length": len(line), "limit": limit}
+                )
+        return text
+
     def milestones(self) -> list[str]:
         return lines(self.cleaned_data["milestones_text"])
 
@@ -41,7 +58,9 @@ class GoalEditForm(GoalForm):
         self.fields["milestones_text"].label = "Add milestones"
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(CrispyFormMixin, forms.Form):
+    submit_label = "Check in"
+    form_tag = False  # the pair page's form posts with htmx
     goal = forms.ModelChoiceField(queryset=Goal.objects.none())
     progress = forms.IntegerField(
         label="Progress (%)",

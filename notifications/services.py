@@ -226,11 +226,14 @@ def _due_rows(now: datetime):
 
 @transaction.atomic
 def _enqueue_due(now: datetime) -> int:
-    ids = list(_due_rows(now).order_by("due_at").values_list("pk", flat=True)[:ENQUEUE_BATCH])
+    # Lock the rows as they are read and skip those a concurrent scan holds: two scans that
+    # stamped overlapping rows in different orders deadlocked (PostgreSQL aborted one).
+    due = _due_rows(now).select_for_update(skip_locked=True).order_by("due_at", "pk")
+    ids = list(due.values_list("pk", flat=True)[:ENQUEUE_BATCH])
     if not ids:
         return 0
-    # Stamp, then enqueue after commit; a scan running beside this one may hand out the same
-    # rows, which costs a task that finds nothing to claim.
+    # Stamp, then enqueue after commit; a scan that read the rows just before they were stamped
+    # may hand out the same ones, which costs a task that finds nothing to claim.
     Dispatch.objects.filter(pk__in=ids).update(enqueued_at=now)
     _enqueue_on_commit(ids)
     return len(ids)

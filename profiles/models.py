@@ -40,6 +40,11 @@ class Person(models.Model):
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
         verbose_name_plural = "people"
+        # A coordinator's import enrols people; changing the directory record of someone outside
+        # their programs (or of anyone with rights) takes this permission. Site admins have it.
+        permissions = [
+            ("manage_directory", "May change anyone's directory record (name, manager, …)")
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

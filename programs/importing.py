@@ -8,6 +8,11 @@ the same call with `dry_run=True`, so what the preview promises is what the impo
 A blank cell keeps what is stored (HR exports leave cells empty for "unknown", and that must
 never erase what a person wrote in their profile); the reserved value `-` clears an optional
 value on purpose.
+
+The directory record (name, department, manager, time zone, …) is the organisation's, not one
+program's: a coordinator's import enrols people already known, but changes the record only of
+people who take part in that coordinator's programs alone and have no rights of their own. The
+HR import on the command line and people who may manage the directory write every record.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ import io
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, fields
+from functools import cache, cached_property
+from itertools import chain, islice
 from typing import cast
 
 from django.contrib.auth import get_user_model
@@ -32,15 +38,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from profiles.access import can_manage_directory
 from profiles.languages import ISO_639_1
 from profiles.models import Person
 from profiles.services import (
+    USER_FIELDS,
     DirectoryEntry,
     FieldChange,
     PersonChange,
     directory_plan,
     directory_upsert,
 )
+from programs.access import programs_coordinated_by
 from programs.models import Cohort, Enrolment, EnrolmentQuestion
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -67,6 +76,11 @@ CLEAR = "-"
 ROLES = tuple(Enrolment.Role.values)
 ACTIONS = ("create", "update", "unchanged", "error")
 ENROLMENT_FIELDS = ("role", "expertise", "interests", "capacity", "answers")
+# The preview lists at most this many rows (those with errors first, then those that change
+# something) and counts the rest: a page for people to read, whatever the file's size.
+PREVIEW_ROWS = 200
+# The columns that fill a person's directory record: everything but the key and the enrolment.
+DIRECTORY_COLUMNS = tuple(f.name for f in fields(DirectoryEntry) if f.name != "email")
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,15 @@ class RowReport:
     # What happens to the enrolment in this cohort: "create", "update", "unchanged", or ""
     # for a directory entry only.
     enrolment: str = ""
+    # The directory columns whose new values were not written: the person is not the
+    # importing coordinator's to change.
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def kept_message(self) -> str:
+        return _(
+            "Directory data kept (%(columns)s): you may not change people outside your programs."
+        ) % {"columns": ", ".join(self.kept)}
 
 
 @dataclass
@@ -105,6 +128,26 @@ class ImportReport:
         for row in self.rows:
             counts[row.action] += 1
         return counts
+
+    @cached_property
+    def preview_rows(self) -> list[RowReport]:
+        """The rows worth reading, errors first, each group in file order; at most
+        PREVIEW_ROWS. Unchanged rows are only counted."""
+        errors = (row for row in self.rows if row.errors)
+        changes = (
+            row for row in self.rows if not row.errors and (row.action != "unchanged" or row.kept)
+        )
+        return list(islice(chain(errors, changes), PREVIEW_ROWS))
+
+    @property
+    def unlisted(self) -> int:
+        """Rows the preview does not list."""
+        return len(self.rows) - len(self.preview_rows)
+
+    @property
+    def kept_count(self) -> int:
+        """People whose directory data the file would have changed, but was kept."""
+        return sum(bool(row.kept) for row in self.rows)
 
     @property
     def new_enrolments(self) -> int:
@@ -126,6 +169,13 @@ class ImportReport:
             text += " " + ngettext(
                 "%(count)s added to the cohort.", "%(count)s added to the cohort.", added
             ) % {"count": added}
+        kept = self.kept_count
+        if kept:
+            text += " " + ngettext(
+                "%(count)s person outside your programs kept their directory data.",
+                "%(count)s people outside your programs kept their directory data.",
+                kept,
+            ) % {"count": kept}
         return text
 
     @property
@@ -141,12 +191,19 @@ class _Row:
     values: dict[str, object]
     answers: dict[str, object]  # by question slug; None clears the stored answer
     blank: set[str] = field(default_factory=set)  # the columns whose cell is blank
+    # The file's directory values, taken out of `values` because the importer may not write
+    # them; None when they may.
+    withheld: dict[str, object] | None = None
 
 
 def cohort_import_participants(
-    *, cohort: Cohort, data: bytes, dry_run: bool = False
+    *, cohort: Cohort, data: bytes, by, dry_run: bool = False
 ) -> ImportReport:
-    """Validate the whole file, then (unless it is a dry run) write all of it or nothing."""
+    """Validate the whole file, then (unless it is a dry run) write all of it or nothing.
+
+    `by` is the coordinator importing in the browser, whose import changes the directory
+    record only of people in their own programs alone; None is the HR import on the command
+    line, which writes every record."""
     report = ImportReport()
     table = _read_table(data, report.file_errors)
     if table is None:
@@ -176,6 +233,9 @@ def cohort_import_participants(
             # Two imports into one cohort at once would race on the enrolments; queue them.
             list(Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk"))
         directory = dict(Person.objects.values_list("user__email", "manager__user__email"))
+        for email in _not_theirs(by, list(unique)):
+            row = unique[email]
+            row.withheld = {n: row.values.pop(n) for n in DIRECTORY_COLUMNS if n in row.values}
         _check_managers(unique, directory)
         plan = _plan(cohort, unique, directory, questions)
         if writing and report.ok:
@@ -521,6 +581,27 @@ def _unique_rows(rows: Sequence[_Row]) -> dict[str, _Row]:
     return first
 
 
+def _not_theirs(by, emails: list[str]) -> set[str]:
+    """The people in the file whose directory record `by` may not change: everyone already
+    known, except participants of `by`'s programs who are in no other program and have no
+    rights of their own (see `User.objects.with_rights`)."""
+    if by is None or can_manage_directory(by):
+        return set()
+    User = get_user_model()
+    known = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    if not known:
+        return set()
+    own_programs = set(programs_coordinated_by(by).values_list("pk", flat=True))
+    programs: dict[str, set[int]] = {email: set() for email in known}
+    enrolments = Enrolment.objects.filter(person__user__email__in=known)
+    for email, program in enrolments.values_list("person__user__email", "cohort__program"):
+        programs[email].add(program)
+    # Few people have rights: listing them all is cheaper than matching them to the file.
+    with_rights = set(User.objects.with_rights().values_list("email", flat=True))
+    theirs = {email for email, ids in programs.items() if ids and ids <= own_programs}
+    return known - (theirs - with_rights)
+
+
 def _check_managers(rows: Mapping[str, _Row], directory: Mapping[str, str | None]) -> None:
     links: dict[str, str] = {email: manager or "" for email, manager in directory.items()}
     for email, row in rows.items():
@@ -544,12 +625,36 @@ def _check_managers(rows: Mapping[str, _Row], directory: Mapping[str, str | None
     # The reporting lines as they would be after the import: the file's rows over the rest of
     # the directory, so a cycle closed through people not in the file is found too.
     for cycle in _cycles(links, rows):
-        chain = " → ".join([*cycle, cycle[0]])
-        for email in cycle:
+        # Named once, on its first row in the file; its other rows point there. Naming the
+        # whole cycle on each of its rows made a preview grow with the square of its length.
+        first = min((e for e in cycle if e in rows), key=lambda e: rows[e].report.line)
+        start = cycle.index(first)
+        cycle = cycle[start:] + cycle[:start]
+        rows[first].report.errors.append(CellError("manager_email", _cycle_message(cycle)))
+        line = rows[first].report.line
+        for email in cycle[1:]:
             if email in rows:
                 rows[email].report.errors.append(
-                    CellError("manager_email", f"The reporting lines form a cycle: {chain}.")
+                    CellError(
+                        "manager_email",
+                        _("In the reporting cycle named on line %(line)s.") % {"line": line},
+                    )
                 )
+
+
+# A longer cycle is named by its first few people and its length.
+CYCLE_NAMED = 5
+
+
+def _cycle_message(cycle: Sequence[str]) -> str:
+    if len(cycle) <= CYCLE_NAMED:
+        return _("The reporting lines form a cycle: %(chain)s.") % {
+            "chain": " → ".join([*cycle, cycle[0]])
+        }
+    return _("The reporting lines form a cycle of %(count)s people: %(chain)s → …") % {
+        "count": len(cycle),
+        "chain": " → ".join(cycle[:CYCLE_NAMED]),
+    }
 
 
 def _cycles(links: Mapping[str, str], starts: Iterable[str]) -> list[list[str]]:
@@ -608,11 +713,23 @@ def _plan(
         values["email"]: values
         for values in get_user_model()
         .objects.filter(email__in=list(plan.rows))
-        .values("pk", "email", "timezone", "person__pk", *(f"person__{n}" for n in KEPT_FIELDS))
+        .values(
+            "pk",
+            "email",
+            *USER_FIELDS,
+            "person__pk",
+            *(f"person__{n}" for n in KEPT_FIELDS),
+        )
     }
     plan.orphans = {e: v["pk"] for e, v in stored.items() if v["person__pk"] is None}
     for email, row in plan.rows.items():
-        plan.entries.append(_entry(row, stored.get(email), directory))
+        entry = _entry(row.values, stored.get(email), directory)
+        if row.withheld is not None:
+            wanted = _entry(row.values | row.withheld, stored.get(email), directory)
+            row.report.kept = [
+                name for name in DIRECTORY_COLUMNS if getattr(wanted, name) != getattr(entry, name)
+            ]
+        plan.entries.append(entry)
         _plan_enrolment(cohort, row, enrolments.get(email), plan)
     return plan
 
@@ -641,11 +758,13 @@ def _check_required_answers(
 
 
 def _entry(
-    row: _Row, stored: Mapping[str, object] | None, directory: Mapping[str, str | None]
+    values: Mapping[str, object],
+    stored: Mapping[str, object] | None,
+    directory: Mapping[str, str | None],
 ) -> DirectoryEntry:
     """The person as they will be: the file's filled cells over what is stored."""
-    values = row.values
     email = str(values["email"])
+    user = stored or {}
     person = stored if stored is not None and stored["person__pk"] is not None else None
 
     def kept(name: str, default: object) -> object:
@@ -654,12 +773,13 @@ def _entry(
         return person[f"person__{name}"] if person is not None else default
 
     # A blank time zone keeps the one the person chose; someone new starts on UTC.
-    timezone_name = values.get("timezone") or (stored or {}).get("timezone") or "UTC"
+    timezone_name = values.get("timezone") or user.get("timezone") or "UTC"
     manager = values["manager_email"] if "manager_email" in values else directory.get(email)
     return DirectoryEntry(
         email=email,
-        first_name=str(values["first_name"]),
-        last_name=str(values["last_name"]),
+        # Required in the file; absent only when withheld, and then the stored name stays.
+        first_name=str(values.get("first_name", user.get("first_name", ""))),
+        last_name=str(values.get("last_name", user.get("last_name", ""))),
         department=str(kept("department", "")),
         job_title=str(kept("job_title", "")),
         seniority=cast("int | None", kept("seniority", None)),

@@ -1,10 +1,13 @@
 """One-time sign-in links in invitation emails, for people who never set a password.
 
 The link is signed and carries the person's last sign-in time: the first use signs them in
-and so changes that time, which makes the same link worthless afterwards."""
+and so changes that time, which makes the same link worthless afterwards. It signs in
+participants only: an account with rights beyond a participant's (a site admin, coordinator,
+HR viewer or permission holder) signs in normally, and the link then leads to the invitation."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 
 from programs.models import Enrolment
@@ -35,8 +38,13 @@ def enrolment_for_token(token: str) -> Enrolment | None:
     if enrolment is None or _last_login_stamp(enrolment.person.user) != payload.get("l"):
         return None
     user = enrolment.person.user
-    # A link that signs in without a password is for participants answering an invitation:
-    # never for an account with staff rights, nor once the enrolment has moved on.
-    if user.is_staff or not user.is_active or enrolment.status != Enrolment.Status.INVITED:
+    # Only while the invitation is open, and never for an account that was switched off.
+    if not user.is_active or enrolment.status != Enrolment.Status.INVITED:
         return None
     return enrolment
+
+
+def link_signs_in(user) -> bool:
+    """Whether an invitation link may sign this person in without a password: a participant
+    yes; an account with rights (a coordinator, HR viewer, site admin, …) never."""
+    return not get_user_model().objects.with_rights().filter(pk=user.pk).exists()

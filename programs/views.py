@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,7 +37,7 @@ from programs.forms import (
     details_initial,
 )
 from programs.importing import cohort_import_participants
-from programs.invitations import enrolment_for_token
+from programs.invitations import enrolment_for_token, link_signs_in
 from programs.models import Cohort, Enrolment, ParticipantImport
 
 # --- Coordinators: programs -------------------------------------------------------------------
@@ -208,7 +210,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        report = cohort_import_participants(cohort=cohort, data=data, dry_run=True)
+        report = cohort_import_participants(cohort=cohort, data=data, by=request.user, dry_run=True)
         if report.file_errors:
             for error in report.file_errors:
                 form.add_error("file", error)
@@ -227,21 +229,34 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# The confirmation names this many people whose directory data was kept, then counts the rest.
+KEPT_LISTED = 10
+
+
 def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
     pending = get_object_or_404(cohort.imports, pk=pk, applied_at=None)
     data = pending.content.encode("utf-8")
     if request.method == "POST":
         with transaction.atomic():
-            report = cohort_import_participants(cohort=cohort, data=data)
+            report = cohort_import_participants(cohort=cohort, data=data, by=request.user)
             if report.ok:
                 pending.delete()
         if report.ok:
             messages.success(request, _("Imported: %(summary)s") % {"summary": report.summary})
+            kept = [row for row in report.rows if row.kept]
+            for row in kept[:KEPT_LISTED]:
+                messages.warning(request, f"{row.email}: {row.kept_message}")
+            if len(kept) > KEPT_LISTED:
+                messages.warning(
+                    request,
+                    _("… and %(count)s more people whose directory data was kept.")
+                    % {"count": len(kept) - KEPT_LISTED},
+                )
             return redirect(cohort)
         messages.error(request, "The directory changed since the preview; nothing was written.")
     else:
-        report = cohort_import_participants(cohort=cohort, data=data, dry_run=True)
+        report = cohort_import_participants(cohort=cohort, data=data, by=request.user, dry_run=True)
     return render(
         request,
         "programs/import_preview.html",
@@ -331,13 +346,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "by email.",
         )
         return redirect("account_login")
+    user = enrolment.person.user
+    respond = reverse("programs:enrolment_respond", args=[enrolment.pk])
+    if not link_signs_in(user):
+        if request.user == user:
+            return redirect(respond)
+        messages.info(
+            request,
+            _(
+                "Your account has rights beyond a participant's, so this link does not sign you "
+                "in: sign in as usual, and the invitation opens next."
+            ),
+        )
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': respond})}")
     if request.method != "POST":
         return render(request, "programs/invitation_accept.html", {"enrolment": enrolment})
-    user = enrolment.person.user
     # Following the link proves the address is theirs.
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.info(request, "Welcome! Check your profile, then answer the program's questions.")
-    return redirect("programs:enrolment_respond", pk=enrolment.pk)
+    return redirect(respond)

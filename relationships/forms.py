@@ -11,15 +11,6 @@ from programs.models import Enrolment
 from relationships.models import Agreement, ClosingQuestion, Mentorship
 
 
-def htmx_helper(form: forms.BaseForm, *, action: str, label: str, target: str) -> FormHelper:
-    """A form that posts normally without JavaScript and swaps `target` in place with htmx."""
-    helper = FormHelper(form)
-    helper.form_action = action
-    helper.attrs = {"hx-post": action, "hx-target": target, "hx-swap": "outerHTML"}
-    helper.add_input(Submit("submit", label))
-    return helper
-
-
 class AgreementForm(CrispyFormMixin, forms.ModelForm):
     submit_label = "Save (both of you confirm again)"
 

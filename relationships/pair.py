@@ -13,15 +13,12 @@ from goals.models import Goal
 from profiles.models import Person
 from relationships import selectors
 from relationships.access import person_of
-from relationships.forms import CloseForm, htmx_helper
+from relationships.forms import CloseForm
 from relationships.models import Mentorship
 from relationships.services import agreement_for
 from sessions.forms import SessionLogForm
 from sessions.models import SessionRating
 from sessions.selectors import private_note_authored
-
-PAIR_BODY = "#pair-body"
-
 
 # The "How did it go?" email links here with the meeting's facts, so logging it is one click.
 PREFILLED = ("occurred_at", "duration_minutes", "format")
@@ -31,25 +28,11 @@ def session_form_for(mentorship: Mentorship, data=None, prefill=None) -> Session
     now = timezone.localtime().replace(second=0, microsecond=0)
     initial = {"occurred_at": now, "duration_minutes": 45}
     initial.update({key: prefill[key] for key in PREFILLED if prefill and prefill.get(key)})
-    form = SessionLogForm(data, mentorship=mentorship, initial=initial)
-    form.helper = htmx_helper(
-        form,
-        action=reverse("sessions:session_log", args=[mentorship.pk]),
-        label="Log session",
-        target=PAIR_BODY,
-    )
-    return form
+    return SessionLogForm(data, mentorship=mentorship, initial=initial)
 
 
 def checkin_form_for(mentorship: Mentorship, data=None) -> CheckInForm:
-    form = CheckInForm(data, mentorship=mentorship)
-    form.helper = htmx_helper(
-        form,
-        action=reverse("goals:checkin_create", args=[mentorship.pk]),
-        label="Check in",
-        target=PAIR_BODY,
-    )
-    return form
+    return CheckInForm(data, mentorship=mentorship)
 
 
 def pair_context(

@@ -29,7 +29,9 @@ class SessionFactsForm(forms.Form):
         return tags_from_text(self.cleaned_data["topics"])
 
 
-class SessionLogForm(SessionFactsForm):
+class SessionLogForm(CrispyFormMixin, SessionFactsForm):
+    submit_label = "Log session"
+    form_tag = False  # the pair page's form posts with htmx
     goals = forms.ModelMultipleChoiceField(
         label="Goals discussed",
         queryset=Goal.objects.none(),

@@ -17,7 +17,17 @@ class UserAdmin(DjangoUserAdmin):
         ("Person", {"fields": ("first_name", "last_name", "timezone")}),
         (
             "Roles",
-            {"fields": ("is_active", "is_staff", "is_superuser", "is_hr_viewer", "groups")},
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "is_hr_viewer",
+                    "groups",
+                    # e.g. "create programs", "manage the directory"
+                    "user_permissions",
+                )
+            },
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )

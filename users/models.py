@@ -5,6 +5,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils.timezone import now
 
 
@@ -37,6 +38,20 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra)
+
+    def with_rights(self) -> QuerySet[User]:
+        """Accounts with rights beyond a participant's: site admins, coordinators of a program,
+        HR viewers, and anyone given a permission (directly or through a group). They sign in
+        with their password, never by an invitation link, and a coordinator's import leaves
+        their directory record alone."""
+        return self.filter(
+            Q(is_staff=True)
+            | Q(is_superuser=True)
+            | Q(is_hr_viewer=True)
+            | Q(coordinated_programs__isnull=False)
+            | Q(user_permissions__isnull=False)
+            | Q(groups__permissions__isnull=False)
+        ).distinct()
 
 
 class User(AbstractBaseUser, PermissionsMixin):

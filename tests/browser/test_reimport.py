@@ -96,3 +96,53 @@ def test_coordinator_reimports_known_people_and_their_profiles_stay(
         "Oslo",
         boss,
     )
+
+
+# Max mentors in another program: this coordinator enrols him, and his record stays as HR
+# filed it. Nia is new.
+OUTSIDER = """\
+email,first_name,last_name,role,department,manager_email
+max@example.org,Maxi,Renamed,mentor,Finance,nia@example.org
+nia@example.org,Nia,New,mentee,Finance,
+"""
+
+
+def test_a_coordinator_enrols_someone_from_another_program_and_their_record_stays(
+    page, make_user, sign_in, tmp_path
+):
+    coordinator = make_user(email="coord@example.org", first_name="Cora")
+    program = program_create(name="Leaders", slug="leaders", coordinators=[coordinator])
+    cohort = cohort_create(program=program, name="2027", slug="leaders-2027")
+    other = cohort_create(program=program_create(name="Other", slug="other"), name="O", slug="o")
+    max_ = Person.objects.create(
+        user=make_user(email="max@example.org", first_name="Max", last_name="Tester"),
+        department="Sales",
+    )
+    enrol(other, max_, "mentor")
+    sign_in(page, coordinator)
+
+    page.goto(cohort.get_absolute_url())
+    page.get_by_role("link", name="Import CSV").click()
+    upload = tmp_path / "people.csv"
+    upload.write_text(OUTSIDER)
+    page.get_by_label("Participants CSV").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload and preview").click()
+
+    max_row = page.get_by_role("row", name=re.compile("max@example.org"))
+    expect(max_row).to_contain_text(
+        "Directory data kept (first_name, last_name, department, manager_email): you may not "
+        "change people outside your programs."
+    )
+    expect(max_row).to_contain_text("added to the cohort")
+    expect(max_row.get_by_role("list", name="Changes")).not_to_contain_text("department")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("button", name="Confirm import").click()
+
+    expect(
+        page.get_by_text("1 person outside your programs kept their directory data.")
+    ).to_be_visible()
+    expect(page.get_by_text("max@example.org: Directory data kept")).to_be_visible()
+    max_.refresh_from_db()
+    max_.user.refresh_from_db()
+    assert (max_.user.first_name, max_.department, max_.manager) == ("Max", "Sales", None)
+    assert cohort.enrolments.filter(person=max_, role="mentor").exists()

@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from profiles.models import Person
 from programs.importing import (
@@ -118,7 +120,7 @@ def test_import_creates_people_and_enrolments_with_the_parsed_values(cohort):
         goals="Grow a team",
     )
     # Bob comes first: a manager may appear later in the file.
-    report = cohort_import_participants(cohort=cohort, data=as_csv([bob, alice]))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv([bob, alice]))
 
     assert report.ok and report.applied
     assert [(r.line, r.email, r.action, r.role) for r in report.rows] == [
@@ -154,7 +156,7 @@ def test_import_creates_people_and_enrolments_with_the_parsed_values(cohort):
 def test_header_is_case_insensitive_in_any_order_and_a_bom_is_fine(cohort):
     data = "\ufeff Last_Name ,EMAIL,First_Name\nLovelace,ada@example.org,Ada\n".encode()
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert report.ok, report
     user = User.objects.get(email="ada@example.org")
@@ -167,7 +169,7 @@ def test_header_is_case_insensitive_in_any_order_and_a_bom_is_fine(cohort):
 def test_a_manager_already_in_the_directory_is_accepted(cohort, carol):
     data = as_csv([row("dan@example.org", manager_email="carol@example.org")])
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert report.ok
     assert Person.objects.get(user__email="dan@example.org").manager == carol
@@ -179,7 +181,7 @@ def test_a_record_spanning_lines_keeps_the_line_numbers_right(cohort):
         row("ben@example.org", seniority="12"),
     ]
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert [r.line for r in report.rows] == [2, 5]
     assert report.rows[1].errors[0].column == "seniority"
@@ -188,7 +190,7 @@ def test_a_record_spanning_lines_keeps_the_line_numbers_right(cohort):
 def test_a_short_row_reads_its_missing_cells_as_empty(cohort):
     data = b"email,first_name,last_name,department,location\nann@example.org,Ann,Example\n"
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert report.ok
     assert Person.objects.get(user__email="ann@example.org").department == ""
@@ -198,7 +200,7 @@ def test_someone_who_signed_up_alone_gets_their_directory_entry(cohort):
     UserFactory(email="solo@example.org", timezone="Asia/Tokyo")
     data = as_csv([row("solo@example.org", timezone="", department="Finance")])
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert report.ok and report.rows[0].action == "create"
     person = Person.objects.select_related("user").get(user__email="solo@example.org")
@@ -210,10 +212,10 @@ def test_someone_who_signed_up_alone_gets_their_directory_entry(cohort):
 def test_a_required_question_may_be_left_out_of_the_file_or_unanswered_without_a_role(cohort):
     columns = ["email", "first_name", "last_name", "role"]
     with_role = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("ann@example.org")], columns=columns)
+        by=None, cohort=cohort, data=as_csv([row("ann@example.org")], columns=columns)
     )
     no_role = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("ben@example.org", role="", focus="")])
+        by=None, cohort=cohort, data=as_csv([row("ben@example.org", role="", focus="")])
     )
 
     # Answers to a question missing from the file come later, through the invitation.
@@ -233,10 +235,10 @@ def _team() -> list[dict[str, str]]:
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(cohort):
-    first = cohort_import_participants(cohort=cohort, data=as_csv(_team()))
+    first = cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
     state = db_state()
 
-    second = cohort_import_participants(cohort=cohort, data=as_csv(_team()))
+    second = cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
 
     assert first.counts["create"] == 3
     assert second.ok and second.applied
@@ -258,11 +260,11 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(cohort):
     ],
 )
 def test_changing_one_cell_is_exactly_one_update(cohort, column, value):
-    cohort_import_participants(cohort=cohort, data=as_csv(_team()))
+    cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
     rows = _team()
     rows[1][column] = value
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert [r.action for r in report.rows] == ["unchanged", "update", "unchanged"]
     assert Person.objects.count() == 3
@@ -271,21 +273,21 @@ def test_changing_one_cell_is_exactly_one_update(cohort, column, value):
 def test_reordering_a_multiple_choice_answer_is_not_a_change(cohort):
     rows = _team()
     rows[0]["meeting_style"] = "structured;casual"
-    cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
     rows[0]["meeting_style"] = "Casual ; structured"
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert report.rows[0].action == "unchanged"
 
 
 def test_reimport_does_not_reset_the_status_of_an_enrolment(cohort):
-    cohort_import_participants(cohort=cohort, data=as_csv(_team()))
+    cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
     Enrolment.objects.update(status="approved")
     rows = _team()
     rows[1]["interests"] = "leadership"
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert report.rows[1].action == "update"
     enrolment = Enrolment.objects.get(person__user__email="ann@example.org")
@@ -306,7 +308,7 @@ def test_a_row_with_a_blank_role_keeps_the_enrolment_and_its_role(cohort, carol)
     data = as_csv([row("carol@example.org", role="", focus="leadership", seniority="", **same)])
     before = Enrolment.objects.filter(pk=enrolment.pk).values().get()
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert report.ok
     assert (report.rows[0].action, report.rows[0].role) == ("unchanged", "mentor")
@@ -317,7 +319,7 @@ def test_a_role_cannot_be_cleared_by_an_import(cohort, carol):
     EnrolmentFactory(cohort=cohort, person=carol, role="mentor", status="approved")
 
     report = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("carol@example.org", role="-")])
+        by=None, cohort=cohort, data=as_csv([row("carol@example.org", role="-")])
     )
 
     assert not report.ok
@@ -328,11 +330,11 @@ def test_a_role_cannot_be_cleared_by_an_import(cohort, carol):
 def test_an_existing_person_enrolled_for_the_first_time_is_an_update(cohort, carol):
     same = {"department": "Sales", "job_title": "Engineer", "timezone": "UTC"}
     directory_only = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("carol@example.org", role="", focus="", **same)])
+        by=None, cohort=cohort, data=as_csv([row("carol@example.org", role="", focus="", **same)])
     )
 
     report = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("carol@example.org", **same)])
+        by=None, cohort=cohort, data=as_csv([row("carol@example.org", **same)])
     )
 
     assert directory_only.rows[0].action == "unchanged"  # so the person did not change
@@ -354,7 +356,7 @@ def test_columns_left_out_of_the_file_keep_what_is_stored(cohort, carol):
     columns = ["email", "first_name", "last_name", "timezone"]
     data = as_csv([row("carol@example.org", timezone="")], columns=columns)
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert report.rows[0].action == "unchanged"
     carol.refresh_from_db()
@@ -371,11 +373,11 @@ def test_a_dry_run_reports_the_same_actions_and_writes_nothing(cohort, carol):
     rows = [*_team(), row("carol@example.org", department="Finance")]
     state = db_state()
 
-    preview = cohort_import_participants(cohort=cohort, data=as_csv(rows), dry_run=True)
+    preview = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows), dry_run=True)
 
     assert preview.ok and not preview.applied
     assert db_state() == state
-    real = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    real = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
     assert [r.action for r in preview.rows] == [r.action for r in real.rows]
     assert [r.action for r in real.rows] == ["create", "create", "create", "update"]
     assert real.applied
@@ -384,7 +386,7 @@ def test_a_dry_run_reports_the_same_actions_and_writes_nothing(cohort, carol):
 def test_a_preview_with_errors_still_shows_what_the_valid_rows_would_do(cohort, carol):
     rows = [row("new@example.org"), row("carol@example.org"), row("bad@example.org", role="x")]
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows), dry_run=True)
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows), dry_run=True)
 
     assert [r.action for r in report.rows] == ["create", "update", "error"]
     assert report.counts == {"create": 1, "update": 1, "unchanged": 0, "error": 1}
@@ -397,7 +399,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(cohort, monkeypatch):
     monkeypatch.setattr(Enrolment.objects, "bulk_create", fail)
 
     with pytest.raises(RuntimeError):
-        cohort_import_participants(cohort=cohort, data=as_csv(_team()))
+        cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
 
     assert not User.objects.exists()
     assert not Person.objects.exists()
@@ -414,7 +416,7 @@ def _org(prefix: str, size: int) -> list[dict[str, str]]:
 
 def _queries(cohort, rows) -> int:
     with CaptureQueriesContext(connection) as queries:
-        report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+        report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
     assert report.ok and report.applied
     return len(queries)
 
@@ -477,7 +479,7 @@ def test_a_bad_cell_is_reported_and_nothing_is_written(cohort, carol, values, co
     ]
     state = db_state()
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert not report.ok and not report.applied
     assert db_state() == state
@@ -494,7 +496,7 @@ def test_a_row_with_more_cells_than_the_header_is_an_error(cohort):
         b"email,first_name,last_name\nann@example.org,Ann,Example\nben@example.org,Ben,Ex,ample\n"
     )
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert not report.ok and not User.objects.exists()
     assert report.rows[1].errors[0].column == ""
@@ -508,7 +510,7 @@ def test_every_error_in_every_row_is_reported(cohort):
         row("not-an-email", capacity="0"),
     ]
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert [[e.column for e in r.errors] for r in report.rows] == [
         ["seniority", "timezone"],
@@ -527,12 +529,41 @@ def test_a_reporting_cycle_in_the_file_names_everyone_in_it(cohort):
         row("dee@example.org", manager_email="ann@example.org"),  # below the cycle, not in it
     ]
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert not report.ok and not User.objects.exists()
     assert [r.action for r in report.rows] == ["error", "error", "error", "create"]
     message = report.rows[0].errors[0].message
     assert "ann@example.org → ben@example.org → cy@example.org → ann@example.org" in message
+
+
+def test_a_long_reporting_cycle_is_named_once_and_the_preview_stays_small(
+    client, site_admin, cohort
+):
+    # 5,000 people, each reporting to the next, the last to the first. Naming the whole cycle
+    # on each of its rows made a 681 MB preview.
+    size = 5000
+    emails = [f"p{i}@example.org" for i in range(size)]
+    rows = [row(email, manager_email=emails[(i + 1) % size]) for i, email in enumerate(emails)]
+    client.force_login(site_admin)
+
+    upload = SimpleUploadedFile("cycle.csv", as_csv(rows), content_type="text/csv")
+    response = client.post(
+        reverse("programs:import_upload", args=[cohort.slug]), {"file": upload}, follow=True
+    )
+
+    page = response.content.decode()
+    assert len(response.content) < 1_000_000
+    assert page.count("form a cycle") == 1
+    assert (
+        "The reporting lines form a cycle of 5000 people: p0@example.org → p1@example.org → "
+        "p2@example.org → p3@example.org → p4@example.org → …"
+    ) in page
+    assert "5000 with errors" in page
+    assert "This preview lists 200 of the file's 5000 rows" in page
+    report = response.context["report"]
+    assert [e.message for e in report.rows[1].errors] == ["In the reporting cycle named on line 2."]
+    assert not User.objects.filter(email__in=emails).exists()
 
 
 def test_a_reporting_cycle_through_the_existing_directory_is_found(cohort):
@@ -542,7 +573,9 @@ def test_a_reporting_cycle_through_the_existing_directory_is_found(cohort):
     state = db_state()
 
     report = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("high@example.org", manager_email="low@example.org")])
+        by=None,
+        cohort=cohort,
+        data=as_csv([row("high@example.org", manager_email="low@example.org")]),
     )
 
     assert not report.ok
@@ -562,7 +595,7 @@ def test_swapping_a_manager_and_a_report_in_one_file_is_not_a_cycle(cohort):
         row("low@example.org", manager_email="-"),
     ]
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert report.ok, report
     high.refresh_from_db()
@@ -600,7 +633,7 @@ BAD_FILES = [
 def test_a_bad_file_is_reported_and_nothing_is_written(cohort, carol, data, message):
     state = db_state()
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert not report.ok and not report.applied
     assert len(report.file_errors) == 1
@@ -616,7 +649,7 @@ def test_an_unknown_column_is_named_and_the_rows_are_still_checked(cohort):
         columns=[*COLUMNS, "departement"],
     )
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert not report.ok and not User.objects.exists()
     assert len(report.file_errors) == 1
@@ -633,7 +666,7 @@ def test_a_file_just_under_the_size_limit_is_read(cohort):
     space = MAX_BYTES - len(header) - len(line)
     data = header + line + blank * (space // len(blank)) + b"\n" * (space % len(blank))
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert len(data) == MAX_BYTES
     assert report.ok, report.file_errors
@@ -648,10 +681,10 @@ def test_the_language_list_is_iso_639_1():
 
 def test_clearing_an_answer_removes_it(cohort):
     rows = [row("ann@example.org", goals="Learn Rust", confidence="3")]
-    cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
     rows[0]["goals"] = "-"
 
-    report = cohort_import_participants(cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
 
     assert report.rows[0].action == "update"
     assert Enrolment.objects.get().answers == {"focus": "career growth", "confidence": 3}
@@ -662,10 +695,10 @@ def test_a_question_slug_with_capitals_is_matched_and_stored_as_written(cohort):
     columns = ["email", "first_name", "last_name", "role", "teamsize"]
 
     ok = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("ann@example.org", teamsize="2")], columns=columns)
+        by=None, cohort=cohort, data=as_csv([row("ann@example.org", teamsize="2")], columns=columns)
     )
     missing = cohort_import_participants(
-        cohort=cohort, data=as_csv([row("ben@example.org", teamsize="")], columns=columns)
+        by=None, cohort=cohort, data=as_csv([row("ben@example.org", teamsize="")], columns=columns)
     )
 
     assert ok.ok and Enrolment.objects.get().answers == {"TeamSize": 2}
@@ -716,7 +749,7 @@ def test_blank_cells_keep_what_is_stored(cohort, dora):
     before = db_state()
 
     report = cohort_import_participants(
-        cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
+        by=None, cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
     )
 
     assert report.ok and report.applied
@@ -729,7 +762,7 @@ def test_blank_cells_keep_what_is_stored(cohort, dora):
 def test_a_blank_cell_keeps_and_a_filled_one_updates_in_the_same_row(cohort, dora):
     data = as_csv([_blank_row("dora@example.org", last_name="Example", department="Finance")])
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert [(c.field, c.before, c.after) for c in report.rows[0].changes] == [
         ("department", "Sales", "Finance")
@@ -751,7 +784,7 @@ def test_a_dash_clears_every_optional_column(cohort, dora):
     )
     data = as_csv([_blank_row("dora@example.org", last_name="Example", **cleared)])
 
-    report = cohort_import_participants(cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data)
 
     assert report.ok, report.rows[0].errors
     dora.refresh_from_db()
@@ -767,9 +800,10 @@ def test_a_dash_clears_every_optional_column(cohort, dora):
 
 def test_a_required_answer_cannot_be_cleared_but_a_blank_keeps_it(cohort, dora):
     kept = cohort_import_participants(
-        cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
+        by=None, cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
     )
     cleared = cohort_import_participants(
+        by=None,
         cohort=cohort,
         data=as_csv([_blank_row("dora@example.org", last_name="Example", focus="-")]),
     )
@@ -797,8 +831,8 @@ def test_reimporting_known_people_with_blank_cells_counts_updates_not_creates(co
         _blank_row("dora@example.org", last_name="Example", role="mentor", focus="leadership")
     )
 
-    preview = cohort_import_participants(cohort=autumn, data=as_csv(rows), dry_run=True)
-    result = cohort_import_participants(cohort=autumn, data=as_csv(rows))
+    preview = cohort_import_participants(by=None, cohort=autumn, data=as_csv(rows), dry_run=True)
+    result = cohort_import_participants(by=None, cohort=autumn, data=as_csv(rows))
 
     for report in (preview, result):
         assert report.counts == {"create": 0, "update": 8, "unchanged": 0, "error": 0}
@@ -833,7 +867,7 @@ def test_the_preview_lists_each_change_as_before_and_after(cohort, dora):
         ]
     )
 
-    report = cohort_import_participants(cohort=cohort, data=data, dry_run=True)
+    report = cohort_import_participants(by=None, cohort=cohort, data=data, dry_run=True)
 
     assert report.rows[0].action == "update"
     assert [(c.field, c.before, c.after) for c in report.rows[0].changes] == [

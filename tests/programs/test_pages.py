@@ -193,7 +193,7 @@ def test_imported_people_are_not_shown_as_invited_before_an_invitation_goes_out(
     client, coordinator, cohort, django_capture_on_commit_callbacks
 ):
     data = b"email,first_name,last_name,role\nivy@example.org,Ivy,Example,mentee\n"
-    cohort_import_participants(cohort=cohort, data=data)
+    cohort_import_participants(by=None, cohort=cohort, data=data)
     client.force_login(coordinator)
 
     page = client.get(cohort.get_absolute_url()).content.decode()
@@ -367,17 +367,56 @@ def test_people_edit_their_own_profile_but_not_their_reporting_line(client, make
     assert (person.manager, person.seniority) == (boss, 4)
 
 
-@pytest.mark.parametrize("change", ["staff", "withdrawn", "inactive"])
-def test_an_invitation_link_never_signs_in_staff_or_a_closed_enrolment(cohort, enrol, change):
+@pytest.mark.parametrize("change", ["withdrawn", "inactive"])
+def test_an_invitation_link_never_opens_a_closed_enrolment(cohort, enrol, change):
     enrolment = enrol(cohort, "ivy@example.org")
     token = invitation_token(enrolment)
     user = enrolment.person.user
-    if change == "staff":
-        user.is_staff = True
-        user.save()
-    elif change == "inactive":
+    if change == "inactive":
         user.is_active = False
         user.save()
     else:
         Enrolment.objects.filter(pk=enrolment.pk).update(status="withdrawn")
     assert enrolment_for_token(token) is None
+
+
+@pytest.mark.parametrize(
+    "rights", ["site admin", "coordinator", "coordinator elsewhere", "HR viewer", "permission"]
+)
+def test_an_invitation_link_makes_an_account_with_rights_sign_in_as_usual(
+    client, cohort, enrol, password, rights
+):
+    from django.contrib.auth.models import Permission
+
+    from programs.services import program_create
+
+    enrolment = enrol(cohort, "ivy@example.org")
+    user = enrolment.person.user
+    if rights == "site admin":
+        user.is_staff = True
+    elif rights == "coordinator":
+        cohort.program.coordinators.add(user)
+    elif rights == "coordinator elsewhere":
+        program_create(name="Other", slug="other", coordinators=[user])
+    elif rights == "HR viewer":
+        user.is_hr_viewer = True
+    else:
+        user.user_permissions.add(Permission.objects.get(codename="create_program"))
+    user.save()
+    link = reverse("programs:invitation_accept", args=[invitation_token(enrolment)])
+    respond = reverse("programs:enrolment_respond", args=[enrolment.pk])
+    sign_in = f"{reverse('account_login')}?next={respond.replace('/', '%2F')}"
+
+    # Neither opening the link nor its button signs in: both lead to the sign-in page.
+    for response in (client.get(link), client.post(link)):
+        assert response["Location"] == sign_in
+        assert "_auth_user_id" not in client.session
+    page = client.get(sign_in)
+    assert "sign in as usual, and the invitation opens next" in page.content.decode()
+    response = client.post(sign_in, {"login": user.email, "password": password})
+    assert response["Location"] == respond
+    assert client.get(respond).status_code == 200
+    # Signed in, a link sent since leads straight to the invitation.
+    user.refresh_from_db()
+    resent = reverse("programs:invitation_accept", args=[invitation_token(enrolment)])
+    assert client.get(resent)["Location"] == respond

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 
-from goals.models import Goal
+from goals.models import Goal, Milestone
 from goals.services import goal_checkin, goal_create, goal_update, milestone_toggle
 from relationships.services import TransitionError, mentorship_complete
 
@@ -91,3 +92,30 @@ def test_goals_are_frozen_once_the_mentorship_ends(active, mentee):
     goal.mentorship.refresh_from_db()
     with pytest.raises(TransitionError):
         goal_checkin(goal=goal, author=mentee, progress=50)
+
+
+@pytest.mark.parametrize("page", ["new goal", "edit goal"])
+def test_a_milestone_over_the_column_length_is_a_form_error_not_a_server_error(
+    client, active, mentee, page
+):
+    # PostgreSQL refuses a value longer than the column (DataError, a 500 page); the form
+    # must say so first. Runs on SQLite too, which would store the long value silently.
+    client.force_login(mentee.user)
+    if page == "new goal":
+        url = reverse("goals:goal_create", args=[active.pk])
+        data = {"title": "Lead a design review"}
+    else:
+        goal = goal_create(mentorship=active, owner=mentee, title="Lead a design review")
+        url = reverse("goals:goal_edit", args=[goal.pk])
+        data = {"title": goal.title, "status": goal.status}
+    data["milestones_text"] = "Shadow a review\n" + "x" * 201
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["milestones_text"] == [
+        "Milestone 2 is 201 characters long; a milestone has at most 200."
+    ]
+    assert not Milestone.objects.exists()
+    client.post(url, data | {"milestones_text": "x" * 200})
+    assert [len(m.title) for m in Milestone.objects.all()] == [200]

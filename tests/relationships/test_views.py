@@ -263,3 +263,18 @@ def test_a_pair_set_up_by_hand_obeys_the_hard_rules(
     response = client.post(url, {"mentor": other.pk, "mentees": [mentee.pk]})
     assert "already has a mentor in this cohort" in response.content.decode()
     assert Mentorship.objects.count() == 1
+
+
+def test_the_pair_page_forms_post_without_javascript_and_swap_the_body_with_htmx(
+    mentor_client, active
+):
+    goal_create(mentorship=active, owner=active.mentees.get(), title="Speak up")
+    html = mentor_client.get(active.get_absolute_url()).content.decode()
+    forms = re.findall(r"<form[^>]*>", html)
+    for name in ("sessions:session_log", "goals:checkin_create"):
+        url = reverse(name, args=[active.pk])
+        (form,) = [form for form in forms if f'action="{url}"' in form]
+        assert 'method="post"' in form
+        assert f'hx-post="{url}"' in form
+        assert 'hx-target="#pair-body"' in form
+        assert 'hx-swap="outerHTML"' in form

@@ -125,7 +125,7 @@ class Command(BaseCommand):
         questions = next(p.questions for p in DEMO_PROGRAMS if p.slug == spec.program)
         # The same path as a coordinator's CSV upload, so the demo exercises it too.
         report = cohort_import_participants(
-            cohort=cohort, data=as_csv(cohort_rows(people, spec, questions))
+            cohort=cohort, data=as_csv(cohort_rows(people, spec, questions)), by=None
         )
         if not report.ok:
             problems = report.file_errors + [

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         # The import and what follows it are one step: an approval that fails undoes the
         # import too, so running the same command again is always safe.
         with transaction.atomic():
-            report = cohort_import_participants(cohort=cohort, data=data, dry_run=dry_run)
+            # The HR import: it writes every directory record, whoever the people are.
+            report = cohort_import_participants(cohort=cohort, data=data, by=None, dry_run=dry_run)
             self._print(report, changes=dry_run or int(options["verbosity"]) > 1)
             if not report.ok:
                 raise CommandError(f"Nothing was imported: {report.error_count} error(s).")
