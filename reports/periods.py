@@ -50,17 +50,25 @@ def month_end(number: int) -> dt.date:
 @dataclass(frozen=True)
 class Periods:
     """`starts`: the first month of each period, ascending; `last`: the timeline's last month.
-    No starts: no one behind the figure at all, any range will do."""
+    No starts: no one behind the figure at all, any range will do. Not `closed`: fewer than K
+    people behind it over the whole timeline, so only a range over all of it will do (one over
+    none of it, subtracted from that, gives the few; a figure built on two bases, such as
+    sessions per pair-month, is not hidden by the other's people)."""
 
     starts: tuple[int, ...]
     last: int
+    closed: bool = True
 
     def aligned(self, first: int | None, last: int | None) -> bool:
         """Whether the months `first`..`last` (None: open) start and end on period edges."""
         if not self.starts:
             return True
-        start_ok = first is None or first <= self.starts[0] or first in self.starts
-        end_ok = last is None or last >= self.last or last + 1 in self.starts
+        whole_start = first is None or first <= self.starts[0]
+        whole_end = last is None or last >= self.last
+        if not self.closed:
+            return whole_start and whole_end
+        start_ok = whole_start or first in self.starts
+        end_ok = whole_end or last + 1 in self.starts
         return start_ok and end_ok
 
     def spans(self) -> list[tuple[int, int]]:
@@ -93,12 +101,12 @@ def periods(cells: Cells, *, last: int, k: int) -> Periods:
             current = defaultdict(set)
     if any(current.values()):
         # Months left open at the end (people in them, not yet K): they join the periods before,
-        # as many as it takes. The whole timeline always closes unless fewer than K people are
-        # behind the figure at all, and then every output hides it anyway.
+        # as many as it takes. The whole timeline closes unless fewer than K people are behind
+        # the figure at all.
         while closed and not _closes(current.values(), k):
             for group, people in closed.pop().items():
                 current[group] |= people
             starts.pop()
-    else:
-        starts.pop()  # the last month closed a period: nothing starts after it
+        return Periods(tuple(starts), last, closed=_closes(current.values(), k))
+    starts.pop()  # the last month closed a period: nothing starts after it
     return Periods(tuple(starts), last)

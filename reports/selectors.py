@@ -28,6 +28,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from django.db import connection
 from django.db.models import (
@@ -35,6 +36,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -45,7 +47,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from goals.models import Goal
@@ -666,11 +668,18 @@ def _month(value: dt.datetime) -> int:
     return month_number(timezone.localtime(value).date())
 
 
+def _month_number(path: str) -> ExpressionWrapper:
+    """The month of a date-time in the current time zone, numbered as in reports.periods, in
+    SQL (converting each row's date-time in Python cost more than the rest of the report)."""
+    year, month = Cast(ExtractYear(path), IntegerField()), Cast(ExtractMonth(path), IntegerField())
+    return ExpressionWrapper(year * 12 + month - 1, output_field=IntegerField())
+
+
 ENROLMENT_CELL_FIELDS = (
     "person_id",
     "person__department",
     "person__seniority",
-    "created_at",
+    "month",
     "role",
     "status",
     "is_matched",
@@ -680,8 +689,8 @@ PAIR_CELL_FIELDS = (
     "person_id",
     "person__department",
     "person__seniority",
-    "mentorship__started_at",
-    "mentorship__ended_at",
+    "started",
+    "ended",
     "mentorship__status",
     "mentorship__close_reason",
 )
@@ -696,22 +705,24 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
     first, last = filters.months
     everything = filters.whole_timeline()
 
+    @cache
     def groups(department: str, band: str) -> tuple[tuple[str, str], ...]:
         return (("all", ALL), ("department", department or NO_DEPARTMENT), ("seniority", band))
 
     def put(basis: str, month: int, person: int, department: str, band: str) -> None:
+        by_group = cells[basis][month]
         for group in groups(department, band):
-            cells[basis][month][group].add(person)
+            by_group[group].add(person)
 
     enrolments = (
         _enrolments_in_scope(everything)
-        .annotate(is_matched=_matched())
+        .annotate(is_matched=_matched(), month=_month_number("created_at"))
         .values_list(*ENROLMENT_CELL_FIELDS)
         .order_by()
     )
     approved, applied = Enrolment.Status.APPROVED, Enrolment.Status.APPLIED
-    for person, department, seniority, created, role, status, matched in enrolments:
-        month, band = _month(created), band_of(seniority)
+    for person, department, seniority, month, role, status, matched in enrolments:
+        band = band_of(seniority)
         if status == approved and role in MENTOR_ROLES:
             put("mentors", month, person, department, band)
         if status == approved and role in MENTEE_ROLES:
@@ -726,28 +737,47 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
         everything.scoped(MentorshipMentee.objects.all(), "mentorship__cohort"),
         "person__",
     )
-    pairs = mentees.values_list(*PAIR_CELL_FIELDS).order_by()
+    pairs = (
+        mentees.annotate(
+            started=_month_number("mentorship__started_at"),
+            ended=_month_number("mentorship__ended_at"),
+        )
+        .values_list(*PAIR_CELL_FIELDS)
+        .order_by()
+    )
     now = _current_month()
+    mentees_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for pair, person, department, seniority, started, ended, status, reason in pairs:
         band = band_of(seniority)
+        mentees_of[pair].append((person, department, band))
         if status in Mentorship.ENDED and ended is not None:
-            month = _month(ended)
-            put("ended", month, person, department, band)
+            put("ended", ended, person, department, band)
             if status == Mentorship.Status.COMPLETED:
-                put("completed", month, person, department, band)
+                put("completed", ended, person, department, band)
             else:
-                put("closed", month, person, department, band)
+                put("closed", ended, person, department, band)
                 if f"closed_{reason}" in cells:
-                    put(f"closed_{reason}", month, person, department, band)
+                    put(f"closed_{reason}", ended, person, department, band)
         if started is not None:
-            for month in range(_month(started), _month(ended) + 1 if ended else now + 1):
+            for month in range(started, (now if ended is None else ended) + 1):
                 put("running", month, person, department, band)
                 if (first is None or month >= first) and (last is None or month <= last):
                     for group in groups(department, band):
                         pair_months[group].add((pair, month))
 
+    # Sessions by pair and month (far fewer than sessions), then to the pair's mentees above.
+    met = (
+        everything.scoped(SessionLog.objects.all(), "mentorship__cohort")
+        .annotate(month=_month_number("occurred_at"))
+        .values("mentorship_id", "month")
+        .order_by()
+        .annotate(n=Count("pk"))  # a GROUP BY: cheaper than DISTINCT here
+        .values_list("mentorship_id", "month")
+    )
+    for pair, month in met:
+        for person, department, band in mentees_of.get(pair, ()):
+            put("sessions", month, person, department, band)
     sources = (
-        ("sessions", mentees, "person__", "mentorship__sessions__occurred_at"),
         (
             "raters",
             everything.scoped(SessionRating.objects.all(), "session__mentorship__cohort"),
@@ -770,14 +800,15 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
     for basis, queryset, prefix, when in sources:
         rows = (
             _people_filter(everything, queryset, prefix)
-            .annotate(month=TruncMonth(when), band=band_expression(prefix))
+            .annotate(month=_month_number(when))
             .filter(month__isnull=False)
-            .values_list(f"{prefix}id", f"{prefix}department", "band", "month")
+            .values(f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")
             .order_by()
-            .distinct()
+            .annotate(n=Count("pk"))
+            .values_list(f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")
         )
-        for person, department, band, month in rows:
-            put(basis, _month(month), person, department, band)
+        for person, department, seniority, month in rows:
+            put(basis, month, person, department, band_of(seniority))
     return cells, pair_months
 
 

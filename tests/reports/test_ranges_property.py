@@ -296,6 +296,7 @@ def label_of(org: Org, person: int, dim: str) -> str:
 
 
 def check_pair(org: Org, items: dict, first, second, changed: set[int]) -> None:
+    ranges = (first.filters.months, second.filters.months)
     one = {(dim, label): values for dim, label, values in rows(first)}
     two = {(dim, label): values for dim, label, values in rows(second)}
     for figure in FIGURES:
@@ -312,11 +313,11 @@ def check_pair(org: Org, items: dict, first, second, changed: set[int]) -> None:
             moved = [(m, p) for m, p in items[basis] if m in changed]
             for group in both:
                 n = people_in(org, moved, {group})
-                assert n == 0 or n >= K, (figure.key, basis, group, n)
+                assert n == 0 or n >= K, (figure.key, basis, group, n, ranges)
             if ("all", "All") not in both:
                 continue
             for dim in ("department", "seniority"):
                 everyone = {(dim, label_of(org, p, dim)) for _, p in moved}
                 hidden = {g for g in one.keys() | two.keys() | everyone if g[0] == dim} - both
                 n = people_in(org, moved, hidden)
-                assert n == 0 or n >= K, (figure.key, basis, dim, sorted(hidden), n)
+                assert n == 0 or n >= K, (figure.key, basis, dim, sorted(hidden), n, ranges)
