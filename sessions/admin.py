@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.admin import ModelAdmin
 from sessions.models import SessionLog
 
 
 @admin.register(SessionLog)
-class SessionLogAdmin(admin.ModelAdmin):
+class SessionLogAdmin(ModelAdmin):
     list_display = [
         "__str__",
         "mentorship",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -11,6 +12,8 @@ from relationships.models import Mentorship
 from relationships.services import TransitionError
 from sessions import crypto
 from sessions.models import PrivateNote, SessionLog, SessionRating
+
+logger = logging.getLogger(__name__)
 
 LOGGABLE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
@@ -178,8 +181,15 @@ def private_notes_rotate(*, batch_size: int = 500) -> int:
             )
             if not notes:
                 return rotated
+            readable = []
             for note in notes:
-                note.ciphertext = crypto.rotate(note.ciphertext)
-            PrivateNote.objects.bulk_update(notes, ["ciphertext"])
-            rotated += len(notes)
+                try:
+                    note.ciphertext = crypto.rotate(note.ciphertext)
+                except crypto.UnreadableNote:
+                    # Under a key already removed: left as it is (the page says it cannot be read).
+                    logger.warning("Private note %s cannot be decrypted; not rotated.", note.pk)
+                else:
+                    readable.append(note)
+            PrivateNote.objects.bulk_update(readable, ["ciphertext"])
+            rotated += len(readable)
             last_pk = notes[-1].pk

@@ -58,14 +58,14 @@ def _session_page(request: HttpRequest, session: SessionLog, **forms) -> HttpRes
         "mentorship": session.mentorship,
         "me": me,
         "ratings": session.ratings.select_related("person__user"),
-        "private_note": private_note_body(session=session, reader=me),
+        "private_note": private_note_body(session=session, reader=me),  # None: unreadable
         "can_confirm": not session.is_confirmed and session.logged_by_id != me.pk,
         "rating_form": forms.get("rating_form")
         or RatingForm(initial={"rating": mine.rating, "feedback": mine.feedback} if mine else None),
         "note_form": forms.get("note_form"),
     }
     if context["note_form"] is None:
-        context["note_form"] = PrivateNoteForm(initial={"body": context["private_note"]})
+        context["note_form"] = PrivateNoteForm(initial={"body": context["private_note"] or ""})
     for name, action in (("rating_form", "session_rate"), ("note_form", "private_note_save")):
         context[name].helper.form_action = reverse(f"sessions:{action}", args=[session.pk])
     return render(request, "sessions/session_detail.html", context)
