@@ -85,7 +85,14 @@ def orgs(draw) -> Org:
         end = None if status == "active" else draw(st.integers(start, 6))
         last = end or 6
         sessions = tuple(
-            draw(st.lists(st.tuples(st.integers(start, last), st.integers(1, 28)), max_size=4))
+            # A pair logs one session per moment (the product refuses a second).
+            draw(
+                st.lists(
+                    st.tuples(st.integers(start, last), st.integers(1, 28)),
+                    max_size=4,
+                    unique=True,
+                )
+            )
         )
         pairs.append(
             Pair(
