@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import QuerySet
 
+from core.dateranges import validate_calendar_date
 from core.widgets import DateInput
 from programs.models import Cohort, Program
 from reports.selectors import ReportFilters
@@ -24,8 +25,12 @@ class ReportFilterForm(forms.Form):
         empty_label="All cohorts",
     )
     department = forms.ChoiceField(required=False)
-    since = forms.DateField(label="From", required=False, widget=DateInput())
-    until = forms.DateField(label="To", required=False, widget=DateInput())
+    since = forms.DateField(
+        label="From", required=False, widget=DateInput(), validators=[validate_calendar_date]
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=DateInput(), validators=[validate_calendar_date]
+    )
 
     def __init__(
         self, *args, programs: QuerySet[Program] | None, departments: list[str], **kwargs

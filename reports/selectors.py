@@ -43,6 +43,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from core.dateranges import CALENDAR_FIRST, CALENDAR_LAST
 from goals.models import Goal
 from profiles.models import Person
 from programs.models import Cohort, Enrolment, Program
@@ -94,20 +95,21 @@ class ReportFilters:
 
     @property
     def start(self) -> dt.datetime | None:
-        return _midnight(self.since) if self.since else None
+        return _midnight(max(self.since, CALENDAR_FIRST)) if self.since else None
 
     @property
     def end(self) -> dt.datetime | None:
         """Exclusive: the midnight after `until`."""
-        return _midnight(self.until + dt.timedelta(days=1)) if self.until else None
+        if not self.until:
+            return None
+        return _midnight(min(self.until, CALENDAR_LAST) + dt.timedelta(days=1))
 
     def in_range(self, path: str) -> Q:
-        q = Q()
-        if self.start:
-            q &= Q(**{f"{path}__gte": self.start})
-        if self.end:
-            q &= Q(**{f"{path}__lt": self.end})
-        return q
+        """Never wider than the calendar: a value an older version let through (a session in
+        year 1) is left out of the figures rather than stretch the weekly trend over millennia."""
+        start = self.start or _midnight(CALENDAR_FIRST)
+        end = self.end or _midnight(CALENDAR_LAST + dt.timedelta(days=1))
+        return Q(**{f"{path}__gte": start, f"{path}__lt": end})
 
     def scoped(self, queryset: QuerySet, cohort_path: str) -> QuerySet:
         cohorts = self.cohorts()

@@ -15,6 +15,7 @@ import shutil
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.dateranges import calendar_date_error
 from profiles.models import Person
 from programs.models import Cohort, Program
 from reports.exports import report_json, report_table, write_csv, xlsx_file
@@ -27,11 +28,14 @@ def _day(name: str, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(
             f"--{name} {value!r} is not a date; use YYYY-MM-DD.", returncode=BAD_ARGUMENTS
         ) from None
+    if message := calendar_date_error(day):
+        raise CommandError(f"--{name} {value}: {message}", returncode=BAD_ARGUMENTS)
+    return day
 
 
 class Command(BaseCommand):
