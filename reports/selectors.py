@@ -50,6 +50,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
+from core.dateranges import CALENDAR_FIRST, CALENDAR_LAST
 from goals.models import Goal
 from profiles.models import Person
 from programs.models import Cohort, Enrolment, Program
@@ -124,20 +125,21 @@ class ReportFilters:
 
     @property
     def start(self) -> dt.datetime | None:
-        return _midnight(self.since) if self.since else None
+        return _midnight(max(self.since, CALENDAR_FIRST)) if self.since else None
 
     @property
     def end(self) -> dt.datetime | None:
         """Exclusive: the midnight after `until`."""
-        return _midnight(self.until + dt.timedelta(days=1)) if self.until else None
+        if not self.until:
+            return None
+        return _midnight(min(self.until, CALENDAR_LAST) + dt.timedelta(days=1))
 
     def in_range(self, path: str) -> Q:
-        q = Q()
-        if self.start:
-            q &= Q(**{f"{path}__gte": self.start})
-        if self.end:
-            q &= Q(**{f"{path}__lt": self.end})
-        return q
+        """Never wider than the calendar: a value an older version let through (a session in
+        year 1) is left out of the figures rather than stretch the weekly trend over millennia."""
+        start = self.start or _midnight(CALENDAR_FIRST)
+        end = self.end or _midnight(CALENDAR_LAST + dt.timedelta(days=1))
+        return Q(**{f"{path}__gte": start, f"{path}__lt": end})
 
     def scoped(self, queryset: QuerySet, cohort_path: str) -> QuerySet:
         cohorts = self.cohorts()
@@ -768,6 +770,7 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
     # Sessions by pair and month (far fewer than sessions), then to the pair's mentees above.
     met = (
         everything.scoped(SessionLog.objects.all(), "mentorship__cohort")
+        .filter(everything.in_range("occurred_at"))  # what an older version let through
         .annotate(month=_month_number("occurred_at"))
         .values("mentorship_id", "month")
         .order_by()
@@ -800,6 +803,7 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
     for basis, queryset, prefix, when in sources:
         rows = (
             _people_filter(everything, queryset, prefix)
+            .filter(everything.in_range(when))
             .annotate(month=_month_number(when))
             .filter(month__isnull=False)
             .values(f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")

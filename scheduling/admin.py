@@ -11,8 +11,9 @@ from scheduling.models import CalendarFeed, Meeting, ReminderSchedule
 class MeetingAdmin(ModelAdmin):
     # The agenda is the pair's content: not listed, and not searchable.
     list_display = ["pk", "mentorship", "start", "duration_minutes", "status", "sequence"]
-    list_filter = ["status", "format"]
-    date_hierarchy = "start"
+    # By date with a filter, not date_hierarchy: its year list converts every stored value to
+    # the viewer's zone in the database, and a value an older version allowed overflows there.
+    list_filter = ["status", "format", "start"]
     raw_id_fields = ["mentorship", "scheduled_by"]
     readonly_fields = ["uid", "sequence"]
     exclude = ["agenda"]

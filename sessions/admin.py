@@ -19,7 +19,8 @@ class SessionLogAdmin(ModelAdmin):
         "format",
         "confirmed_at",
     ]
-    list_filter = ["format"]
+    # A date filter, not date_hierarchy: see MeetingAdmin.
+    list_filter = ["format", "occurred_at"]
     fields = [
         "mentorship",
         "occurred_at",
@@ -31,7 +32,6 @@ class SessionLogAdmin(ModelAdmin):
         "corrected",
     ]
     raw_id_fields = ["mentorship", "logged_by", "confirmed_by"]
-    date_hierarchy = "occurred_at"
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         # What the pair logged is theirs to correct; an admin may only record a missing one.

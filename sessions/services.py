@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.dateranges import session_time_error
 from relationships.models import Mentorship
 from relationships.services import TransitionError
 from sessions import crypto
@@ -28,6 +29,15 @@ class SessionAlreadyLogged(TransitionError):
                 "from the timeline to confirm, correct or rate it."
             )
         )
+
+
+class SessionTimeOutOfRange(TransitionError):
+    """The date and time lie outside the cohort's life (before it, or in the future)."""
+
+
+def _check_time_in_range(mentorship: Mentorship, occurred_at: datetime) -> None:
+    if message := session_time_error(occurred_at, cohort_start=mentorship.cohort.start_date):
+        raise SessionTimeOutOfRange(message)
 
 
 def _check_time_free(mentorship_id: int, occurred_at: datetime, *, besides=None) -> None:
@@ -74,8 +84,7 @@ def session_log(
     _check_member(mentorship, person)
     if mentorship.status not in LOGGABLE:
         raise TransitionError("Sessions are logged while the mentorship is active or paused.")
-    if occurred_at > timezone.now() + timedelta(hours=1):
-        raise TransitionError("Log a session once it has happened.")
+    _check_time_in_range(mentorship, occurred_at)
     _check_time_free(mentorship.pk, occurred_at)
     session = SessionLog.objects.create(
         mentorship=mentorship,
@@ -124,6 +133,8 @@ def session_correct(
     _check_member(session.mentorship, person)
     if session.logged_by_id == person.pk:
         raise TransitionError("You logged this session: the other side confirms or corrects it.")
+    if occurred_at != session.occurred_at:
+        _check_time_in_range(session.mentorship, occurred_at)
     _check_time_free(session.mentorship_id, occurred_at, besides=session)
     values = {
         "occurred_at": occurred_at,

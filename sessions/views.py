@@ -13,7 +13,10 @@ from sessions import services
 from sessions.forms import PrivateNoteForm, RatingForm, SessionCorrectForm
 from sessions.models import SessionLog
 from sessions.selectors import private_note_body
-from sessions.services import SessionAlreadyLogged
+from sessions.services import SessionAlreadyLogged, SessionTimeOutOfRange
+
+# Refusals about the date and time itself, shown next to that field.
+TIME_REFUSED = (SessionAlreadyLogged, SessionTimeOutOfRange)
 
 
 def session_log(request: HttpRequest, pk: int) -> HttpResponse:
@@ -37,7 +40,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
                 rating=data["rating"],
                 feedback=data["feedback"],
             )
-        except SessionAlreadyLogged as exc:
+        except TIME_REFUSED as exc:
             form.add_error("occurred_at", str(exc))
         except TransitionError as exc:
             form.add_error(None, str(exc))
@@ -106,7 +109,7 @@ def session_correct(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_correct(
                 session=session, person=person_of(request.user), **form.cleaned_data
             )
-        except SessionAlreadyLogged as exc:
+        except TIME_REFUSED as exc:
             form.add_error("occurred_at", str(exc))
         except TransitionError as exc:
             messages.error(request, str(exc))

@@ -15,6 +15,7 @@ import shutil
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.dateranges import calendar_date_error
 from profiles.models import Person
 from programs.models import Cohort, Program
 from reports.exports import report_json, report_table, write_csv, xlsx_file
@@ -28,12 +29,15 @@ def _month(name: str, value: str | None) -> int | None:
     if value is None:
         return None
     try:
-        return parse_month(value)
+        month = parse_month(value)
     except ValueError:
         raise CommandError(
             f"--{name} {value!r} is not a month; use YYYY-MM (ranges are whole months).",
             returncode=BAD_ARGUMENTS,
         ) from None
+    if message := calendar_date_error(month_start(month)):
+        raise CommandError(f"--{name} {value}: {message}", returncode=BAD_ARGUMENTS)
+    return month
 
 
 class Command(BaseCommand):
