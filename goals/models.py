@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.dateranges import validate_calendar_date
+
 
 class Goal(models.Model):
     """A goal the mentee owns (in a peer pair, each person owns theirs); the pair sees it.
@@ -23,7 +25,7 @@ class Goal(models.Model):
     owner = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="goals")
     title = models.CharField("goal", max_length=200)
     success_measure = models.TextField("how success is measured", blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
     status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     created_at = models.DateTimeField(auto_now_add=True)

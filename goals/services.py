@@ -6,8 +6,14 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from core.dateranges import calendar_date_error
 from goals.models import CheckIn, Goal, Milestone
 from relationships.services import TransitionError
+
+
+def _check_target_date(target_date: date | None) -> None:
+    if message := calendar_date_error(target_date):
+        raise TransitionError(message)
 
 
 def _check_owner(mentorship, owner) -> None:
@@ -28,6 +34,7 @@ def goal_create(
     milestones: Sequence[str] = (),
 ) -> Goal:
     _check_owner(mentorship, owner)
+    _check_target_date(target_date)
     goal = Goal.objects.create(
         mentorship=mentorship,
         owner=owner,
@@ -59,6 +66,8 @@ def goal_update(
     if goal.owner_id != owner.pk:
         raise TransitionError("Only the goal's owner changes it.")
     _check_owner(goal.mentorship, owner)
+    if target_date != goal.target_date:
+        _check_target_date(target_date)
     goal.title = title
     goal.success_measure = success_measure
     goal.target_date = target_date

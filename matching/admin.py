@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.admin import ModelAdmin
 from matching.models import (
     ForbiddenPair,
     MatchingSettings,
@@ -13,7 +14,7 @@ from matching.models import (
 
 
 @admin.register(MatchingSettings)
-class MatchingSettingsAdmin(admin.ModelAdmin):
+class MatchingSettingsAdmin(ModelAdmin):
     list_display = ["program", "requests_allowed", "updated_at"]
     list_select_related = ["program"]
 
@@ -27,7 +28,7 @@ class ProposalInline(admin.TabularInline):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(ModelAdmin):
     list_display = ["__str__", "cohort", "status", "created_at", "seconds", "objective"]
     list_filter = ["status"]
     list_select_related = ["cohort__program"]
@@ -36,26 +37,26 @@ class MatchRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ModelAdmin):
     list_display = ["__str__", "run", "score", "locked", "source"]
     list_filter = ["locked", "source"]
     raw_id_fields = ["run", "mentee", "mentor", "mentorship"]
 
 
 @admin.register(Unmatched)
-class UnmatchedAdmin(admin.ModelAdmin):
+class UnmatchedAdmin(ModelAdmin):
     list_display = ["__str__", "run", "reason"]
     raw_id_fields = ["run", "mentee"]
 
 
 @admin.register(ForbiddenPair)
-class ForbiddenPairAdmin(admin.ModelAdmin):
+class ForbiddenPairAdmin(ModelAdmin):
     list_display = ["__str__", "cohort", "created_by", "created_at"]
     raw_id_fields = ["cohort", "mentee", "mentor", "created_by"]
 
 
 @admin.register(MentorRequest)
-class MentorRequestAdmin(admin.ModelAdmin):
+class MentorRequestAdmin(ModelAdmin):
     list_display = ["__str__", "cohort", "status", "created_at", "expires_at"]
     list_filter = ["status"]
     raw_id_fields = ["cohort", "mentee", "mentor", "mentorship"]

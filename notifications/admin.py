@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
+from core.admin import ModelAdmin
 from notifications.models import Dispatch, Preference
 from notifications.services import dispatch_retry
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(admin.ModelAdmin):
+class DispatchAdmin(ModelAdmin):
     list_display = [
         "kind",
         "object_id",
@@ -40,7 +41,7 @@ class DispatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin):
+class PreferenceAdmin(ModelAdmin):
     list_display = ["user", "category", "enabled", "updated_at"]
     list_filter = ["category", "enabled"]
     search_fields = ["user__email"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.admin import ModelAdmin
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantImport, Program
 
 
@@ -11,7 +12,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ModelAdmin):
     list_display = ["name", "slug", "format", "enrolment", "cadence_days"]
     list_filter = ["format", "enrolment"]
     search_fields = ["name", "slug"]
@@ -21,7 +22,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ModelAdmin):
     list_display = ["name", "program", "status", "start_date", "end_date"]
     list_filter = ["status", "program"]
     search_fields = ["name", "slug"]
@@ -29,7 +30,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ModelAdmin):
     list_display = ["person", "cohort", "role", "status", "invitation_sent_at"]
     list_filter = ["role", "status", "cohort__program"]
     search_fields = ["person__user__email", "person__user__last_name"]
@@ -38,6 +39,6 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipantImport)
-class ParticipantImportAdmin(admin.ModelAdmin):
+class ParticipantImportAdmin(ModelAdmin):
     list_display = ["filename", "cohort", "uploaded_by", "created_at"]
     readonly_fields = ["content"]

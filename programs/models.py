@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dateranges import validate_calendar_date
 from programs.roles import BY_FORMAT, RoleLabels
 
 # Said the same way by both sides, so it holds in every format: peers have no mentor, and in
@@ -146,10 +147,10 @@ class Cohort(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
-    enrolment_opens = models.DateField(null=True, blank=True)
-    enrolment_closes = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
+    enrolment_opens = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
+    enrolment_closes = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.admin import ModelAdmin
 from relationships.models import ClosingQuestion, Mentorship, MentorshipEvent
 
 
@@ -12,7 +13,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(ModelAdmin):
     list_display = ["__str__", "cohort", "mentor", "status", "source", "created_at"]
     list_filter = ["status", "source", "cohort__program"]
     # Who is paired, and in which cohort, is decided only by relationships.services.
@@ -28,6 +29,6 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClosingQuestion)
-class ClosingQuestionAdmin(admin.ModelAdmin):
+class ClosingQuestionAdmin(ModelAdmin):
     list_display = ["text", "program", "kind", "position"]
     list_filter = ["program"]

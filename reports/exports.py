@@ -17,7 +17,7 @@ from typing import IO
 from django.utils import timezone
 from openpyxl import Workbook
 
-from reports.figures import FIGURES, SUPPRESSED, band_of, display
+from reports.figures import FIGURES, OFF_PERIOD, SUPPRESSED, band_of, display
 from reports.selectors import (
     DIMENSIONS,
     SESSION_DIMENSIONS,
@@ -51,7 +51,7 @@ PAIR_HEADER = (
     "goals_achieved",
     "average_rating",
 )
-TREND_SECTION = "sessions per week"
+TREND_SECTION = "sessions per period"
 
 
 def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
@@ -69,8 +69,8 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
         for figure in FIGURES:
             value = values[figure.key]
             yield (section, group.label, figure.label, display(value, figure) if text else value)
-    for week, value in report.trend_values():
-        yield (TREND_SECTION, week.isoformat(), "Sessions logged", str(value) if text else value)
+    for period, value in report.trend_values():
+        yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
 
 
 def report_json(report: Report) -> str:
@@ -84,13 +84,13 @@ def report_json(report: Report) -> str:
             "filters": dict(report.filters.describe()),
             "min_group_size": k,
             "suppressed_as": SUPPRESSED.format(k=k),
+            "not_for_this_range_as": OFF_PERIOD,
             "figures": {figure.key: figure.label for figure in FIGURES},
             "overall": report.overall.values(k),
             "by_department": groups("department"),
             "by_seniority": groups("seniority"),
-            "sessions_per_week": [
-                {"week": week.isoformat(), "sessions": value}
-                for week, value in report.trend_values()
+            "sessions_per_period": [
+                {"period": period, "sessions": value} for period, value in report.trend_values()
             ],
         },
         indent=2,

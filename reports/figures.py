@@ -7,6 +7,12 @@ Suppression: each figure carries `people`, the number of distinct people behind 
 behind the people it counts; a share, average, median or NPS is behind the people it is computed
 over (its denominator). Fewer than K people and the figure shows "fewer than K", whatever its value
 (a zero included: "nobody in this group of three met this week" singles people out too).
+
+Ranges: a figure is shown for a date range only when the range starts and ends on the edges of
+that figure's reporting periods (reports.periods); otherwise it shows "not for this range". Each
+figure's `bases` name the people and dates its periods are cut on (two for a ratio of two kinds
+of thing: sessions per pair-month); none: the figure does not depend on the range (active pairs
+are counted up to today, whatever the range).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass, replace
 from relationships.models import Mentorship
 
 SUPPRESSED = "fewer than {k}"
+OFF_PERIOD = "not for this range"
 
 BANDS: tuple[tuple[str, int, int], ...] = (("1-3", 1, 3), ("4-6", 4, 6), ("7-10", 7, 10))
 NO_BAND = "not set"
@@ -29,34 +36,54 @@ class Figure:
     key: str
     label: str
     people: str  # who the people behind it are, for the page's "how to read" table
+    bases: tuple[str, ...]  # whose months cut its reporting periods (see reports.selectors)
     decimals: int = 0  # 0: a count, shown as an integer
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("mentors_enrolled", "Mentors enrolled", "the mentors counted"),
-    Figure("mentees_enrolled", "Mentees enrolled", "the mentees counted"),
-    Figure("applications_pending", "Applications pending", "the applicants counted"),
-    Figure("share_matched", "Mentees matched (%)", "the mentees enrolled", 1),
-    Figure("median_days_to_match", "Median days to match", "the mentees matched", 1),
-    Figure("active_pairs", "Active pairs (a session in the last 30 days)", "their mentees"),
-    Figure("sessions", "Sessions logged", "the mentees of the pairs that met"),
-    Figure("hours", "Hours of mentoring", "the mentees of the pairs that met", 1),
-    Figure("sessions_per_pair", "Sessions per pair", "the mentees of the pairs running", 1),
-    Figure("goals_set", "Goals set", "the goals' owners"),
-    Figure("goals_achieved_share", "Goals achieved (%)", "the goals' owners", 1),
-    Figure("average_rating", "Average session rating (1 to 5)", "the people who rated", 1),
-    Figure("nps", "Closing survey NPS", "the people who answered"),
-    Figure("pairs_completed", "Pairs completed", "their mentees"),
-    Figure("pairs_closed_early", "Pairs closed early", "their mentees"),
-    Figure("completed_share", "Ended pairs completed (%)", "the mentees of the pairs ended", 1),
+    Figure("mentors_enrolled", "Mentors enrolled", "the mentors counted", ("mentors",)),
+    Figure("mentees_enrolled", "Mentees enrolled", "the mentees counted", ("mentees",)),
+    Figure("applications_pending", "Applications pending", "the applicants counted", ("pending",)),
+    Figure("share_matched", "Mentees matched (%)", "the mentees enrolled", ("mentees",), 1),
+    Figure("median_days_to_match", "Median days to match", "the mentees matched", ("matched",), 1),
+    Figure("active_pairs", "Active pairs now (a session in the last 30 days)", "their mentees", ()),
+    Figure("sessions", "Sessions logged", "the mentees of the pairs that met", ("sessions",)),
+    Figure("hours", "Hours of mentoring", "the mentees of the pairs that met", ("sessions",), 1),
     Figure(
-        "closed_early_share", "Ended pairs closed early (%)", "the mentees of the pairs ended", 1
+        "sessions_per_pair",
+        "Sessions per pair per month",
+        "the mentees of the pairs running",
+        ("sessions", "running"),
+        1,
+    ),
+    Figure("goals_set", "Goals set", "the goals' owners", ("goals",)),
+    Figure("goals_achieved_share", "Goals achieved (%)", "the goals' owners", ("goals",), 1),
+    Figure(
+        "average_rating", "Average session rating (1 to 5)", "the people who rated", ("raters",), 1
+    ),
+    Figure("nps", "Closing survey NPS", "the people who answered", ("respondents",)),
+    Figure("pairs_completed", "Pairs completed", "their mentees", ("completed",)),
+    Figure("pairs_closed_early", "Pairs closed early", "their mentees", ("closed",)),
+    Figure(
+        "completed_share",
+        "Ended pairs completed (%)",
+        "the mentees of the pairs ended",
+        ("ended",),
+        1,
+    ),
+    Figure(
+        "closed_early_share",
+        "Ended pairs closed early (%)",
+        "the mentees of the pairs ended",
+        ("ended",),
+        1,
     ),
     *(
-        Figure(f"closed_{value}", f"Closed early: {label}", "their mentees")
+        Figure(f"closed_{value}", f"Closed early: {label}", "their mentees", (f"closed_{value}",))
         for value, label in CLOSE_REASONS
     ),
 )
+BASES = tuple(dict.fromkeys(basis for f in FIGURES for basis in f.bases))
 FIGURE_BY_KEY = {figure.key: figure for figure in FIGURES}
 
 
@@ -65,11 +92,17 @@ class Stat:
     value: float | None
     people: int
     hidden: bool = False  # hidden to protect another group (see `complementary`)
+    off_period: bool = False  # the range splits one of the figure's periods
 
 
 def shown(stat: Stat, figure: Figure, k: int) -> int | float | str:
-    """The figure as every output shows it: a rounded number, or "fewer than K"."""
-    if stat.people < k or stat.value is None or stat.hidden:
+    """The figure as every output shows it: a rounded number, "fewer than K", or "not for this
+    range"."""
+    if stat.people < k or stat.value is None:
+        return SUPPRESSED.format(k=k)
+    if stat.off_period:
+        return OFF_PERIOD
+    if stat.hidden:
         return SUPPRESSED.format(k=k)
     if figure.decimals == 0:
         return round(stat.value)
@@ -81,12 +114,11 @@ def complementary(stats: list[Stat], k: int) -> list[Stat]:
 
     Otherwise the total minus the groups shown gives a small group's figure back: with 5
     mentees overall and Eng showing 3, a hidden Sales is 2. Groups with nobody behind them
-    reveal nothing and need no cover."""
-    small = [i for i, stat in enumerate(stats) if 0 < stat.people < k]
-    if not small:
+    reveal nothing and need no cover; groups already hidden count as cover."""
+    hidden = {i for i, stat in enumerate(stats) if stat.hidden or 0 < stat.people < k}
+    if not any(0 < stats[i].people < k for i in hidden):
         return stats
-    hidden = set(small)
-    covered = sum(stats[i].people for i in small)
+    covered = sum(stats[i].people for i in hidden)
     for i in sorted(range(len(stats)), key=lambda i: stats[i].people):
         if covered >= k:
             break

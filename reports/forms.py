@@ -1,13 +1,27 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
-from core.widgets import DateInput
 from programs.models import Cohort, Program
+from reports.periods import month_end, month_number, month_start, parse_month
 from reports.selectors import ReportFilters
+
+MONTHS_OFFERED = 72  # six years back, the current month included
+
+
+def month_choices(empty: str, today: dt.date) -> list[tuple[str, str]]:
+    """Whole months only, latest first: a range that splits a month is never asked for
+    (reports.periods)."""
+    current = month_number(today)
+    months = [month_start(n) for n in range(current, current - MONTHS_OFFERED, -1)]
+    return [("", empty)] + [(m.strftime("%Y-%m"), formats.date_format(m, "F Y")) for m in months]
 
 
 class ReportFilterForm(forms.Form):
@@ -24,8 +38,8 @@ class ReportFilterForm(forms.Form):
         empty_label="All cohorts",
     )
     department = forms.ChoiceField(required=False)
-    since = forms.DateField(label="From", required=False, widget=DateInput())
-    until = forms.DateField(label="To", required=False, widget=DateInput())
+    since = forms.ChoiceField(label=_("From (month)"), required=False)
+    until = forms.ChoiceField(label=_("To (month)"), required=False)
 
     def __init__(
         self, *args, programs: QuerySet[Program] | None, departments: list[str], **kwargs
@@ -43,12 +57,23 @@ class ReportFilterForm(forms.Form):
             ("", "All departments"),
             *((d, d) for d in departments if d),
         ]
+        today = timezone.localdate()
+        self.fields["since"].choices = month_choices(_("From the start"), today)
+        self.fields["until"].choices = month_choices(_("Up to today"), today)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
         self.helper.form_id = "report-filters"
         self.helper.disable_csrf = True
         self.helper.add_input(Submit("", "Apply", css_class="btn-secondary"))
+
+    def clean_since(self) -> dt.date | None:
+        value = self.cleaned_data["since"]
+        return month_start(parse_month(value)) if value else None
+
+    def clean_until(self) -> dt.date | None:
+        value = self.cleaned_data["until"]
+        return month_end(parse_month(value)) if value else None
 
     def clean(self) -> dict:
         data = super().clean()

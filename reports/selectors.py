@@ -1,7 +1,7 @@
 """Participation and outcome figures, aggregated in the database.
 
 A report costs the same queries whatever the data size: one GROUP BY per source (enrolments,
-days to match, pairs by each breakdown, ratings, goals, closing surveys, the weekly trend).
+days to match, pairs by each breakdown, ratings, goals, closing surveys, the trend by period).
 
 Who a figure belongs to, for the department and seniority breakdowns and the department filter:
 - enrolments, applications, matching: the person enrolled;
@@ -11,9 +11,14 @@ Who a figure belongs to, for the department and seniority breakdowns and the dep
 
 The date range bounds each figure by its own date: enrolments and applications by when they were
 made, sessions and ratings by when the session happened, goals by when they were set, surveys by
-when they were answered, outcomes by when the pair ended; pairs per session count the pairs running
-at some point in the range. Active pairs had a session in the 30 days up to the range's end
-(today when it has none).
+when they were answered, outcomes by when the pair ended; sessions per pair per month divide the
+sessions by the months in the range each pair was running (started, not yet ended). Active pairs
+had a session in the 30 days up to today, whatever the range.
+
+Ranges are whole months, and a figure is shown for a range only when the range starts and ends on
+the edges of that figure's reporting periods (reports.periods): two ranges never differ by fewer
+than K people's figures. The periods are cut on `_cells`, one query per source over the whole
+timeline (the other filters applied), which says who is behind each figure in each month.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 
 from django.db import connection
 from django.db.models import (
@@ -30,6 +36,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -40,9 +47,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
+from core.dateranges import CALENDAR_FIRST, CALENDAR_LAST
 from goals.models import Goal
 from profiles.models import Person
 from programs.models import Cohort, Enrolment, Program
@@ -50,16 +58,19 @@ from relationships.models import ClosingSurvey, Mentorship
 from relationships.selectors import with_activity
 from reports.figures import (
     BANDS,
+    BASES,
     CLOSE_REASONS,
     FIGURE_BY_KEY,
     FIGURES,
     NO_BAND,
     NO_DEPARTMENT,
     Stat,
+    band_of,
     complementary,
     ratio,
     shown,
 )
+from reports.periods import Periods, month_end, month_number, month_start, periods
 from sessions.models import SessionLog, SessionRating
 
 ALL = "All"
@@ -70,7 +81,10 @@ MentorshipMentee = Mentorship.mentees.through
 
 @dataclass(frozen=True)
 class ReportFilters:
-    """What the report covers. `programs` is the reader's scope; None: the whole organisation."""
+    """What the report covers. `programs` is the reader's scope; None: the whole organisation.
+
+    `since` and `until` are whole months (the first and the last day of one): anything else is
+    refused here, so no output can be asked for a range that splits a month."""
 
     programs: QuerySet[Program] | None = None
     program: Program | None = None
@@ -78,6 +92,23 @@ class ReportFilters:
     department: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.since is not None and self.since.day != 1:
+            raise ValueError(f"A range starts on the first of a month, not {self.since}.")
+        if self.until is not None and self.until != month_end(month_number(self.until)):
+            raise ValueError(f"A range ends on the last day of a month, not {self.until}.")
+
+    @property
+    def months(self) -> tuple[int | None, int | None]:
+        """The range as month numbers (reports.periods); None: open."""
+        return (
+            month_number(self.since) if self.since else None,
+            month_number(self.until) if self.until else None,
+        )
+
+    def whole_timeline(self) -> ReportFilters:
+        return replace(self, since=None, until=None)
 
     def cohorts(self) -> QuerySet[Cohort] | None:
         """The cohorts covered, as a subquery; None when that is every cohort."""
@@ -94,20 +125,21 @@ class ReportFilters:
 
     @property
     def start(self) -> dt.datetime | None:
-        return _midnight(self.since) if self.since else None
+        return _midnight(max(self.since, CALENDAR_FIRST)) if self.since else None
 
     @property
     def end(self) -> dt.datetime | None:
         """Exclusive: the midnight after `until`."""
-        return _midnight(self.until + dt.timedelta(days=1)) if self.until else None
+        if not self.until:
+            return None
+        return _midnight(min(self.until, CALENDAR_LAST) + dt.timedelta(days=1))
 
     def in_range(self, path: str) -> Q:
-        q = Q()
-        if self.start:
-            q &= Q(**{f"{path}__gte": self.start})
-        if self.end:
-            q &= Q(**{f"{path}__lt": self.end})
-        return q
+        """Never wider than the calendar: a value an older version let through (a session in
+        year 1) is left out of the figures rather than stretch the weekly trend over millennia."""
+        start = self.start or _midnight(CALENDAR_FIRST)
+        end = self.end or _midnight(CALENDAR_LAST + dt.timedelta(days=1))
+        return Q(**{f"{path}__gte": start, f"{path}__lt": end})
 
     def scoped(self, queryset: QuerySet, cohort_path: str) -> QuerySet:
         cohorts = self.cohorts()
@@ -118,8 +150,8 @@ class ReportFilters:
             ("Program", self.program.name if self.program else "All"),
             ("Cohort", self.cohort.name if self.cohort else "All"),
             ("Department", self.department or "All"),
-            ("From", self.since.isoformat() if self.since else "the start"),
-            ("To", self.until.isoformat() if self.until else "today"),
+            ("From", self.since.strftime("%Y-%m") if self.since else "the start"),
+            ("To", self.until.strftime("%Y-%m") if self.until else "today"),
         ]
 
 
@@ -167,12 +199,12 @@ class Report:
     k: int
     overall: Group
     breakdowns: dict[str, list[Group]]
-    trend: list[tuple[dt.date, Stat]]
+    trend: list[tuple[str, Stat]]  # sessions per reporting period: (its months, sessions)
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
-    def trend_values(self) -> list[tuple[dt.date, int | str]]:
+    def trend_values(self) -> list[tuple[str, int | str]]:
         figure = FIGURE_BY_KEY["sessions"]
-        return [(week, shown(stat, figure, self.k)) for week, stat in self.trend]
+        return [(label, shown(stat, figure, self.k)) for label, stat in self.trend]
 
 
 def participation_report(filters: ReportFilters, *, k: int) -> Report:
@@ -213,6 +245,9 @@ def participation_report(filters: ReportFilters, *, k: int) -> Report:
             group = group or NO_DEPARTMENT
         for key, value in row.items():
             raw[dim][group][key] += float(value or 0)
+    cells, pair_months = _cells(filters)
+    for (dim, group), months in pair_months.items():
+        raw[dim][group]["pair_months"] += len(months)
 
     def build(dim: str, label: str) -> Group:
         numbers = raw[dim].get(label, defaultdict(float))
@@ -220,6 +255,7 @@ def participation_report(filters: ReportFilters, *, k: int) -> Report:
         stats = _stats(numbers, waits, len(matched_people[dim].get(label, ())))
         return Group(label, stats)
 
+    overall = build("all", ALL)
     breakdowns = {
         "department": [build("department", label) for label in sorted(raw["department"])],
         "seniority": [
@@ -228,20 +264,75 @@ def participation_report(filters: ReportFilters, *, k: int) -> Report:
             if label in raw["seniority"]
         ],
     }
+    timeline = _protect(filters, cells, overall, breakdowns, k=k)
     for groups in breakdowns.values():
         for figure in FIGURES:
             protected = complementary([g.stats[figure.key] for g in groups], k)
             for group, stat in zip(groups, protected, strict=True):
                 group.stats[figure.key] = stat
-    trend = _trend(filters)
-    protected = complementary([stat for _, stat in trend], k)
     return Report(
         filters=filters,
         k=k,
-        overall=build("all", ALL),
+        overall=overall,
         breakdowns=breakdowns,
-        trend=[(week, stat) for (week, _), stat in zip(trend, protected, strict=True)],
+        trend=_trend(filters, timeline["sessions"], cells["sessions"]),
     )
+
+
+HIDDEN = "(hidden groups)"  # the hidden groups of a breakdown, together, in `_protect`
+
+
+def _current_month() -> int:
+    return month_number(timezone.localdate())
+
+
+def _protect(
+    filters: ReportFilters,
+    cells: dict[str, dict[int, dict[tuple[str, str], set[int]]]],
+    overall: Group,
+    breakdowns: dict[str, list[Group]],
+    *,
+    k: int,
+) -> dict[str, Periods]:
+    """Hide what two ranges would give away by subtraction (reports.periods), per basis.
+
+    The groups of a breakdown hidden over the whole timeline (fewer than K people, and those
+    hidden to cover them) stay hidden in every range, and count as one group when the periods
+    are cut: their figures, together, are what the total minus the groups shown gives."""
+    first, last = filters.months
+    timeline = {}
+    for basis in BASES:
+        by_month = cells[basis]
+        everyone: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for groups in by_month.values():
+            for group, people in groups.items():
+                everyone[group] |= people
+        hidden: set[tuple[str, str]] = set()
+        for dim in breakdowns:
+            labels = sorted({label for d, label in everyone if d == dim})
+            stats = complementary([Stat(None, len(everyone[dim, label])) for label in labels], k)
+            hidden |= {
+                (dim, label) for label, stat in zip(labels, stats, strict=True) if stat.hidden
+            }
+        merged: dict[int, dict[tuple[str, str], set[int]]] = {}
+        for month, groups in by_month.items():
+            merged[month] = defaultdict(set)
+            for (dim, label), people in groups.items():
+                merged[month][dim, HIDDEN if (dim, label) in hidden else label] |= people
+        timeline[basis] = periods(merged, last=_current_month(), k=k)
+        aligned = timeline[basis].aligned(first, last)
+        keys = [figure.key for figure in FIGURES if basis in figure.bases]
+        for dim, group in [("all", overall)] + [
+            (dim, group) for dim, groups in breakdowns.items() for group in groups
+        ]:
+            for key in keys:
+                stat = group.stats[key]
+                group.stats[key] = replace(
+                    stat,
+                    off_period=stat.off_period or not aligned,
+                    hidden=stat.hidden or (dim, group.label) in hidden,
+                )
+    return timeline
 
 
 def _stats(n: dict[str, float], waits: list[float], matched_people: int) -> dict[str, Stat]:
@@ -258,7 +349,7 @@ def _stats(n: dict[str, float], waits: list[float], matched_people: int) -> dict
         "sessions": Stat(get("sessions", 0), int(get("session_people", 0))),
         "hours": Stat(get("minutes", 0) / 60, int(get("session_people", 0))),
         "sessions_per_pair": Stat(
-            ratio(get("sessions", 0), get("pairs", 0)), int(get("pair_people", 0))
+            ratio(get("sessions", 0), get("pair_months", 0)), int(get("pair_people", 0))
         ),
         "goals_set": Stat(get("goals", 0), int(get("goal_people", 0))),
         "goals_achieved_share": Stat(
@@ -363,9 +454,11 @@ def _days_to_match(filters: ReportFilters) -> Iterable[tuple]:
 
 
 def _pair_sessions(filters: ReportFilters) -> QuerySet:
-    """Per mentorship: sessions and minutes in the range, and sessions in the active window."""
+    """Per mentorship: sessions and minutes in the range, and sessions in the 30 days up to now
+    (whatever the range: an "active at the range's end" would differ between two ranges by a
+    pair or two)."""
     in_range = filters.in_range("occurred_at")
-    reference = filters.end or timezone.now()
+    reference = timezone.now()
     recent = Q(occurred_at__gte=reference - ACTIVE_WINDOW, occurred_at__lt=reference)
     return (
         filters.scoped(SessionLog.objects.all(), "mentorship__cohort")
@@ -389,7 +482,9 @@ def _pair_rows(filters: ReportFilters) -> QuerySet:
         running &= Q(mentorship__started_at__lt=filters.end)
     if filters.start:
         running &= Q(mentorship__ended_at__isnull=True) | Q(mentorship__ended_at__gte=filters.start)
-    ended = Q(mentorship__status__in=Mentorship.ENDED) & filters.in_range("mentorship__ended_at")
+    ended = Q(
+        mentorship__status__in=Mentorship.ENDED, mentorship__ended_at__isnull=False
+    ) & filters.in_range("mentorship__ended_at")
 
     def flag(condition: Q) -> Case:
         return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -535,32 +630,190 @@ def _sessions_in_scope(filters: ReportFilters) -> QuerySet[SessionLog]:
     return sessions
 
 
-def _trend(filters: ReportFilters) -> list[tuple[dt.date, Stat]]:
-    """Sessions per week; the people behind a week are the mentees of the pairs that met.
-    Weeks without sessions between the first and the last are filled in."""
+def _trend(
+    filters: ReportFilters, timeline: Periods, people: dict[int, dict[tuple[str, str], set[int]]]
+) -> list[tuple[str, Stat]]:
+    """Sessions per reporting period of the sessions figure, for the periods the range covers
+    (one a range splits shows "not for this range"); the people behind a period are the mentees
+    of the pairs that met."""
     sessions = filters.scoped(SessionLog.objects.all(), "mentorship__cohort").filter(
         filters.in_range("occurred_at")
     )
-    mentees = "mentorship__mentees"
     if filters.department is not None:
-        # In one filter() call, so the count below runs over the same (department) join.
         sessions = sessions.filter(mentorship__mentees__department=filters.department)
     rows = (
-        sessions.annotate(week=TruncWeek("occurred_at"))
-        .values("week")
-        .order_by("week")
-        .annotate(n=Count("pk", distinct=True), people=Count(mentees, distinct=True))
+        sessions.annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .order_by("month")
+        .annotate(n=Count("pk", distinct=True))
     )
-    weeks = {timezone.localtime(row["week"]).date(): row for row in rows}
-    if not weeks:
+    counts = {_month(row["month"]): row["n"] for row in rows}
+    if not counts:
         return []
+    first, last = filters.months
     trend = []
-    week, last = min(weeks), max(weeks)
-    while week <= last:
-        row = weeks.get(week)
-        trend.append((week, Stat(row["n"], row["people"]) if row else Stat(0, 0)))
-        week += dt.timedelta(days=7)
+    for start, end in timeline.spans():
+        if (last is not None and start > last) or (first is not None and end < first):
+            continue
+        inside = (first is None or start >= first) and (last is None or end <= last)
+        months = range(start, end + 1)
+        behind = set().union(*(people.get(m, {}).get(("all", ALL), ()) for m in months))
+        label = month_start(start).strftime("%Y-%m")
+        if end > start:
+            label += " to " + month_start(end).strftime("%Y-%m")
+        stat = Stat(sum(counts.get(m, 0) for m in months), len(behind), off_period=not inside)
+        trend.append((label, stat))
     return trend
+
+
+def _month(value: dt.datetime) -> int:
+    return month_number(timezone.localtime(value).date())
+
+
+def _month_number(path: str) -> ExpressionWrapper:
+    """The month of a date-time in the current time zone, numbered as in reports.periods, in
+    SQL (converting each row's date-time in Python cost more than the rest of the report)."""
+    year, month = Cast(ExtractYear(path), IntegerField()), Cast(ExtractMonth(path), IntegerField())
+    return ExpressionWrapper(year * 12 + month - 1, output_field=IntegerField())
+
+
+ENROLMENT_CELL_FIELDS = (
+    "person_id",
+    "person__department",
+    "person__seniority",
+    "month",
+    "role",
+    "status",
+    "is_matched",
+)
+PAIR_CELL_FIELDS = (
+    "mentorship_id",
+    "person_id",
+    "person__department",
+    "person__seniority",
+    "started",
+    "ended",
+    "mentorship__status",
+    "mentorship__close_reason",
+)
+
+
+def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tuple[int, int]]]]:
+    """Who is behind each basis (reports.figures) in each month, over the whole timeline:
+    basis -> month -> (dimension, group) -> person ids; and per group, the (pair, month)s in the
+    range in which a pair was running. Sized by people-months, never by sessions."""
+    cells: dict[str, dict] = {b: defaultdict(lambda: defaultdict(set)) for b in BASES}
+    pair_months: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
+    first, last = filters.months
+    everything = filters.whole_timeline()
+
+    @cache
+    def groups(department: str, band: str) -> tuple[tuple[str, str], ...]:
+        return (("all", ALL), ("department", department or NO_DEPARTMENT), ("seniority", band))
+
+    def put(basis: str, month: int, person: int, department: str, band: str) -> None:
+        by_group = cells[basis][month]
+        for group in groups(department, band):
+            by_group[group].add(person)
+
+    enrolments = (
+        _enrolments_in_scope(everything)
+        .annotate(is_matched=_matched(), month=_month_number("created_at"))
+        .values_list(*ENROLMENT_CELL_FIELDS)
+        .order_by()
+    )
+    approved, applied = Enrolment.Status.APPROVED, Enrolment.Status.APPLIED
+    for person, department, seniority, month, role, status, matched in enrolments:
+        band = band_of(seniority)
+        if status == approved and role in MENTOR_ROLES:
+            put("mentors", month, person, department, band)
+        if status == approved and role in MENTEE_ROLES:
+            put("mentees", month, person, department, band)
+            if matched:
+                put("matched", month, person, department, band)
+        if status == applied:
+            put("pending", month, person, department, band)
+
+    mentees = _people_filter(
+        everything,
+        everything.scoped(MentorshipMentee.objects.all(), "mentorship__cohort"),
+        "person__",
+    )
+    pairs = (
+        mentees.annotate(
+            started=_month_number("mentorship__started_at"),
+            ended=_month_number("mentorship__ended_at"),
+        )
+        .values_list(*PAIR_CELL_FIELDS)
+        .order_by()
+    )
+    now = _current_month()
+    mentees_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for pair, person, department, seniority, started, ended, status, reason in pairs:
+        band = band_of(seniority)
+        mentees_of[pair].append((person, department, band))
+        if status in Mentorship.ENDED and ended is not None:
+            put("ended", ended, person, department, band)
+            if status == Mentorship.Status.COMPLETED:
+                put("completed", ended, person, department, band)
+            else:
+                put("closed", ended, person, department, band)
+                if f"closed_{reason}" in cells:
+                    put(f"closed_{reason}", ended, person, department, band)
+        if started is not None:
+            for month in range(started, (now if ended is None else ended) + 1):
+                put("running", month, person, department, band)
+                if (first is None or month >= first) and (last is None or month <= last):
+                    for group in groups(department, band):
+                        pair_months[group].add((pair, month))
+
+    # Sessions by pair and month (far fewer than sessions), then to the pair's mentees above.
+    met = (
+        everything.scoped(SessionLog.objects.all(), "mentorship__cohort")
+        .filter(everything.in_range("occurred_at"))  # what an older version let through
+        .annotate(month=_month_number("occurred_at"))
+        .values("mentorship_id", "month")
+        .order_by()
+        .annotate(n=Count("pk"))  # a GROUP BY: cheaper than DISTINCT here
+        .values_list("mentorship_id", "month")
+    )
+    for pair, month in met:
+        for person, department, band in mentees_of.get(pair, ()):
+            put("sessions", month, person, department, band)
+    sources = (
+        (
+            "raters",
+            everything.scoped(SessionRating.objects.all(), "session__mentorship__cohort"),
+            "person__",
+            "session__occurred_at",
+        ),
+        (
+            "goals",
+            everything.scoped(Goal.objects.all(), "mentorship__cohort"),
+            "owner__",
+            "created_at",
+        ),
+        (
+            "respondents",
+            everything.scoped(ClosingSurvey.objects.all(), "mentorship__cohort"),
+            "person__",
+            "submitted_at",
+        ),
+    )
+    for basis, queryset, prefix, when in sources:
+        rows = (
+            _people_filter(everything, queryset, prefix)
+            .filter(everything.in_range(when))
+            .annotate(month=_month_number(when))
+            .filter(month__isnull=False)
+            .values(f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")
+            .order_by()
+            .annotate(n=Count("pk"))
+            .values_list(f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")
+        )
+        for person, department, seniority, month in rows:
+            put(basis, month, person, department, band_of(seniority))
+    return cells, pair_months
 
 
 # --- Lists for exports: streamed, never loaded whole -------------------------------------------

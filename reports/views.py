@@ -20,7 +20,7 @@ from reports.exports import (
     session_table,
     xlsx_file,
 )
-from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, display
+from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, OFF_PERIOD, display
 from reports.forms import ReportFilterForm
 from reports.selectors import ReportFilters, participation_report, report_departments
 
@@ -80,17 +80,18 @@ def _page(report) -> dict:
     outcomes = [(FIGURE_BY_KEY[key], overall[key]) for key in outcome_keys]
     return {
         "k": k,
+        "off_period": OFF_PERIOD,
         "filters": report.filters.describe(),
         "figures": FIGURES,
         "summary": [(f, display(overall[f.key], f)) for f in FIGURES],
         "departments": departments,
         "seniority": seniority,
-        "trend": [(week, str(value)) for week, value in trend],
+        "trend": [(period, str(value)) for period, value in trend],
         "matched": [(label, display(value, matched)) for label, value in matched_rows],
         "outcomes": [(figure.label, display(value, figure)) for figure, value in outcomes],
         "chart_data": {
             "trend": {
-                "labels": [week.isoformat() for week, _ in trend],
+                "labels": [period for period, _ in trend],
                 "values": [_number(value) for _, value in trend],
             },
             "matched": {

@@ -9,6 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from core.dateranges import meeting_start_error
 from core.widgets import DATETIME_FORMAT, DateTimeInput
 from scheduling.models import MAX_REMINDER_OFFSET, Meeting
 
@@ -59,8 +60,8 @@ class MeetingForm(forms.ModelForm):
 
     def clean_start(self) -> datetime:
         start = self.cleaned_data["start"]
-        if start <= timezone.now():
-            raise forms.ValidationError("Pick a time in the future.")
+        if message := meeting_start_error(start):
+            raise forms.ValidationError(message)
         return start
 
     def clean(self):

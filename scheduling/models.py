@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from core.dateranges import RangedDateTimeField
 from programs.models import MeetingFormat
 
 # Reminders before a meeting, in minutes, unless the program sets its own.
@@ -39,7 +40,7 @@ class Meeting(models.Model):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    start = models.DateTimeField()
+    start = RangedDateTimeField()
     duration_minutes = models.PositiveSmallIntegerField("duration (minutes)", default=60)
     format = models.CharField(max_length=12, choices=MeetingFormat, default=MeetingFormat.VIDEO)
     location = models.CharField("place", max_length=200, blank=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.dateranges import meeting_start_error
 from core.errors import DomainError
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
@@ -25,8 +26,8 @@ class SchedulingError(DomainError):
 def _check_start(start: datetime) -> None:
     if timezone.is_naive(start):
         raise SchedulingError("A meeting's start needs a time zone.")
-    if start <= timezone.now():
-        raise SchedulingError("Pick a time in the future.")
+    if message := meeting_start_error(start):
+        raise SchedulingError(message)
 
 
 def _send_invitations(meeting: Meeting) -> None:

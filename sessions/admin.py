@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.admin import ModelAdmin
 from sessions.models import SessionLog
 
 
 @admin.register(SessionLog)
-class SessionLogAdmin(admin.ModelAdmin):
+class SessionLogAdmin(ModelAdmin):
     list_display = [
         "__str__",
         "mentorship",
@@ -18,7 +19,8 @@ class SessionLogAdmin(admin.ModelAdmin):
         "format",
         "confirmed_at",
     ]
-    list_filter = ["format"]
+    # A date filter, not date_hierarchy: see MeetingAdmin.
+    list_filter = ["format", "occurred_at"]
     fields = [
         "mentorship",
         "occurred_at",
@@ -30,7 +32,6 @@ class SessionLogAdmin(admin.ModelAdmin):
         "corrected",
     ]
     raw_id_fields = ["mentorship", "logged_by", "confirmed_by"]
-    date_hierarchy = "occurred_at"
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         # What the pair logged is theirs to correct; an admin may only record a missing one.

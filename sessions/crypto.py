@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+
+class UnreadableNote(Exception):
+    """Encrypted under a key that is no longer in NOTES_ENCRYPTION_KEYS (or damaged)."""
 
 
 @cache  # keyed by the keys themselves, so a changed setting takes effect at once
@@ -25,8 +29,14 @@ def encrypt(text: str) -> str:
 
 
 def decrypt(token: str) -> str:
-    return fernet().decrypt(token.encode()).decode()
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise UnreadableNote from None
 
 
 def rotate(token: str) -> str:
-    return fernet().rotate(token.encode()).decode()
+    try:
+        return fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise UnreadableNote from None

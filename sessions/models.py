@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.dateranges import RangedDateTimeField
 from programs.models import MeetingFormat
 
 
@@ -14,7 +15,7 @@ class SessionLog(models.Model):
     mentorship = models.ForeignKey(
         "relationships.Mentorship", on_delete=models.CASCADE, related_name="sessions"
     )
-    occurred_at = models.DateTimeField("date and time")
+    occurred_at = RangedDateTimeField("date and time")
     duration_minutes = models.PositiveSmallIntegerField(
         "duration (minutes)", validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )

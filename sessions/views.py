@@ -14,7 +14,10 @@ from sessions.access import get_session_for_member
 from sessions.forms import PrivateNoteForm, RatingForm, SessionCorrectForm
 from sessions.models import SessionLog
 from sessions.selectors import private_note_body
-from sessions.services import SessionAlreadyLogged
+from sessions.services import SessionAlreadyLogged, SessionTimeOutOfRange
+
+# Refusals about the date and time itself, shown next to that field.
+TIME_REFUSED = (SessionAlreadyLogged, SessionTimeOutOfRange)
 
 
 def session_log(request: HttpRequest, pk: int) -> HttpResponse:
@@ -38,7 +41,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
                 rating=data["rating"],
                 feedback=data["feedback"],
             )
-        except SessionAlreadyLogged as exc:
+        except TIME_REFUSED as exc:
             form.add_error("occurred_at", str(exc))
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -59,14 +62,14 @@ def _session_page(request: HttpRequest, session: SessionLog, **forms) -> HttpRes
         "mentorship": session.mentorship,
         "me": me,
         "ratings": session.ratings.select_related("person__user"),
-        "private_note": private_note_body(session=session, reader=me),
+        "private_note": private_note_body(session=session, reader=me),  # None: unreadable
         "can_confirm": not session.is_confirmed and session.logged_by_id != me.pk,
         "rating_form": forms.get("rating_form")
         or RatingForm(initial={"rating": mine.rating, "feedback": mine.feedback} if mine else None),
         "note_form": forms.get("note_form"),
     }
     if context["note_form"] is None:
-        context["note_form"] = PrivateNoteForm(initial={"body": context["private_note"]})
+        context["note_form"] = PrivateNoteForm(initial={"body": context["private_note"] or ""})
     for name, action in (("rating_form", "session_rate"), ("note_form", "private_note_save")):
         context[name].helper.form_action = reverse(f"sessions:{action}", args=[session.pk])
     return render(request, "sessions/session_detail.html", context)
@@ -105,7 +108,7 @@ def session_correct(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_correct(
                 session=session, person=person_of(request.user), **form.cleaned_data
             )
-        except SessionAlreadyLogged as exc:
+        except TIME_REFUSED as exc:
             form.add_error("occurred_at", str(exc))
         except DomainError as exc:
             messages.error(request, str(exc))

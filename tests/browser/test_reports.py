@@ -64,3 +64,31 @@ def test_hr_viewer_filters_by_department_and_downloads_the_same_figures(
     for label, shown in summary.items():
         value = from_xlsx[label]
         assert (float(shown) == value) if isinstance(value, int | float) else value == shown
+
+
+def test_hr_viewer_picks_months_and_sees_why_a_figure_is_not_for_that_range(
+    page,
+    org,  # noqa: F811 - the imported fixture
+    settings,
+    sign_in,
+    tmp_path,
+):
+    settings.REPORTS_MIN_GROUP_SIZE = 2
+    sign_in(page, org["hr"])
+    page.goto("/reports/")
+    page.get_by_label("From (month)").select_option(label="June 2027")
+    page.get_by_label("To (month)").select_option(label="June 2027")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("From: 2027-06")).to_be_visible()
+
+    summary = page.locator("#summary")
+    expect(summary.locator('[data-figure="pairs_closed_early"] td')).to_have_text("1")
+    # March to June is one period of the sessions (one mentee per department until June).
+    expect(summary.locator('[data-figure="sessions"] td')).to_have_text("not for this range")
+    page.get_by_role("link", name="why").click()
+    expect(page.locator("#ranges")).to_contain_text("Ranges are whole months")
+    page.screenshot(path=tmp_path / "report-june.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/reports/?since=2027-06&until=2027-06")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=tmp_path / "report-june-390.png", full_page=True)

@@ -104,3 +104,24 @@ def test_production_refuses_to_start_without_note_keys():
     )
     assert result.returncode != 0
     assert "NOTES_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_a_note_under_a_key_no_longer_configured_says_so_instead_of_failing(
+    session, mentor, settings, client, caplog
+):
+    settings.NOTES_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the old key is gone
+    client.force_login(mentor.user)
+    with caplog.at_level("WARNING", logger="sessions.selectors"):
+        page = client.get(session.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "This note cannot be read with the current keys" in html
+    assert 'id="note-unreadable"' in html
+    note = PrivateNote.objects.get()
+    assert f"Private note {note.pk} cannot be decrypted" in caplog.text
+    assert PLAINTEXT not in caplog.text
+    # Rotation leaves it as it is rather than stopping halfway.
+    before = _raw_ciphertexts()
+    out = io.StringIO()
+    call_command("rotate_note_keys", stdout=out)
+    assert _raw_ciphertexts() == before

@@ -20,7 +20,7 @@ OVERALL = {
     "active_pairs": 2,  # P1 (06-10, 06-20) and P3 (06-15); P2 last met 04-15
     "sessions": 6,
     "hours": 7.0,  # 420 minutes
-    "sessions_per_pair": 2.0,  # six sessions, three pairs started
+    "sessions_per_pair": 0.4,  # six sessions in 16 pair-months: P1 Jan-Jun, P2 Jan-May, P3 Feb-Jun
     "goals_set": 4,
     "goals_achieved_share": 50.0,
     "average_rating": 3.5,  # (5 + 4 + 3 + 2) / 4
@@ -45,7 +45,7 @@ ENG = OVERALL | {
     "active_pairs": 2,  # P1 (E1), P3 (E2)
     "sessions": 4,
     "hours": 5.0,  # 90 + 30 + 60 + 120
-    "sessions_per_pair": 2.0,
+    "sessions_per_pair": 0.4,  # four sessions in 11 pair-months (E1's P1, E2's P3)
     "goals_set": 3,  # E1's two, E2's dropped one
     "goals_achieved_share": 33.3,
     "average_rating": 3.7,  # E1 5, M1 4, M3 2
@@ -66,7 +66,7 @@ SALES = OVERALL | {
     "active_pairs": F2,  # P3 through E4 alone
     "sessions": 3,  # P2's two and P3's one
     "hours": 4.0,
-    "sessions_per_pair": 1.5,
+    "sessions_per_pair": 0.3,  # three sessions in 10 pair-months (E3's P2, E4's P3)
     "goals_set": F2,
     "goals_achieved_share": F2,
     "average_rating": F2,
@@ -150,19 +150,36 @@ def test_a_group_pair_counts_once_in_the_total(org):
 
 
 def test_date_range_bounds_each_figure_by_its_own_date(org):
-    values = report(since=dt.date(2027, 6, 1), until=dt.date(2027, 6, 30)).overall.values(2)
-    assert values["mentors_enrolled"] == F2  # everyone enrolled in January
-    assert values["sessions"] == 3  # 06-10, 06-20 and 06-15
-    assert values["hours"] == 3.5
-    assert values["sessions_per_pair"] == 1.5  # P1 and P3 ran in June; P2 ended in May
-    assert values["closed_early_share"] == 100.0
-    assert values["active_pairs"] == 2
-    # Active: a session in the 30 days up to the range's end (03-21 00:00, so from 02-19).
-    march = report(since=dt.date(2027, 3, 1), until=dt.date(2027, 3, 20)).overall.values(2)
-    assert march["active_pairs"] == 2  # P1 (03-01) and P2 (03-02)
-    assert march["sessions"] == 2
-    late_march = report(until=dt.date(2027, 3, 31)).overall.values(2)
-    assert late_march["active_pairs"] == F2  # from 03-02 00:00: P2 alone
+    june = report(since=dt.date(2027, 6, 1), until=dt.date(2027, 6, 30)).overall.values(2)
+    assert june["mentors_enrolled"] == F2  # everyone enrolled in January: nobody in June
+    assert june["pairs_closed_early"] == 1  # P3, 06-25
+    assert june["closed_no_time"] == 1
+    assert june["active_pairs"] == 2  # up to today, whatever the range
+    to_may = report(until=dt.date(2027, 5, 31)).overall.values(2)
+    assert (to_may["mentees_enrolled"], to_may["goals_set"]) == (5, 4)
+    assert to_may["pairs_closed_early"] == F2
+    from_march = report(since=dt.date(2027, 3, 1)).overall.values(2)
+    assert (from_march["sessions"], from_march["hours"]) == (6, 7.0)
+
+
+def test_a_range_that_splits_a_period_shows_not_for_this_range(org):
+    """Sessions: March's two mentees are E1 (Eng) and E3 (Sales), one per department, and so on
+    until June, so March to June is one period (K = 2): a range that ends or starts inside it
+    would give, against another range, the sessions of one person."""
+    for since, until in ((None, dt.date(2027, 5, 31)), (dt.date(2027, 6, 1), None)):
+        values = report(since=since, until=until).overall.values(2)
+        assert values["sessions"] == values["hours"] == "not for this range"
+        assert values["sessions_per_pair"] == "not for this range"
+    # Sessions per pair-month needs whole periods of both sessions and running pairs.
+    march = report(since=dt.date(2027, 3, 1), until=dt.date(2027, 3, 31)).overall.values(2)
+    assert march["sessions_per_pair"] == "not for this range"
+
+
+def test_ranges_are_whole_months(org):
+    with pytest.raises(ValueError, match="first of a month"):
+        ReportFilters(since=dt.date(2027, 6, 2))
+    with pytest.raises(ValueError, match="last day of a month"):
+        ReportFilters(until=dt.date(2027, 6, 29))
 
 
 def test_program_and_cohort_filters(org, other_coordinator):
@@ -181,13 +198,9 @@ def test_coordinator_scope_is_their_own_programs(org, other_coordinator):
     assert theirs["mentees_enrolled"] == 3
 
 
-def test_sessions_per_week_trend(org):
-    trend = dict(report().trend_values())
-    weeks = sorted(trend)
-    assert weeks[0] == dt.date(2027, 3, 1) and weeks[-1] == dt.date(2027, 6, 14)
-    assert len(weeks) == 16  # gaps filled in
-    assert trend[dt.date(2027, 3, 1)] == 2  # P1 and P2: E1 and E3
-    assert trend[dt.date(2027, 4, 12)] == F2  # P2 alone
-    assert trend[dt.date(2027, 6, 7)] == F2  # P1 alone
-    assert trend[dt.date(2027, 6, 14)] == 2  # P3 and P1: three mentees
-    assert trend[dt.date(2027, 5, 3)] == F2  # no one met: zero people behind it
+def test_sessions_per_period_trend(org):
+    assert report().trend_values() == [("2027-03 to 2027-06", 6)]
+    assert report(until=dt.date(2027, 4, 30)).trend_values() == [
+        ("2027-03 to 2027-06", "not for this range")
+    ]
+    assert report(since=dt.date(2027, 7, 1), until=dt.date(2027, 7, 31)).trend_values() == []

@@ -21,9 +21,10 @@ def run(capsys, *args: str) -> tuple[int, str]:
         (["--program", "nope"], "No program with the slug 'nope'"),
         (["--cohort", "nope"], "No cohort with the slug 'nope'"),
         (["--department", "Nowhere"], "No one works in a department called 'Nowhere'"),
-        (["--since", "2027-13-01"], "--since '2027-13-01' is not a date"),
-        (["--until", "yesterday"], "--until 'yesterday' is not a date"),
-        (["--since", "2027-06-02", "--until", "2027-06-01"], "--until comes before --since"),
+        (["--since", "2027-13"], "--since '2027-13' is not a month; use YYYY-MM"),
+        (["--until", "yesterday"], "--until 'yesterday' is not a month"),
+        (["--since", "2027-06-01"], "ranges are whole months"),
+        (["--since", "2027-06", "--until", "2027-05"], "--until comes before --since"),
         (["--format", "xlsx"], "--format xlsx needs --out FILE"),
         (["--format", "pdf"], "invalid choice: 'pdf'"),
         (["--colour", "red"], "unrecognized arguments: --colour"),
@@ -51,12 +52,14 @@ def test_json_holds_every_figure_with_suppression(org, settings):
     assert data["overall"]["pairs_completed"] == "fewer than 2"
     assert data["by_department"]["Sales"]["nps"] == 67
     assert data["by_seniority"]["7-10"]["mentors_enrolled"] == 3
-    assert data["sessions_per_week"][0] == {"week": "2027-03-01", "sessions": 2}
+    assert data["sessions_per_period"] == [{"period": "2027-03 to 2027-06", "sessions": 6}]
+    assert data["not_for_this_range_as"] == "not for this range"
 
 
 def test_out_file_gets_the_csv(org, tmp_path, settings):
     settings.REPORTS_MIN_GROUP_SIZE = 2
     target = tmp_path / "report.csv"
-    call_command("participation_report", "--since", "2027-06-01", "--out", str(target))
-    text = target.read_text()
-    assert "overall,All,Sessions logged,3\n" in text.replace("\r\n", "\n")
+    call_command("participation_report", "--since", "2027-06", "--out", str(target))
+    text = target.read_text().replace("\r\n", "\n")
+    assert "filter,From,,2027-06\n" in text
+    assert "overall,All,Pairs closed early,1\n" in text

@@ -95,3 +95,13 @@ def test_coordinators_set_the_reminder_times_of_their_program(pair, make_user):
     response = client.post(url, {"offsets": "3 weeks"})
     assert response.status_code == 200
     assert reminder_offsets()[program.pk] == [2880, 90, 15]
+
+
+def test_a_nul_byte_in_the_feed_address_is_not_found_before_any_query(
+    django_assert_num_queries,
+):
+    """PostgreSQL refuses text with NUL: the token reached the database and the feed said 500."""
+    with django_assert_num_queries(0):
+        assert Client().get("/calendar/%00.ics").status_code == 404
+        assert Client().get("/calendar/abc%00def.ics").status_code == 404
+        assert Client().get("/calendar/abc.ics", {"x": "\x00"}).status_code == 400

@@ -1,37 +1,43 @@
 """The organisation-wide participation report, as on the HR page, for scripts.
 
     python manage.py participation_report [--program SLUG] [--cohort SLUG] [--department NAME]
-        [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--format csv|xlsx|json] [--out FILE]
+        [--since YYYY-MM] [--until YYYY-MM] [--format csv|xlsx|json] [--out FILE]
 
-Same figures and the same small-group suppression as every other output. Bad arguments: a message
-on stderr and exit status 2.
+Same figures and the same small-group suppression as every other output; ranges are whole months,
+from the first day of --since to the last day of --until (reports.periods says why). Bad
+arguments: a message on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.dateranges import calendar_date_error
 from profiles.models import Person
 from programs.models import Cohort, Program
 from reports.exports import report_json, report_table, write_csv, xlsx_file
+from reports.periods import month_end, month_start, parse_month
 from reports.selectors import ReportFilters, participation_report
 
 BAD_ARGUMENTS = 2
 
 
-def _day(name: str, value: str | None) -> dt.date | None:
+def _month(name: str, value: str | None) -> int | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        month = parse_month(value)
     except ValueError:
         raise CommandError(
-            f"--{name} {value!r} is not a date; use YYYY-MM-DD.", returncode=BAD_ARGUMENTS
+            f"--{name} {value!r} is not a month; use YYYY-MM (ranges are whole months).",
+            returncode=BAD_ARGUMENTS,
         ) from None
+    if message := calendar_date_error(month_start(month)):
+        raise CommandError(f"--{name} {value}: {message}", returncode=BAD_ARGUMENTS)
+    return month
 
 
 class Command(BaseCommand):
@@ -41,8 +47,8 @@ class Command(BaseCommand):
         parser.add_argument("--program", metavar="SLUG")
         parser.add_argument("--cohort", metavar="SLUG")
         parser.add_argument("--department", metavar="NAME")
-        parser.add_argument("--since", metavar="YYYY-MM-DD")
-        parser.add_argument("--until", metavar="YYYY-MM-DD")
+        parser.add_argument("--since", metavar="YYYY-MM", help="From the first day of this month.")
+        parser.add_argument("--until", metavar="YYYY-MM", help="To the last day of this month.")
         parser.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
         parser.add_argument("--out", metavar="FILE", help="Write here instead of standard output.")
 
@@ -96,11 +102,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No one works in a department called {department!r}.", returncode=BAD_ARGUMENTS
             )
-        since, until = _day("since", options["since"]), _day("until", options["until"])
-        if since and until and until < since:
+        since, until = _month("since", options["since"]), _month("until", options["until"])
+        if since is not None and until is not None and until < since:
             raise CommandError("--until comes before --since.", returncode=BAD_ARGUMENTS)
         return ReportFilters(
-            program=program, cohort=cohort, department=department, since=since, until=until
+            program=program,
+            cohort=cohort,
+            department=department,
+            since=month_start(since) if since is not None else None,
+            until=month_end(until) if until is not None else None,
         )
 
 

@@ -1,0 +1,27 @@
+"""Requests that carry a NUL byte in the address stop here.
+
+PostgreSQL cannot store or compare text holding NUL (0x00): a captured path segment such as a
+calendar token, or a query parameter that reaches a lookup, made the database driver raise and
+the page answer 500. No address of ours has one: the path answers 404 and the query 400, before
+any view or query runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+
+NUL = "\x00"
+
+
+class NullBytesRefusedMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path_info:
+            raise Http404
+        if any(NUL in key or any(NUL in v for v in values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest("Bad request.")
+        return self.get_response(request)
