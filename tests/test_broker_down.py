@@ -70,7 +70,8 @@ def app_on_private_redis(redis_server, settings):
     celery = {
         name.removeprefix("CELERY_").lower(): value
         for name, value in vars(production).items()
-        if name.startswith("CELERY_")
+        # Not the result store: pages keep no results, and Celery caches it per thread.
+        if name.startswith("CELERY_") and not name.startswith("CELERY_RESULT_")
     } | {"task_always_eager": False}
     before = {name: app.conf.get(name) for name in celery}
     app.conf.update(celery)
@@ -81,9 +82,8 @@ def app_on_private_redis(redis_server, settings):
 
 
 def forget_connections() -> None:
-    """Celery keeps one connection pool per process; the broker URL just changed."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Celery keeps one connection pool per process; the broker URL just changed. (Not
+    closed: kombu shares pools between apps, and a closed one would fail later tests.)"""
     app._pool = None
     app.amqp._producer_pool = None
 
