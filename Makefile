@@ -44,6 +44,7 @@ $(STATIC_STAMP): $(STAMP) $(NODE_STAMP) $(shell find static -type f 2>/dev/null)
 run: install $(STATIC_STAMP)
 	@mkdir -p "$${VAR_DIR:-var}"
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(MANAGE) createcachetable
 	DEBUG=$${DEBUG:-1} $(MANAGE) setup_schedules
 	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo
 	@echo "Starting web, worker and beat; the address and the demo logins follow once the site answers."
@@ -52,6 +53,7 @@ run: install $(STATIC_STAMP)
 migrate: install
 	@mkdir -p "$${VAR_DIR:-var}"
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
+	DEBUG=$${DEBUG:-1} $(MANAGE) createcachetable
 
 seed: migrate
 	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo

@@ -10,10 +10,11 @@ How "exactly once" is kept:
   a sent row is never claimed again.
 * **At least once.** The scan hands every due pending row to a worker, and hands it again if
   nobody claimed it within NOTIFICATIONS_CLAIM_TIMEOUT (the task was lost: Redis restarted,
-  a worker died holding it). A row stuck in "sending" that long belongs to a worker that
-  died mid-send; it is claimed again. Transient SMTP errors put the row back to pending with
-  an exponential backoff; after MAX_ATTEMPTS it is marked failed, with the error, in the
-  admin.
+  a worker died holding it). A row the broker refused (it was down) is not left stamped as
+  handed out, so the first scan after the broker is back sends it. A row stuck in "sending"
+  that long belongs to a worker that died mid-send; it is claimed again. Transient SMTP
+  errors put the row back to pending with an exponential backoff; after MAX_ATTEMPTS it is
+  marked failed, with the error, in the admin.
 * **The one window left**: a worker that dies after the transport accepted the message but
   before the row says "sent". The message is then sent again on the next claim, with the
   same Message-ID (notifications.mail.message_id_for). The file transport keeps one copy per
@@ -163,7 +164,17 @@ def _send_tasks(ids: list[int]) -> None:
     from notifications.tasks import send_dispatches
 
     for start in range(0, len(ids), SEND_BATCH):
-        send_dispatches.delay(ids[start : start + SEND_BATCH])
+        try:
+            send_dispatches.delay(ids[start : start + SEND_BATCH])
+        except Exception as exc:
+            # The broker is down (settings make this quick). The rows stay; unstamped, the
+            # next scan hands them out again instead of waiting out the claim timeout.
+            unsent = ids[start:]
+            Dispatch.objects.filter(pk__in=unsent, status=Status.PENDING).update(enqueued_at=None)
+            logger.warning(
+                "broker unavailable, %d messages wait for the scan: %r", len(unsent), exc
+            )
+            return
 
 
 def _enqueue_on_commit(ids: list[int]) -> None:
@@ -173,8 +184,8 @@ def _enqueue_on_commit(ids: list[int]) -> None:
     def hand_out() -> None:
         _send_tasks(ids)
 
-    # robust: a broker that is down must not undo the commit, nor fail the request that made
-    # the rows. They are stamped enqueued_at; the scan hands them out again once the claim
+    # robust: whatever else goes wrong handing out must not fail the request that made the
+    # rows; they are stamped enqueued_at, and the scan hands them out again once the claim
     # timeout has passed. (A named function: Django logs a robust callback's failure by its
     # __qualname__, which a functools.partial lacks, and the logging itself would raise.)
     transaction.on_commit(hand_out, robust=True)

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 
+from tests.notifications.pairs import make_pair  # noqa: F401 - pairs for tests anywhere
 from tests.permissions import world  # noqa: F401 - the permission matrix's fixture
+from tests.support.broker import PrivateRedis
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -79,3 +83,21 @@ def plain_user(make_user):
 @pytest.fixture
 def site_admin(make_user):
     return make_user(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own (tests/support/broker.py), on a free port."""
+    if shutil.which("redis-server") is None:
+        service_missing("needs the redis-server binary on PATH")
+    server = PrivateRedis(tmp_path).start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def mail_dir(tmp_path) -> Path:
+    """Where worker processes write mail (EMAIL_URL=filemail://), one .eml per message."""
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder

@@ -120,7 +120,7 @@ def test_development_starts_without_keys_with_debug_on(tmp_path):
 
 def test_reading_settings_creates_nothing_on_disk(tmp_path):
     var = tmp_path / "var"
-    # No REDIS_URL or DATABASE_URL: the file broker, the file cache and SQLite, all in VAR_DIR.
+    # No REDIS_URL or DATABASE_URL: the file broker and SQLite, all in VAR_DIR.
     env = {"DEBUG": "1", "VAR_DIR": str(var), "REDIS_URL": "", "DATABASE_URL": ""}
     result = run_manage("diffsettings", env=env, settings="mentoring.settings.base")
     assert result.returncode == 0, result.stderr

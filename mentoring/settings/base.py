@@ -139,29 +139,42 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: cache and Celery broker -------------------------------------------------------
+# --- Cache -----------------------------------------------------------------------------------
+# The one thing kept in the cache is allauth's sign-in rate limits: security counters that must
+# hold across processes and must not take signing in down with them. The database is already a
+# dependency of every page, so it adds no failure of its own (a Redis cache made sign-in answer
+# 500 whenever the broker was down, and a cache that ignores its errors switches the limits
+# off, or, as allauth reads a failed lock, locks everybody out). Its table is made by
+# `manage.py createcachetable`, run next to `migrate`.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cache",
+    }
+}
+
+# --- Celery broker: Redis, or a folder --------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "") or None
 if REDIS_URL is not None:
     REDIS_URL = env_url("REDIS_URL", REDIS_URL, {"redis", "rediss"})
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-else:
-    # No server needed: the broker is a folder that web, worker and beat all see, and the
-    # cache is files, so allauth's rate limits hold across processes. The cache makes its
-    # folder on first use; the Celery app makes the broker's (mentoring/celery.py).
-    BROKER_DIR = VAR_DIR / "broker"
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
+    # A broker that is down or stuck must cost a page about a second: not Celery's connection
+    # retries (up to CELERY_BROKER_CONNECTION_TIMEOUT) times its four publish attempts, nor
+    # forever on a connection that stopped answering (redis-py waits without limit). Every
+    # message is a Dispatch row first, and the outbox scan hands rows nobody sent out again
+    # once the broker is back (notifications/services.py), so publishing tries once and gives
+    # up. Workers are unaffected: they reconnect under their own retry loop.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+        "max_retries": 0,  # connecting for a publish: one attempt
     }
+    CELERY_TASK_PUBLISH_RETRY = False
+else:
+    # No server needed: the broker is a folder that web, worker and beat all see. The Celery
+    # app makes its folders (mentoring/celery.py).
+    BROKER_DIR = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import email
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,8 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from matching.services import match_run_create, match_run_publish
@@ -30,9 +25,9 @@ from notifications import tasks
 from notifications.models import Dispatch
 from programs.services import enrolments_bulk_action
 from scheduling.models import Meeting
-from tests.conftest import service_missing
 from tests.factories import CohortFactory, ProgramFactory
 from tests.matching.conftest import enrol, make_person
+from tests.support.broker import worker_env
 from tests.support.workers import ROOT, WorkerProcess
 
 pytestmark = [
@@ -47,86 +42,14 @@ REMINDERS, INVITATIONS, MATCHES = 100, 60, 40
 CLAIM_TIMEOUT = 3  # seconds: a lost task or a dead sender is taken over this fast here
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of our own, without persistence: killing it loses every queued task."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> PrivateRedis:
-        self.process = subprocess.Popen(
-            [
-                "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if shutil.which("redis-server") is None:
-        service_missing("needs the redis-server binary on PATH")
-    server = PrivateRedis(tmp_path).start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def mail_dir(tmp_path) -> Path:
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    return folder
-
-
 @pytest.fixture
 def process_env(redis_server, mail_dir, tmp_path) -> dict[str, str]:
-    """What the worker and the scan processes run with: production settings (no eager
-    tasks), the test's database, the private Redis and the mail folder."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return {
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings.base",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "NOTES_ENCRYPTION_KEYS": ",".join(settings.NOTES_ENCRYPTION_KEYS),
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}"
-        ),
-        "REDIS_URL": redis_server.url,
-        "EMAIL_URL": f"filemail:///{mail_dir}",  # four slashes: an absolute folder
-        "NOTIFICATIONS_CLAIM_TIMEOUT": str(CLAIM_TIMEOUT),
-        "VAR_DIR": str(tmp_path / "var"),
-        "LOG_LEVEL": "INFO",
-    }
+    return worker_env(
+        redis_url=redis_server.url,
+        mail_dir=mail_dir,
+        var_dir=tmp_path / "var",
+        claim_timeout=CLAIM_TIMEOUT,
+    )
 
 
 def start_worker(env: dict[str, str], log: Path) -> WorkerProcess:
