@@ -92,3 +92,23 @@ def validate_calendar_date(value: dt.date | None) -> None:
     """The model-field validator: admin, model forms and `full_clean` all apply it."""
     if message := calendar_date_error(value):
         raise ValidationError(message, code="date_range")
+
+
+def repair_unreadable(apps, schema_editor, *, model: str, field: str) -> int:
+    """Move stored values the database can hold but Python cannot read (PostgreSQL keeps years
+    BC and after 9999; an older version let year 1 typed east of UTC become 1 BC) to the nearest
+    readable instant, so every page listing them can render. For data migrations."""
+    if schema_editor.connection.vendor != "postgresql":
+        return 0  # SQLite stores text that Python always reads back
+    table = apps.get_model(*model.split("."))._meta.db_table
+    quote = schema_editor.quote_name
+    column, table = quote(field), quote(table)
+    # Identifiers are quoted by the backend; the bounds are parameters.
+    sql = (
+        f"UPDATE {table} SET {column} = CASE WHEN {column} < %s THEN %s::timestamptz "  # noqa: S608
+        f"ELSE %s::timestamptz END WHERE {column} < %s OR {column} > %s"
+    )
+    with schema_editor.connection.cursor() as cursor:
+        first, last = _READABLE_FIRST, _READABLE_LAST
+        cursor.execute(sql, [first, first, last, first, last])
+        return cursor.rowcount

@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dateranges import repair_unreadable
 from goals.services import goal_create
 from programs.forms import CohortForm
 from relationships.services import TransitionError
@@ -175,3 +178,46 @@ def test_the_report_command_refuses_extreme_dates_with_status_2(db, capsys, day)
             Command().run_from_argv(["manage.py", "participation_report", option, day])
         assert exit_info.value.code == 2
         assert "Pick a date between" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_the_repair_migration_makes_times_python_cannot_read_readable(active, mentor):
+    """PostgreSQL holds 1 BC (year 1 typed east of UTC) and years after 9999; psycopg cannot
+    read either back, so every page listing such a row failed until the repair moved it."""
+    session = SessionLog.objects.create(
+        mentorship=active,
+        occurred_at=timezone.now() - dt.timedelta(days=3),
+        duration_minutes=30,
+        format="video",
+        logged_by=mentor,
+    )
+    meeting = Meeting.objects.create(
+        mentorship=active, start=timezone.now() + dt.timedelta(days=3), duration_minutes=30
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {SessionLog._meta.db_table} SET occurred_at = "  # noqa: S608
+            "'0001-12-31 20:00:00+00 BC'::timestamptz WHERE id = %s",
+            [session.pk],
+        )
+        cursor.execute(
+            f"UPDATE {Meeting._meta.db_table} SET start = "  # noqa: S608
+            "'10000-01-01 00:00:00+00'::timestamptz WHERE id = %s",
+            [meeting.pk],
+        )
+    with pytest.raises(ValueError):
+        list(SessionLog.objects.filter(pk=session.pk).values_list("occurred_at", flat=True))
+
+    with connection.schema_editor() as editor:
+        assert (
+            repair_unreadable(
+                apps, editor, model="mentoring_sessions.SessionLog", field="occurred_at"
+            )
+            == 1
+        )
+        assert repair_unreadable(apps, editor, model="scheduling.Meeting", field="start") == 1
+
+    session.refresh_from_db()
+    meeting.refresh_from_db()
+    assert session.occurred_at.year == 1
+    assert meeting.start.year == 9999
