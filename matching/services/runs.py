@@ -241,8 +241,10 @@ def _approved(cohort: Cohort, email: str) -> Enrolment:
     return enrolment
 
 
+@transaction.atomic
 def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=None) -> Proposal:
-    """A coordinator's own pair: checked against every pairing rule, then locked."""
+    """A coordinator's own pair: checked against every pairing rule, then locked. A refusal
+    keeps the proposals it would have replaced."""
     cohort = run.cohort
     if not run.is_draft or latest_run(cohort).pk != run.pk:
         raise MatchingError("Only the latest draft run can be changed. Run matching again.")

@@ -81,6 +81,22 @@ def test_pair_by_hand_locks_the_pair_and_scores_it(small_cohort):
     assert run.proposals.filter(mentee=proposal.mentee).count() == 1
 
 
+def test_pair_by_hand_with_a_full_mentor_keeps_the_locked_pair_it_would_replace(small_cohort):
+    run = services.match_run_create(cohort=small_cohort["cohort"])
+    assert run.proposals.count() == 3  # both mentors are full
+    kept = run.proposals.get(mentee__person__user__email="cat@example.org")
+    services.proposal_lock(proposal=kept, locked=True)
+    full = (
+        "max@example.org"
+        if kept.mentor.person.user.email == "zoe@example.org"
+        else "zoe@example.org"
+    )
+    with pytest.raises(MatchingError, match="no free slot"):
+        services.pair_by_hand(run=run, mentee_email="cat@example.org", mentor_email=full)
+    kept.refresh_from_db()  # still there, still locked
+    assert kept.locked and run.proposals.count() == 3
+
+
 def test_publish_creates_mentorships_and_emails_both(
     small_cohort, coordinator, django_capture_on_commit_callbacks
 ):
