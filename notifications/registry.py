@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,6 +43,11 @@ class Kind:
     name: str
     category: str | None  # None: always sent, never offered as a switch
     build: Callable[[Dispatch], EmailMultiAlternatives | None]
+
+
+def occurrence_stamp(moment: datetime) -> str:
+    """An instant as it goes into a message's occurrence key: UTC, to the second."""
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 Planner = Callable[[datetime], Iterable[Planned]]

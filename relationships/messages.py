@@ -5,20 +5,15 @@ out of each quiet spell once."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from notifications.models import Category, Dispatch
-from notifications.registry import Planned, kind, planner
+from notifications.registry import Planned, kind, occurrence_stamp, planner
 from notifications.rendering import link, render_for
 from relationships.models import Mentorship
 from relationships.selectors import is_member, member_user_ids
 
 KIND_NUDGE = "nudge"
-STAMP = "%Y%m%dT%H%M%SZ"
-
-
-def _stamp(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):{STAMP}}"
 
 
 @planner
@@ -32,7 +27,7 @@ def plan_nudges(now: datetime) -> Iterable[Planned]:
     members = member_user_ids(pk for pk, _, _ in quiet)
     for pk, since, due in quiet:
         for user_id in members[pk]:
-            yield Planned(KIND_NUDGE, pk, f"quiet-since-{_stamp(since)}", user_id, due)
+            yield Planned(KIND_NUDGE, pk, f"quiet-since-{occurrence_stamp(since)}", user_id, due)
 
 
 @kind(KIND_NUDGE, category=Category.NUDGES)
@@ -45,7 +40,7 @@ def build_nudge(dispatch: Dispatch):
     )
     if mentorship is None or mentorship.status != Mentorship.Status.ACTIVE:
         return None
-    if dispatch.occurrence != f"quiet-since-{_stamp(mentorship.last_contact_at)}":
+    if dispatch.occurrence != f"quiet-since-{occurrence_stamp(mentorship.last_contact_at)}":
         return None  # they met since
     if not is_member(mentorship.pk, dispatch.recipient_id):
         return None

@@ -4,14 +4,14 @@ at the program's offsets, and "How did it go?" after one nobody logged."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from core.emails import absolute_url
 from notifications.models import Category, Dispatch
-from notifications.registry import Planned, kind, planner
+from notifications.registry import Planned, kind, occurrence_stamp, planner
 from notifications.rendering import render_for
 from relationships.selectors import member_user_ids
 from scheduling import ics
@@ -25,7 +25,6 @@ KIND_REMINDER = "meeting_reminder"
 KIND_FOLLOWUP = "meeting_followup"
 # "How did it go?" is asked for meetings that ended within this window, and not again.
 FOLLOWUP_WINDOW = timedelta(days=2)
-STAMP = "%Y%m%dT%H%M%SZ"
 
 
 def _meeting(dispatch: Dispatch) -> Meeting | None:
@@ -86,7 +85,7 @@ def reminder_offsets() -> dict[int, list[int]]:
 
 
 def reminder_occurrence(offset: int, start: datetime) -> str:
-    return f"{offset}m@{start.astimezone(UTC):{STAMP}}"
+    return f"{offset}m@{occurrence_stamp(start)}"
 
 
 @planner
@@ -131,7 +130,7 @@ def build_reminder(dispatch: Dispatch):
         return None
     offset, _, stamp = dispatch.occurrence.partition("m@")
     # Moved since this reminder was planned: the new time gets reminders of its own.
-    if stamp != f"{meeting.start.astimezone(UTC):{STAMP}}":
+    if stamp != occurrence_stamp(meeting.start):
         return None
     if not _is_member(meeting, dispatch.recipient_id):
         return None
@@ -159,7 +158,7 @@ def plan_followups(now: datetime) -> Iterable[Planned]:
         if pk in done:
             continue
         for user_id in members[mentorship_id]:
-            yield Planned(KIND_FOLLOWUP, pk, f"{start.astimezone(UTC):{STAMP}}", user_id, end)
+            yield Planned(KIND_FOLLOWUP, pk, occurrence_stamp(start), user_id, end)
 
 
 @kind(KIND_FOLLOWUP, category=Category.REMINDERS)
