@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
 
 
 class CrispyFormMixin:
@@ -16,3 +18,18 @@ class CrispyFormMixin:
         self.helper = FormHelper()
         self.helper.form_tag = self.form_tag
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, with an id past 64 bits refused as an invalid choice: SQLite raises
+    OverflowError for it where PostgreSQL simply finds nothing."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": "…"},
+            ) from None

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CrispyFormMixin
+from core.forms import CrispyFormMixin, ModelMultipleChoiceField
 from core.widgets import DateInput
 from programs.importing import MAX_BYTES
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat, Program
@@ -39,6 +39,7 @@ class ProgramForm(CrispyFormMixin, forms.ModelForm):
             "coordinators",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"coordinators": ModelMultipleChoiceField}
 
     def __init__(self, *args, can_assign_coordinators: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from core.forms import CrispyFormMixin
+from core.forms import CrispyFormMixin, ModelMultipleChoiceField
 from profiles.models import Person
 from programs.models import Enrolment
 from relationships.models import Agreement, ClosingQuestion, Mentorship
@@ -70,7 +70,7 @@ class CloseForm(forms.Form):
 class MentorshipCreateForm(CrispyFormMixin, forms.Form):
     submit_label = "Create mentorship"
     mentor = forms.ModelChoiceField(queryset=Person.objects.none())
-    mentees = forms.ModelMultipleChoiceField(
+    mentees = ModelMultipleChoiceField(
         queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
     )
 

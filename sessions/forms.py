@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from core.forms import CrispyFormMixin
+from core.forms import CrispyFormMixin, ModelMultipleChoiceField
 from core.widgets import DateTimeInput
 from goals.models import Goal
 from programs.forms import tags_from_text
@@ -32,7 +32,7 @@ class SessionFactsForm(forms.Form):
 class SessionLogForm(CrispyFormMixin, SessionFactsForm):
     submit_label = "Log session"
     form_tag = False  # the pair page's form posts with htmx
-    goals = forms.ModelMultipleChoiceField(
+    goals = ModelMultipleChoiceField(
         label="Goals discussed",
         queryset=Goal.objects.none(),
         required=False,
