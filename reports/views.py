@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from programs.access import programs_coordinated_by
 from reports.access import pair_list_programs, report_programs
+from reports.charts import chart, pivot
 from reports.exports import (
     csv_lines,
     pair_table,
@@ -53,11 +54,6 @@ def participation(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _number(value: int | float | str) -> int | float | None:
-    """For the charts: a suppressed value is a gap, never a number."""
-    return None if isinstance(value, str) else value
-
-
 def _page(report) -> dict:
     """The report as the template and the charts read it: every value already shown as text
     (or "fewer than K"); numbers for the charts with None where a value is suppressed."""
@@ -70,39 +66,38 @@ def _page(report) -> dict:
         return [{"label": group.label, "values": group.values(k)} for group in groups]
 
     departments = rows(report.breakdowns["department"])
-    for table in (departments, seniority := rows(report.breakdowns["seniority"])):
-        for row in table:
-            row["cells"] = [display(row["values"][f.key], f) for f in FIGURES]
+    seniority = rows(report.breakdowns["seniority"])
+    labels = [f.label for f in FIGURES]
+
+    def table(groups: list[dict]) -> list:
+        cells = [
+            (row["label"], [display(row["values"][f.key], f) for f in FIGURES]) for row in groups
+        ]
+        return pivot(cells, labels)
+
     trend = report.trend_values()
     matched_rows = [("All", overall["share_matched"])] + [
         (row["label"], row["values"]["share_matched"]) for row in departments
     ]
     outcomes = [(FIGURE_BY_KEY[key], overall[key]) for key in outcome_keys]
+    charts = {
+        "trend": chart(trend),
+        "matched": chart(matched_rows),
+        "outcomes": chart([(figure.label, value) for figure, value in outcomes]),
+    }
     return {
         "k": k,
         "off_period": OFF_PERIOD,
         "filters": report.filters.describe(),
         "figures": FIGURES,
         "summary": [(f, display(overall[f.key], f)) for f in FIGURES],
-        "departments": departments,
-        "seniority": seniority,
+        "departments": table(departments),
+        "seniority": table(seniority),
         "trend": [(period, str(value)) for period, value in trend],
         "matched": [(label, display(value, matched)) for label, value in matched_rows],
         "outcomes": [(figure.label, display(value, figure)) for figure, value in outcomes],
-        "chart_data": {
-            "trend": {
-                "labels": [period for period, _ in trend],
-                "values": [_number(value) for _, value in trend],
-            },
-            "matched": {
-                "labels": [label for label, _ in matched_rows],
-                "values": [_number(value) for _, value in matched_rows],
-            },
-            "outcomes": {
-                "labels": [figure.label for figure, _ in outcomes],
-                "values": [_number(value) for _, value in outcomes],
-            },
-        },
+        "charts": charts,
+        "chart_data": {name: c.as_json() for name, c in charts.items()},
     }
 
 
