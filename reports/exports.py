@@ -18,6 +18,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from reports.figures import FIGURES, OFF_PERIOD, SUPPRESSED, band_of, display
+from reports.funnel import ALL, Funnel
+from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
 from reports.selectors import (
     DIMENSIONS,
     SESSION_DIMENSIONS,
@@ -71,6 +73,36 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
             yield (section, group.label, figure.label, display(value, figure) if text else value)
     for period, value in report.trend_values():
         yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
+    yield from funnel_rows(report.funnel, text=text)
+
+
+def funnel_rows(funnel: Funnel | None, *, text: bool) -> Iterator[tuple]:
+    """The funnel as (section, group, figure, value) rows: "funnel" for the total, then
+    "funnel by program" and so on."""
+    if funnel is None:
+        return
+    groups = [("funnel", ALL, funnel.overall)] + [
+        (f"funnel by {dim}", label, stats)
+        for dim in FUNNEL_DIMENSIONS
+        for label, stats in funnel.breakdowns[dim]
+    ]
+    for section, label, stats in groups:
+        values = funnel.values(stats)
+        for figure in funnel.figures:
+            value = values[figure.key]
+            yield (section, label, str(figure.label), display(value, figure) if text else value)
+
+
+def funnel_json(funnel: Funnel) -> dict:
+    return {
+        "first_meeting_days": funnel.first_meeting_days,
+        "figures": {figure.key: str(figure.label) for figure in funnel.figures},
+        "overall": funnel.values(funnel.overall),
+        **{
+            f"by_{dim}": {label: funnel.values(stats) for label, stats in funnel.breakdowns[dim]}
+            for dim in FUNNEL_DIMENSIONS
+        },
+    }
 
 
 def report_json(report: Report) -> str:
@@ -92,6 +124,7 @@ def report_json(report: Report) -> str:
             "sessions_per_period": [
                 {"period": period, "sessions": value} for period, value in report.trend_values()
             ],
+            "funnel": funnel_json(report.funnel) if report.funnel else None,
         },
         indent=2,
         ensure_ascii=False,

@@ -70,6 +70,7 @@ from reports.figures import (
     ratio,
     shown,
 )
+from reports.funnel import FIRST_MEETING_DAYS, Funnel, program_funnel
 from reports.periods import Periods, month_end, month_number, month_start, periods
 from sessions.models import SessionLog, SessionRating
 
@@ -200,6 +201,7 @@ class Report:
     overall: Group
     breakdowns: dict[str, list[Group]]
     trend: list[tuple[str, Stat]]  # sessions per reporting period: (its months, sessions)
+    funnel: Funnel | None = None
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
     def trend_values(self) -> list[tuple[str, int | str]]:
@@ -207,7 +209,9 @@ class Report:
         return [(label, shown(stat, figure, self.k)) for label, stat in self.trend]
 
 
-def participation_report(filters: ReportFilters, *, k: int) -> Report:
+def participation_report(
+    filters: ReportFilters, *, k: int, first_meeting_days: int = FIRST_MEETING_DAYS
+) -> Report:
     raw: dict[str, dict[str, dict[str, float]]] = {
         dim: defaultdict(lambda: defaultdict(float)) for dim in ("all", *DIMENSIONS)
     }
@@ -276,6 +280,7 @@ def participation_report(filters: ReportFilters, *, k: int) -> Report:
         overall=overall,
         breakdowns=breakdowns,
         trend=_trend(filters, timeline["sessions"], cells["sessions"]),
+        funnel=program_funnel(filters, k=k, first_meeting_days=first_meeting_days),
     )
 
 

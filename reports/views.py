@@ -23,6 +23,8 @@ from reports.exports import (
 )
 from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, OFF_PERIOD, display
 from reports.forms import ReportFilterForm
+from reports.funnel import DIMENSION_LABELS, MEASURES
+from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
 from reports.selectors import ReportFilters, participation_report, report_departments
 
 
@@ -80,7 +82,11 @@ def _page(report) -> dict:
         (row["label"], row["values"]["share_matched"]) for row in departments
     ]
     outcomes = [(FIGURE_BY_KEY[key], overall[key]) for key in outcome_keys]
+    funnel = report.funnel
+    funnel_overall = funnel.values(funnel.overall)
+    funnel_stages = [(str(f.label), funnel_overall[f.key]) for f in funnel.stages]
     charts = {
+        "funnel": chart(funnel_stages),
         "trend": chart(trend),
         "matched": chart(matched_rows),
         "outcomes": chart([(figure.label, value) for figure, value in outcomes]),
@@ -96,9 +102,30 @@ def _page(report) -> dict:
         "trend": [(period, str(value)) for period, value in trend],
         "matched": [(label, display(value, matched)) for label, value in matched_rows],
         "outcomes": [(figure.label, display(value, figure)) for figure, value in outcomes],
+        "funnel_stages": [
+            (label, display(value, figure))
+            for (label, value), figure in zip(funnel_stages, funnel.stages, strict=True)
+        ],
+        "funnel_measures": [
+            (figure, display(funnel_overall[figure.key], figure)) for figure in MEASURES
+        ],
+        "funnel_breakdowns": [
+            (DIMENSION_LABELS[dim], f"funnel-by-{dim}", _funnel_tables(funnel, dim))
+            for dim in FUNNEL_DIMENSIONS
+        ],
+        "funnel_days": funnel.first_meeting_days,
         "charts": charts,
         "chart_data": {name: c.as_json() for name, c in charts.items()},
     }
+
+
+def _funnel_tables(funnel, dim: str) -> list:
+    figures = funnel.figures
+    groups = []
+    for label, stats in funnel.breakdowns[dim]:
+        values = funnel.values(stats)
+        groups.append((label, [display(values[f.key], f) for f in figures]))
+    return pivot(groups, [str(f.label) for f in figures])
 
 
 def _filtered(request: HttpRequest, programs) -> ReportFilters | None:
