@@ -13,6 +13,7 @@ class Category(models.TextChoices):
     REMINDERS = "reminders", "Reminders before a meeting, and “How did it go?” after it"
     CHECKINS = "checkins", "Goal check-ins"
     NUDGES = "nudges", "A nudge when my pair has not met for a while"
+    PULSE = "pulse", "A one-question survey on how useful my mentoring is, every few weeks"
     REQUESTS = "requests", "Reminders about mentor requests, and requests that expired"
     DIGEST = "digest", "The coordinator's daily digest"
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("mentorships/<int:pk>/status/", views.mentorship_transition, name="mentorship_transition"),
     path("mentorships/<int:pk>/survey/", views.closing_survey, name="closing_survey"),
     path("mentorships/<int:pk>/manage/", views.mentorship_manage, name="mentorship_manage"),
+    path("pulse/<str:token>/<int:rating>/", views.pulse_answer, name="pulse_answer"),
     path("cohorts/<slug:slug>/relationships/", views.cohort_health, name="cohort_health"),
     path("cohorts/<slug:slug>/relationships/new/", views.mentorship_new, name="mentorship_new"),
     path("programs/<slug:slug>/closing-survey/", views.closing_questions, name="closing_questions"),

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from relationships.access import (
     get_mentorship_for_coordinator,
     get_mentorship_for_member,
     get_mentorship_for_member_or_coordinator,
+    get_pulse_for_token,
     person_of,
 )
 from relationships.forms import (
@@ -21,11 +23,13 @@ from relationships.forms import (
     ClosingQuestionForm,
     ClosingSurveyForm,
     MentorshipCreateForm,
+    PulseForm,
     TransitionForm,
 )
-from relationships.models import Mentorship
+from relationships.models import Mentorship, PulseAnswer
 from relationships.pair import render_pair
 from relationships.pairing import PairingRefused
+from relationships.pulse import RATINGS
 
 # --- Participants -------------------------------------------------------------------------------
 
@@ -234,3 +238,35 @@ def closing_question_delete(request: HttpRequest, slug: str, pk: int) -> HttpRes
     get_object_or_404(program.closing_questions, pk=pk).delete()
     messages.success(request, "Question removed. Answers already given stay on record.")
     return redirect("relationships:closing_questions", slug=program.slug)
+
+
+@login_not_required
+def pulse_answer(request: HttpRequest, token: str, rating: int) -> HttpResponse:
+    """A pulse survey answered from the email: the link's rating is recorded by the page's
+    script as soon as it opens (one click from the email), or by the Send button without
+    JavaScript; the page then offers the optional comment. A GET alone records nothing: mail
+    systems open links by themselves, and must not answer on the person's behalf."""
+    mentorship, person, round_ = get_pulse_for_token(token)
+    if rating not in RATINGS:
+        raise Http404
+    keys = {"mentorship": mentorship, "person": person, "round_": round_}
+    if request.method == "POST" and request.POST.get("record") == "1":
+        services.pulse_answer_save(**keys, rating=rating)
+        return HttpResponse(status=204)
+    answer = PulseAnswer.objects.filter(mentorship=mentorship, person=person, round=round_).first()
+    initial = {"rating": rating}
+    if answer is not None:
+        initial |= {
+            "comment": answer.comment,
+            "share_with_coordinator": answer.share_with_coordinator,
+        }
+    form = PulseForm(request.POST or None, initial=initial)
+    done = False
+    if request.method == "POST" and form.is_valid():
+        services.pulse_answer_save(**keys, **form.cleaned_data)
+        done = True
+    return render(
+        request,
+        "relationships/pulse.html",
+        {"form": form, "done": done, "program": mentorship.cohort.program, "rating": rating},
+    )

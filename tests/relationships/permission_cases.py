@@ -10,6 +10,7 @@ from tests.permissions import (
     MENTOR,
     Case,
     coordinators_only,
+    everyone,
     signed_in,
 )
 
@@ -24,6 +25,13 @@ def pair(world: dict) -> dict:
 
 def cohort(world: dict) -> dict:
     return {"slug": world["cohort"].slug}
+
+
+def pulse(world: dict) -> dict:
+    """The mentee's link for the first pulse survey, rating 4 (the link is the authority)."""
+    from relationships.pulse import pulse_token
+
+    return {"token": pulse_token(world["mentorship"].pk, world["users"][MENTEE].pk, 0), "rating": 4}
 
 
 def session(world: dict) -> dict:
@@ -60,6 +68,7 @@ CASES: dict[str, Case] = {
     "sessions:session_correct": Case(members(200, **{MENTOR: 302}), session),
     "sessions:session_rate": Case(members(200), session, "post"),
     "sessions:private_note_save": Case(members(302), session, "post"),
+    "relationships:pulse_answer": Case(everyone(200), pulse),
 }
 
 
@@ -69,7 +78,7 @@ def extend_world(world: dict) -> None:
     from django.utils import timezone
 
     from goals.services import goal_create
-    from relationships.models import ClosingQuestion
+    from relationships.models import ClosingQuestion, PulseAnswer
     from relationships.services import agreement_confirm, mentorship_create
     from sessions.services import session_log
 
@@ -93,6 +102,10 @@ def extend_world(world: dict) -> None:
                 duration_minutes=30,
                 format="video",
                 private_note="mine",
+            ),
+            # Answered already: the round-trip matrix saves the pulse page unchanged.
+            "pulse_answer": PulseAnswer.objects.create(
+                mentorship=mentorship, person=mentee, round=0, rating=4
             ),
             "closing_question": ClosingQuestion.objects.create(
                 program=world["program"], text="Did you reach your goals?"
