@@ -184,3 +184,20 @@ def member_user_ids(mentorship_ids: Iterable[int]) -> dict[int, list[int]]:
 
 def is_member(mentorship_id: int, user_id: int) -> bool:
     return user_id in member_user_ids([mentorship_id]).get(mentorship_id, [])
+
+
+def pulse_summary(mentorship) -> tuple[list[dict], list]:
+    """For the pair's coordinator: per survey round, how many answered and the average rating;
+    and the comments the pair chose to send (an unshared comment is never loaded)."""
+    rounds = [
+        {"number": row["round"] + 1, "answers": row["answers"], "average": row["average"]}
+        for row in mentorship.pulse_answers.values("round")
+        .order_by("round")
+        .annotate(answers=Count("pk"), average=Avg("rating"))
+    ]
+    shared = list(
+        mentorship.pulse_answers.filter(share_with_coordinator=True)
+        .exclude(comment="")
+        .select_related("person__user")
+    )
+    return rounds, shared

@@ -182,6 +182,7 @@ def cohort_health(request: HttpRequest, slug: str) -> HttpResponse:
 def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_coordinator(request.user, pk)
     pair = selectors.with_activity(Mentorship.objects.filter(pk=mentorship.pk)).get()
+    pulse_rounds, pulse_comments = selectors.pulse_summary(mentorship)
     return render(
         request,
         "relationships/mentorship_manage.html",
@@ -189,6 +190,8 @@ def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "pair": pair,
             "cohort": pair.cohort,
             "events": pair.events.filter(kind="status").select_related("actor"),
+            "pulse_rounds": pulse_rounds,
+            "pulse_comments": pulse_comments,
             "close_form": CloseForm(
                 action=reverse("relationships:mentorship_transition", args=[pair.pk])
             ),

@@ -20,6 +20,9 @@ from openpyxl import Workbook
 from reports.figures import FIGURES, OFF_PERIOD, SUPPRESSED, band_of, display
 from reports.funnel import ALL, Funnel
 from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
+from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
+from reports.pulse import FIGURES as PULSE_FIGURES
+from reports.pulse import Pulse
 from reports.selectors import (
     DIMENSIONS,
     SESSION_DIMENSIONS,
@@ -74,23 +77,43 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
     for period, value in report.trend_values():
         yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
     yield from funnel_rows(report.funnel, text=text)
+    yield from pulse_rows(report.pulse, text=text)
 
 
 def funnel_rows(funnel: Funnel | None, *, text: bool) -> Iterator[tuple]:
     """The funnel as (section, group, figure, value) rows: "funnel" for the total, then
     "funnel by program" and so on."""
-    if funnel is None:
-        return
-    groups = [("funnel", ALL, funnel.overall)] + [
-        (f"funnel by {dim}", label, stats)
-        for dim in FUNNEL_DIMENSIONS
-        for label, stats in funnel.breakdowns[dim]
+    if funnel is not None:
+        yield from _grouped_rows("funnel", funnel, funnel.figures, FUNNEL_DIMENSIONS, text=text)
+
+
+def pulse_rows(pulse: Pulse | None, *, text: bool) -> Iterator[tuple]:
+    if pulse is not None:
+        yield from _grouped_rows("pulse", pulse, PULSE_FIGURES, PULSE_DIMENSIONS, text=text)
+
+
+def _grouped_rows(name: str, source, figures, dimensions, *, text: bool) -> Iterator[tuple]:
+    groups = [(name, ALL, source.overall)] + [
+        (f"{name} by {dim}", label, stats)
+        for dim in dimensions
+        for label, stats in source.breakdowns[dim]
     ]
     for section, label, stats in groups:
-        values = funnel.values(stats)
-        for figure in funnel.figures:
+        values = source.values(stats)
+        for figure in figures:
             value = values[figure.key]
             yield (section, label, str(figure.label), display(value, figure) if text else value)
+
+
+def pulse_json(pulse: Pulse) -> dict:
+    return {
+        "figures": {figure.key: str(figure.label) for figure in PULSE_FIGURES},
+        "overall": pulse.values(pulse.overall),
+        **{
+            f"by_{dim}": {label: pulse.values(stats) for label, stats in pulse.breakdowns[dim]}
+            for dim in PULSE_DIMENSIONS
+        },
+    }
 
 
 def funnel_json(funnel: Funnel) -> dict:
@@ -125,6 +148,7 @@ def report_json(report: Report) -> str:
                 {"period": period, "sessions": value} for period, value in report.trend_values()
             ],
             "funnel": funnel_json(report.funnel) if report.funnel else None,
+            "pulse": pulse_json(report.pulse) if report.pulse else None,
         },
         indent=2,
         ensure_ascii=False,

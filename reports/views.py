@@ -10,6 +10,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programs.access import programs_coordinated_by
 from reports.access import pair_list_programs, report_programs
@@ -25,6 +26,9 @@ from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, OFF_PERIOD, d
 from reports.forms import ReportFilterForm
 from reports.funnel import DIMENSION_LABELS, MEASURES
 from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
+from reports.pulse import DIMENSION_LABELS as PULSE_DIMENSION_LABELS
+from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
+from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.selectors import ReportFilters, participation_report, report_departments
 
 
@@ -85,7 +89,15 @@ def _page(report) -> dict:
     funnel = report.funnel
     funnel_overall = funnel.values(funnel.overall)
     funnel_stages = [(str(f.label), funnel_overall[f.key]) for f in funnel.stages]
+    pulse = report.pulse
+    pulse_overall = pulse.values(pulse.overall)
+    pulse_average = PULSE_FIGURES[1]
+    pulse_points = [(str(_("All")), pulse_overall["pulse_average"])] + [
+        (label, pulse.values(stats)["pulse_average"])
+        for label, stats in pulse.breakdowns["department"]
+    ]
     charts = {
+        "pulse": chart(pulse_points),
         "funnel": chart(funnel_stages),
         "trend": chart(trend),
         "matched": chart(matched_rows),
@@ -110,20 +122,34 @@ def _page(report) -> dict:
             (figure, display(funnel_overall[figure.key], figure)) for figure in MEASURES
         ],
         "funnel_breakdowns": [
-            (DIMENSION_LABELS[dim], f"funnel-by-{dim}", _funnel_tables(funnel, dim))
+            (
+                DIMENSION_LABELS[dim],
+                f"funnel-by-{dim}",
+                _tables(funnel, funnel.figures, funnel.breakdowns[dim]),
+            )
             for dim in FUNNEL_DIMENSIONS
         ],
         "funnel_days": funnel.first_meeting_days,
+        "pulse_rows": [(label, display(value, pulse_average)) for label, value in pulse_points],
+        "pulse_summary": [(f, display(pulse_overall[f.key], f)) for f in PULSE_FIGURES],
+        "pulse_breakdowns": [
+            (
+                PULSE_DIMENSION_LABELS[dim],
+                f"pulse-by-{dim}",
+                _tables(pulse, PULSE_FIGURES, pulse.breakdowns[dim]),
+            )
+            for dim in PULSE_DIMENSIONS
+        ],
         "charts": charts,
         "chart_data": {name: c.as_json() for name, c in charts.items()},
     }
 
 
-def _funnel_tables(funnel, dim: str) -> list:
-    figures = funnel.figures
+def _tables(source, figures, breakdown) -> list:
+    """A breakdown of the funnel or the pulse as narrow tables (reports.charts.pivot)."""
     groups = []
-    for label, stats in funnel.breakdowns[dim]:
-        values = funnel.values(stats)
+    for label, stats in breakdown:
+        values = source.values(stats)
         groups.append((label, [display(values[f.key], f) for f in figures]))
     return pivot(groups, [str(f.label) for f in figures])
 

@@ -144,3 +144,30 @@ def test_bad_links_are_404(pair, make_user, path):
     if "closed" in path:
         Mentorship.objects.filter(pk=pair.pk).update(status=Mentorship.Status.CLOSED)
     assert Client().get(path.format(**tokens)).status_code == 404
+
+
+def test_the_coordinator_reads_a_comment_only_when_it_was_sent_to_them(pair, make_user):
+    from relationships.services import pulse_answer_save
+
+    coordinator = make_user(email="pulse-coordinator@example.org")
+    pair.cohort.program.coordinators.add(coordinator)
+    mentee = pair.mentees.get()
+    pulse_answer_save(
+        mentorship=pair, person=mentee, round_=0, rating=2,
+        comment="sent-to-the-coordinator", share_with_coordinator=True,
+    )  # fmt: skip
+    pulse_answer_save(
+        mentorship=pair, person=pair.mentor, round_=0, rating=5,
+        comment="kept-to-myself-7c1", share_with_coordinator=False,
+    )  # fmt: skip
+    client = Client()
+    client.force_login(coordinator)
+    html = client.get(f"/mentorships/{pair.pk}/manage/").content.decode()
+    assert "sent-to-the-coordinator" in html
+    assert "kept-to-myself-7c1" not in html
+    assert "3.5" in html  # the round's average: 2 and 5
+    # An empty comment is never marked as shared.
+    answer = pulse_answer_save(
+        mentorship=pair, person=mentee, round_=1, rating=3, comment="", share_with_coordinator=True
+    )
+    assert answer.share_with_coordinator is False

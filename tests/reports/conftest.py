@@ -13,6 +13,7 @@ Clock: 2027-06-30 12:00 UTC. One program, one cohort, everyone enrolled on 2027-
     ratings  06-20: E1 5, M1 4 · 03-02: E3 3 · 06-15: M3 2
     goals    E1: achieved, in progress · E3: achieved · E2: dropped
     surveys  P2: M2 10, E3 9 · P3: E2 6, E4 8, M3 7
+    pulse    P1: E1 5 (comment shared), M1 4 · P2: E3 4 · P3: E2 2, E4 3 (comment kept)
 
 Every free-text field holds SENTINEL, which must never reach a report.
 """
@@ -26,7 +27,7 @@ import time_machine
 
 from goals.models import CheckIn, Goal
 from programs.models import Enrolment
-from relationships.models import ClosingSurvey, Mentorship
+from relationships.models import ClosingSurvey, Mentorship, PulseAnswer
 from sessions.models import SessionLog, SessionRating
 from sessions.services import private_note_save
 from tests.factories import CohortFactory, PersonFactory, ProgramFactory, UserFactory
@@ -150,6 +151,21 @@ def org(db, frozen, make_user):
             answers={"1": SENTINEL},
             comment=SENTINEL,
             submitted_at=mentorship.ended_at,
+        )
+    for mentorship, name, rating, shared in (
+        (p1, "E1", 5, True),
+        (p1, "M1", 4, False),
+        (p2, "E3", 4, False),
+        (p3, "E2", 2, False),
+        (p3, "E4", 3, False),
+    ):
+        PulseAnswer.objects.create(
+            mentorship=mentorship,
+            person=people[name],
+            round=0,
+            rating=rating,
+            comment=SENTINEL,
+            share_with_coordinator=shared,
         )
     return {
         "program": program,
