@@ -38,12 +38,15 @@ def test_hr_viewer_filters_by_department_and_downloads_the_same_figures(
     assert summary["Hours of mentoring"] == "5.0"
     assert summary["Applications pending"] == "fewer than 2"
 
-    for name in ("trend", "matched", "outcomes"):
+    for name in ("trend", "matched", "funnel"):
         drawn = page.evaluate(
             "(id) => !!window.Chart.getChart(document.getElementById(id))", f"chart-{name}"
         )
         assert drawn, f"{name} chart not drawn"
         expect(page.locator(f"#{name}-table")).to_be_visible()
+    # Every Eng outcome stands for one mentee: a sentence and the table, no empty grid.
+    expect(page.locator("#outcomes-empty")).to_be_visible()
+    expect(page.locator("#outcomes-table")).to_be_visible()
     expect(page.locator("#by-department")).to_contain_text("Eng")
 
     with page.expect_download() as csv_download:
