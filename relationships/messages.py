@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db.models.functions import Coalesce
+
 from notifications.models import Category, Dispatch
 from notifications.registry import Planned, kind, occurrence_stamp, planner
 from notifications.rendering import link, render_for
@@ -63,18 +65,21 @@ def build_nudge(dispatch: Dispatch):
 
 @planner
 def plan_pulse_surveys(now: datetime) -> Iterable[Planned]:
-    """The latest round due (relationships.pulse) to everyone in each active pair that has not
-    answered it; the Dispatch key sends each round once."""
+    """The latest round due (relationships.pulse) to everyone in each active pair; the Dispatch
+    key sends each round once. Rounds count from when the pair started (both confirmed the
+    agreement): a pair that took three weeks to agree has had no mentoring to rate yet."""
     pairs = list(
-        Mentorship.objects.filter(
+        Mentorship.objects.annotate(began=Coalesce("started_at", "created_at"))
+        .filter(
             status=Mentorship.Status.ACTIVE,
-            created_at__lte=now - FIRST_AFTER,
+            began__lte=now - FIRST_AFTER,
             cohort__program__pulse_every_days__gt=0,
-        ).values_list("pk", "created_at", "cohort__program__pulse_every_days")
+        )
+        .values_list("pk", "began", "cohort__program__pulse_every_days")
     )
     members = member_user_ids(pk for pk, _, _ in pairs)
-    for pk, matched_at, every in pairs:
-        due = pulse_round_due(matched_at, now, every)
+    for pk, began, every in pairs:
+        due = pulse_round_due(began, now, every)
         if due is None:
             continue
         round_, due_at = due

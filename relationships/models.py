@@ -334,7 +334,7 @@ class PulseAnswer(models.Model):
     """One person's answer to one pulse survey of a pair: a rating of 1 to 5 ("How useful is your
     mentoring so far?") and, optionally, a comment that reaches the coordinator only when the
     person ticks `share_with_coordinator`. Reports show the ratings in aggregate, never the
-    comment. Round 0 is due 30 days after the match, each next one the program's
+    comment. Round 0 is due 30 days after the pair started, each next one the program's
     `pulse_every_days` later (relationships.pulse)."""
 
     mentorship = models.ForeignKey(

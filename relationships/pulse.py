@@ -1,10 +1,11 @@
 """When a pair's pulse surveys fall due, and the signed links that answer one from the email.
 
-Round 0 is due 30 days after the match (the pair was formed), round n the program's
-`pulse_every_days` times n later. Only the latest round due is ever sent: a beat that was down
-for months sends one survey, not a backlog. A link carries (pair, person, round) signed, and the
-rating in its path, so one click from the email answers without signing in; all a link can do is
-record that person's rating for that round of that pair.
+Round 0 is due 30 days after the pair started (both confirmed the agreement; when it was formed
+if no start is recorded), round n the program's `pulse_every_days` times n later. Only the
+latest round due is ever sent: a beat that was down for months sends one survey, not a backlog.
+A link carries (pair, person, round) signed, and the rating in its path, so one click from the
+email answers without signing in; all a link can do is record that person's rating for that
+round of that pair.
 """
 
 from __future__ import annotations
@@ -23,14 +24,12 @@ SALT = "relationships.pulse"
 MAX_AGE = timedelta(days=120)
 
 
-def pulse_round_due(
-    matched_at: datetime, now: datetime, every_days: int
-) -> tuple[int, datetime] | None:
+def pulse_round_due(began: datetime, now: datetime, every_days: int) -> tuple[int, datetime] | None:
     """The latest round due at `now` and when it fell due; None before the first or when the
     program sends no pulse surveys (every_days 0)."""
     if every_days <= 0:
         return None
-    first = matched_at + FIRST_AFTER
+    first = began + FIRST_AFTER
     if now < first:
         return None
     every = timedelta(days=every_days)

@@ -20,7 +20,7 @@ START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
 def test_a_mentee_answers_a_pulse_from_the_email_link(page, make_pair, scan):  # noqa: F811
     with time_machine.travel(START, tick=False):
-        pair = make_pair(started_at=START)
+        pair = make_pair(started_at=START, pulse_every_days=60)
     with time_machine.travel(START + timedelta(days=30), tick=False):
         scan()
     mentee = pair.mentees.get()

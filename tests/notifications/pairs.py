@@ -16,7 +16,8 @@ from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, Prog
 
 @pytest.fixture
 def make_pair(make_user):
-    """An active pair: a mentor and a mentee, each in their own time zone."""
+    """An active pair: a mentor and a mentee, each in their own time zone. Its program sends no
+    pulse surveys unless `pulse_every_days` says (the tests of other mail count every message)."""
     counter = iter(range(1000))
 
     def make(
@@ -27,9 +28,12 @@ def make_pair(make_user):
         started_at: datetime | None = None,
         program=None,
         status: str = Mentorship.Status.ACTIVE,
+        pulse_every_days: int = 0,
     ) -> Mentorship:
         n = next(counter)
-        program = program or ProgramFactory(slug=f"pairs-{n}", cadence_days=cadence_days)
+        program = program or ProgramFactory(
+            slug=f"pairs-{n}", cadence_days=cadence_days, pulse_every_days=pulse_every_days
+        )
         cohort = CohortFactory(program=program, slug=f"pairs-{n}-cohort", status="active")
         mentor = PersonFactory(
             user=make_user(email=f"mentor{n}@example.org", first_name="Mona", timezone=mentor_tz)

@@ -34,7 +34,7 @@ def test_rounds_fall_due_at_30_days_then_every_interval():
 @pytest.fixture
 def pair(make_pair):  # noqa: F811
     with time_machine.travel(START, tick=False):
-        return make_pair(started_at=START)
+        return make_pair(started_at=START, pulse_every_days=60)
 
 
 def pulses(email: str) -> list:
