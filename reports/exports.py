@@ -22,7 +22,7 @@ from reports.funnel import ALL, Funnel
 from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
 from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
-from reports.pulse import Pulse
+from reports.pulse import SOURCE_FIGURES, Pulse
 from reports.selectors import (
     DIMENSIONS,
     SESSION_DIMENSIONS,
@@ -78,6 +78,15 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
         yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
     yield from funnel_rows(report.funnel, text=text)
     yield from pulse_rows(report.pulse, text=text)
+    if report.validity is not None:
+        for key, value in report.validity.values().items():
+            yield ("match quality", ALL, key, "" if value is None else value)
+        for label, stats in report.validity.by_source:
+            values = report.validity.source_values(stats)
+            for figure in SOURCE_FIGURES:
+                value = values[figure.key]
+                shown_value = display(value, figure) if text else value
+                yield ("pulse by pair source", label, str(figure.label), shown_value)
 
 
 def funnel_rows(funnel: Funnel | None, *, text: bool) -> Iterator[tuple]:
@@ -149,6 +158,14 @@ def report_json(report: Report) -> str:
             ],
             "funnel": funnel_json(report.funnel) if report.funnel else None,
             "pulse": pulse_json(report.pulse) if report.pulse else None,
+            "match_quality": report.validity
+            and {
+                **report.validity.values(),
+                "by_pair_source": {
+                    label: report.validity.source_values(stats)
+                    for label, stats in report.validity.by_source
+                },
+            },
         },
         indent=2,
         ensure_ascii=False,

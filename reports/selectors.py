@@ -72,7 +72,7 @@ from reports.figures import (
 )
 from reports.funnel import FIRST_MEETING_DAYS, Funnel, program_funnel
 from reports.periods import Periods, month_end, month_number, month_start, periods
-from reports.pulse import Pulse, pulse_ratings
+from reports.pulse import MatchValidity, Pulse, match_validity, pulse_ratings
 from sessions.models import SessionLog, SessionRating
 
 ALL = "All"
@@ -204,6 +204,7 @@ class Report:
     trend: list[tuple[str, Stat]]  # sessions per reporting period: (its months, sessions)
     funnel: Funnel | None = None
     pulse: Pulse | None = None
+    validity: MatchValidity | None = None
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
     def trend_values(self) -> list[tuple[str, int | str]]:
@@ -284,6 +285,7 @@ def participation_report(
         trend=_trend(filters, timeline["sessions"], cells["sessions"]),
         funnel=program_funnel(filters, k=k, first_meeting_days=first_meeting_days),
         pulse=pulse_ratings(filters, k=k),
+        validity=match_validity(filters, k=k),
     )
 
 

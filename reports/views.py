@@ -29,6 +29,7 @@ from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
 from reports.pulse import DIMENSION_LABELS as PULSE_DIMENSION_LABELS
 from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
+from reports.pulse import SOURCE_FIGURES
 from reports.selectors import ReportFilters, participation_report, report_departments
 
 
@@ -131,6 +132,11 @@ def _page(report) -> dict:
         ],
         "funnel_days": funnel.first_meeting_days,
         "pulse_rows": [(label, display(value, pulse_average)) for label, value in pulse_points],
+        "validity": report.validity.values(),
+        "validity_sources": [
+            (label, _cells(report.validity.source_values(stats), SOURCE_FIGURES))
+            for label, stats in report.validity.by_source
+        ],
         "pulse_summary": [(f, display(pulse_overall[f.key], f)) for f in PULSE_FIGURES],
         "pulse_breakdowns": [
             (
@@ -145,12 +151,16 @@ def _page(report) -> dict:
     }
 
 
+def _cells(values: dict, figures) -> list[str]:
+    return [display(values[f.key], f) for f in figures]
+
+
 def _tables(source, figures, breakdown) -> list:
     """A breakdown of the funnel or the pulse as narrow tables (reports.charts.pivot)."""
     groups = []
     for label, stats in breakdown:
         values = source.values(stats)
-        groups.append((label, [display(values[f.key], f) for f in figures]))
+        groups.append((label, _cells(values, figures)))
     return pivot(groups, [str(f.label) for f in figures])
 
 

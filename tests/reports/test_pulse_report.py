@@ -59,7 +59,11 @@ def test_page_and_command_show_the_pulse_without_comments(org, settings, k):
     html = client.get(reverse("reports:participation")).content.decode()
     out = io.StringIO()
     call_command("participation_report", "--format", "json", stdout=out)
-    pulse = json.loads(out.getvalue())["pulse"]
+    data = json.loads(out.getvalue())
+    pulse = data["pulse"]
+    # No pair here came from a scored proposal: nothing to claim about the match score.
+    assert "Too few pairs to tell." in html
+    assert (data["match_quality"]["pairs"], data["match_quality"]["verdict"]) == (0, "too_few")
     if k == 2:
         assert 'id="chart-pulse"' in html and 'id="pulse-by-department"' in html
         assert pulse["by_department"]["Eng"]["pulse_average"] == 3.7
