@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import refusal_shown
@@ -267,6 +268,7 @@ def pulse_answer(request: HttpRequest, token: str, rating: int) -> HttpResponse:
     done = False
     if request.method == "POST" and form.is_valid():
         services.pulse_answer_save(**keys, **form.cleaned_data)
+        messages.success(request, _("Thank you: your answer is saved."))
         done = True
     return render(
         request,
