@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("scheduling.urls")),
     path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
     path("", include("relationships.urls")),
     path("", include("goals.urls")),
     path("", include("sessions.urls")),

@@ -38,6 +38,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jobs.models import Job
+from jobs.progress import NO_PROGRESS, Progress
+from jobs.services import job_start
 from profiles.access import can_manage_directory
 from profiles.languages import ISO_639_1
 from profiles.models import Person
@@ -50,7 +53,7 @@ from profiles.services import (
     directory_upsert,
 )
 from programs.access import programs_coordinated_by
-from programs.models import Cohort, Enrolment, EnrolmentQuestion
+from programs.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantImport
 
 MAX_BYTES = 10 * 1024 * 1024
 BATCH_SIZE = 1000
@@ -196,15 +199,41 @@ class _Row:
     withheld: dict[str, object] | None = None
 
 
+JOB_IMPORT = "programs.import"
+
+
+def participant_import_start(*, pending: ParticipantImport, by) -> Job:
+    """Confirm an upload on a worker (programs.jobs does the work). One import per cohort at a
+    time: the import locks the cohort anyway, and a second would only wait behind it."""
+    cohort = pending.cohort
+    return job_start(
+        kind=JOB_IMPORT,
+        title=_("Importing %(filename)s into %(cohort)s")
+        % {"filename": pending.filename, "cohort": cohort.name},
+        target_id=pending.pk,
+        created_by=by,
+        lock_key=f"import:cohort:{cohort.pk}",
+        back_url=cohort.get_absolute_url(),
+    )
+
+
 def cohort_import_participants(
-    *, cohort: Cohort, data: bytes, by, dry_run: bool = False
+    *,
+    cohort: Cohort,
+    data: bytes,
+    by,
+    dry_run: bool = False,
+    pending: ParticipantImport | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportReport:
     """Validate the whole file, then (unless it is a dry run) write all of it or nothing.
 
     `by` is the coordinator importing in the browser, whose import changes the directory
     record only of people in their own programs alone; None is the HR import on the command
-    line, which writes every record."""
+    line, which writes every record. `pending`, the upload being confirmed, is deleted in the
+    transaction that writes the file."""
     report = ImportReport()
+    progress(0, 2, _("Reading the file"))
     table = _read_table(data, report.file_errors)
     if table is None:
         return report
@@ -223,6 +252,14 @@ def cohort_import_participants(
     rows = [_parse_row(line, cells, columns, questions) for line, cells in lines]
     report.rows = [row.report for row in rows]
     unique = _unique_rows(rows)
+    progress(
+        1,
+        2,
+        ngettext(
+            "Checking and writing %(count)s row", "Checking and writing %(count)s rows", len(rows)
+        )
+        % {"count": len(rows)},
+    )
 
     writing = not dry_run
     # The checks against the database and the writes share one transaction, so what was
@@ -239,7 +276,10 @@ def cohort_import_participants(
         _check_managers(unique, directory)
         plan = _plan(cohort, unique, directory, questions)
         if writing and report.ok:
+            progress.applying()
             people = _apply(plan)
+            if pending is not None:
+                pending.delete()
             report.applied = True
         else:
             people = directory_plan(entries=plan.entries)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "relationships",
     "scheduling",
     "notifications",
+    "jobs",
     "goals",
     "sessions.apps.MentoringSessionsConfig",
     "reports",
@@ -203,6 +204,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # task was lost, or its worker died mid-send). Keep it above CELERY_TASK_TIME_LIMIT, so a send
 # still running is never taken over.
 NOTIFICATIONS_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 900, minimum=1)
+# Seconds a running job may go without reporting before it counts as dead (its worker was
+# killed) and is handed out again (jobs/services.py). Keep it above CELERY_TASK_TIME_LIMIT.
+JOBS_STALE_AFTER = env_int("JOBS_STALE_AFTER", 360, minimum=1)
 
 # --- Reports ----------------------------------------------------------------------------------
 # Any report figure computed over fewer people than this shows "fewer than K" instead.
