@@ -13,13 +13,11 @@ import os
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 
 from benchmarks.people import as_csv, synthetic_rows
 from jobs import tasks
@@ -28,8 +26,10 @@ from matching.models import MatchRun, Proposal
 from matching.services import match_run_start
 from profiles.models import Person
 from programs.importing import participant_import_start
-from programs.models import Cohort, Enrolment, ParticipantImport, Program
+from programs.models import Cohort, ParticipantImport, Program
+from tests.jobs.cohorts import big_cohort
 from tests.support.broker import worker_env
+from tests.support.locks import someone_waits_for, table_locked
 from tests.support.workers import ROOT, WorkerProcess
 
 pytestmark = [
@@ -82,24 +82,6 @@ def queued_while_the_broker_is_down(start) -> Job:
     return job
 
 
-@contextmanager
-def writes_held_back(table: str):
-    """The worker's transaction stops at its first write into `table`, until the block ends."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE MODE")
-        yield
-
-
-def waiting_for(table: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks JOIN pg_class ON pg_class.oid = pg_locks.relation "
-            "WHERE pg_class.relname = %s AND NOT pg_locks.granted",
-            [table],
-        )
-        return cursor.fetchone()[0] > 0
-
-
 def wait_for(predicate, timeout: float, step: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -112,9 +94,9 @@ def wait_for(predicate, timeout: float, step: float = 0.05) -> bool:
 def kill_mid_transaction(env: dict[str, str], job: Job, table: str, log: Path) -> WorkerProcess:
     worker = start_worker(env, log)
     try:
-        with writes_held_back(table):
+        with table_locked(table):
             assert "acted on 1 job" in run_scan(env)
-            assert wait_for(lambda: waiting_for(table), 180), worker.output()[-3000:]
+            assert wait_for(lambda: someone_waits_for(table), 180), worker.output()[-3000:]
             # The worker is inside its transaction: it marked the job applied, and holds it.
             assert Job.objects.filter(pk=job.pk, applied_at=None).exists()
             worker.kill()  # SIGKILL, mid-transaction
@@ -137,44 +119,11 @@ def run_again(env: dict[str, str], job: Job, log: Path) -> WorkerProcess:
     return worker
 
 
-def big_cohort(coordinator) -> Cohort:
-    """MENTEES mentees and MENTORS mentors (capacity 3), written in bulk."""
-    User = get_user_model()
-    unusable = make_password(None)
-    users = User.objects.bulk_create(
-        User(
-            email=f"p{i}@kill.example.org", first_name=f"P{i}", last_name="Kill", password=unusable
-        )
-        for i in range(MENTEES + MENTORS)
-    )
-    people = Person.objects.bulk_create(
-        Person(user=user, seniority=1 + i % 10, department=f"D{i % 7}")
-        for i, user in enumerate(users)
-    )
-    program = Program.objects.create(name="Kill", slug="kill")
-    program.coordinators.add(coordinator)
-    cohort = Cohort.objects.create(program=program, name="Kill", slug="kill", status="matching")
-    tags = [f"t{n}" for n in range(30)]
-    Enrolment.objects.bulk_create(
-        Enrolment(
-            cohort=cohort,
-            person=person,
-            status="approved",
-            role="mentee" if i < MENTEES else "mentor",
-            capacity=3,
-            interests=[tags[i % 30], tags[(i * 7) % 30]],
-            expertise=[tags[(i * 3) % 30], tags[(i * 11) % 30], tags[(i * 13) % 30]],
-        )
-        for i, person in enumerate(people)
-    )
-    return cohort
-
-
 def test_a_matching_job_whose_worker_is_killed_leaves_no_run_and_is_run_again(
     make_user, process_env, tmp_path
 ):
     coordinator = make_user(email="cora@example.org")
-    cohort = big_cohort(coordinator)
+    cohort = big_cohort(coordinator, MENTEES, MENTORS)
     job = queued_while_the_broker_is_down(
         lambda: match_run_start(cohort=cohort, run_by=coordinator)
     )
@@ -227,4 +176,3 @@ def test_an_import_job_whose_worker_is_killed_writes_nobody_and_is_run_again(
     assert get_user_model().objects.count() == users_before + IMPORT_ROWS
     assert cohort.enrolments.count() == sum(1 for row in rows if row["role"])
     assert not ParticipantImport.objects.filter(pk=pending.pk).exists()
-    connection.close()
