@@ -247,3 +247,47 @@ def test_a_worker_taken_over_stops_at_its_next_report(coordinator, small_cohort)
     Job.objects.filter(pk=job.pk).update(started_at=claimed + timedelta(seconds=1))  # taken
     with pytest.raises(JobCancelled):
         progress(2, 3, "still working")
+
+
+# --- Import jobs -------------------------------------------------------------------------------
+
+HEADER = "email,first_name,last_name,role,manager_email\n"
+
+
+def upload(client, cohort, content: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile("people.csv", content.encode(), content_type="text/csv")
+    response = client.post(reverse("programs:import_upload", args=[cohort.slug]), {"file": file})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response.url
+
+
+def test_an_import_confirmed_in_the_browser_runs_as_a_job(
+    client, coordinator, cohort, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    preview = upload(client, cohort, HEADER + "ivy@example.org,Ivy,New,mentee,\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(preview)
+    page = client.get(response.url).content.decode()
+    assert "Imported: 1 created" in page
+    assert cohort.get_absolute_url() in page
+    assert cohort.enrolments.filter(person__user__email="ivy@example.org").exists()
+    assert not cohort.imports.exists()  # deleted with the import, in its transaction
+
+
+def test_an_import_the_directory_no_longer_allows_fails_and_writes_nothing(
+    client, coordinator, cohort, make_user, django_capture_on_commit_callbacks
+):
+    boss = make_user(email="boss@example.org")
+    client.force_login(coordinator)
+    preview = upload(client, cohort, HEADER + "ivy@example.org,Ivy,New,mentee,boss@example.org\n")
+    boss.delete()  # between the preview and the confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(preview)
+    page = client.get(response.url).content.decode()
+    assert "The directory changed since the preview; nothing was written." in page
+    assert Job.objects.get().state == "failed"
+    assert not cohort.enrolments.exists()
+    assert cohort.imports.exists()  # the upload stays, to confirm again once fixed
