@@ -53,6 +53,7 @@ from profiles.services import (
     directory_upsert,
 )
 from programs.access import programs_coordinated_by
+from programs.events import enrolments_created
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantImport
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -278,6 +279,7 @@ def cohort_import_participants(
         if writing and report.ok:
             progress.applying()
             people = _apply(plan)
+            enrolments_created(cohort=cohort, enrolments=plan.new_enrolments)
             if pending is not None:
                 pending.delete()
             report.applied = True

@@ -26,8 +26,9 @@ from matching.models import (
     Unmatched,
 )
 from matching.rules import explain_violations, pairing_review
+from notifications.models import WebhookEvent
 from notifications.registry import Message
-from notifications.services import dispatches_create_now
+from notifications.services import dispatches_create_now, webhooks_emit
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
 from relationships.pairing import PairingRefused
@@ -372,5 +373,19 @@ def match_run_publish(*, run: MatchRun, user=None) -> list[Mentorship]:
             for proposal in proposals
             for person in (proposal.mentee.person, proposal.mentor.person)
         ]
+    )
+    webhooks_emit(
+        event=WebhookEvent.MATCHING_PUBLISHED,
+        items=[
+            (
+                run.pk,
+                {
+                    "run": run.pk,
+                    "program": cohort.program.slug,
+                    "cohort": cohort.slug,
+                    "mentorships": [mentorship.pk for mentorship in mentorships],
+                },
+            )
+        ],
     )
     return mentorships
