@@ -199,3 +199,56 @@ def test_an_admin_sends_a_test_event_from_the_admin(
     assert headers["X-Mentoring-Event"] == "ping" and verify(SECRET, headers, body)
     add = client.get(reverse("admin:notifications_webhookendpoint_add")).content.decode()
     assert "Session logged" in add and 'type="checkbox"' in add
+
+
+def test_each_domain_event_reaches_its_subscribers_with_ids_and_states_only(
+    receiver, make_user, django_capture_on_commit_callbacks
+):
+    from matching.services import match_run_create, match_run_publish
+    from programs.importing import cohort_import_participants
+    from relationships.models import Mentorship
+    from relationships.services import mentorship_pause
+    from tests.factories import CohortFactory, ProgramFactory
+
+    hooks = receiver()
+    endpoint_for(hooks, *WebhookEvent.values)
+    cohort = CohortFactory(program=ProgramFactory(slug="hooks"), slug="hooks-2027")
+    csv = (
+        "email,first_name,last_name,role,bio\n"
+        "ivy@example.org,Ivy,SENTINEL-NAME,mentee,SENTINEL-BIO\n"
+        "max@example.org,Max,Mentor,mentor,\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = cohort_import_participants(cohort=cohort, data=csv.encode(), by=None)
+    assert report.ok
+    cohort.enrolments.update(status="approved")
+    run = match_run_create(cohort=cohort)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_run_publish(run=run)
+    (mentorship,) = Mentorship.objects.filter(cohort=cohort)
+    Mentorship.objects.filter(pk=mentorship.pk).update(status="active")
+    mentorship.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        mentorship_pause(mentorship=mentorship, actor=None)
+
+    bodies = [json.loads(body) for _headers, body in hooks.requests]
+    assert all(verify(SECRET, headers, body) for headers, body in hooks.requests)
+    assert all(b"SENTINEL" not in body for _headers, body in hooks.requests)
+    by_event = {}
+    for body in bodies:
+        by_event.setdefault(body["event"], []).append(body["data"])
+    assert sorted((d["email"], d["role"]) for d in by_event["enrolment.created"]) == [
+        ("ivy@example.org", "mentee"),
+        ("max@example.org", "mentor"),
+    ]
+    assert by_event["matching.published"] == [
+        {"run": run.pk, "program": "hooks", "cohort": "hooks-2027", "mentorships": [mentorship.pk]}
+    ]
+    assert by_event["mentorship.status_changed"] == [
+        {
+            "mentorship": mentorship.pk,
+            "cohort": "hooks-2027",
+            "from_status": "active",
+            "to_status": "paused",
+        }
+    ]
