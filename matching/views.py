@@ -63,6 +63,7 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
         unmatched = list(selectors.run_unmatched(run)[:PAGE_SIZE])
         figures = selectors.run_figures(run)
     published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
+    under_way = selectors.matching_job(cohort)
     return render(
         request,
         "matching/cohort_matching.html",
@@ -80,6 +81,9 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
             "unmatched_count": run.unmatched.count() if run is not None else 0,
             "overdue": list(selectors.overdue_requests(cohort)[:PAGE_SIZE]),
             "pair_form": PairByHandForm(roles=cohort.program.roles) if editable else None,
+            "under_way": under_way,
+            "under_way_visible": under_way is not None
+            and jobs_visible_to(request.user).filter(pk=under_way.pk).exists(),
         },
     )
 

@@ -24,6 +24,7 @@ from matching.models import (
     MatchRun,
     Proposal,
     Unmatched,
+    matching_lock_key,
 )
 from matching.rules import explain_violations, pairing_review
 from notifications.models import WebhookEvent
@@ -224,7 +225,7 @@ def match_run_start(*, cohort: Cohort, run_by=None) -> Job:
         title=_("Matching %(cohort)s") % {"cohort": cohort.name},
         target_id=cohort.pk,
         created_by=run_by,
-        lock_key=f"matching:cohort:{cohort.pk}",
+        lock_key=matching_lock_key(cohort),
         back_url=reverse("matching:cohort", args=[cohort.slug]),
     )
 

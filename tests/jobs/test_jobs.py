@@ -291,3 +291,21 @@ def test_an_import_the_directory_no_longer_allows_fails_and_writes_nothing(
     assert Job.objects.get().state == "failed"
     assert not cohort.enrolments.exists()
     assert cohort.imports.exists()  # the upload stays, to confirm again once fixed
+
+
+def test_the_matching_page_says_a_run_is_under_way_and_links_its_starter_to_it(
+    client, coordinator, small_cohort, make_user, django_capture_on_commit_callbacks
+):
+    cohort = small_cohort["cohort"]
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks():
+        response = start(client, cohort)
+    page = client.get(reverse("matching:cohort", args=[cohort.slug])).content.decode()
+    assert "A matching run is under way for this cohort." in page
+    assert response.url in page
+    colleague = make_user(email="colleague@example.org")
+    cohort.program.coordinators.add(colleague)
+    client.force_login(colleague)
+    page = client.get(reverse("matching:cohort", args=[cohort.slug])).content.decode()
+    assert "A matching run is under way for this cohort." in page
+    assert response.url not in page  # someone else's job page would be a 404
