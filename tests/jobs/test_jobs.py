@@ -309,3 +309,16 @@ def test_the_matching_page_says_a_run_is_under_way_and_links_its_starter_to_it(
     page = client.get(reverse("matching:cohort", args=[cohort.slug])).content.decode()
     assert "A matching run is under way for this cohort." in page
     assert response.url not in page  # someone else's job page would be a 404
+
+
+def test_the_scan_task_hands_out_a_job_nobody_took(
+    coordinator, small_cohort, django_capture_on_commit_callbacks
+):
+    from jobs.tasks import scan
+
+    job = services.match_run_start(cohort=small_cohort["cohort"], run_by=coordinator)
+    Job.objects.filter(pk=job.pk).update(enqueued_at=None)  # the broker was down
+    with django_capture_on_commit_callbacks(execute=True):
+        scan.delay()  # as beat runs it (eager here)
+    job.refresh_from_db()
+    assert job.state == "succeeded"
