@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from core.errors import DomainError
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
-from programs.models import Cohort, Enrolment, Format, Program
+from programs.models import Cohort, Enrolment, FlashEvent, Format, Program
 
 KIND_INVITATION = "program_invitation"
 KIND_DECISION = "application_decision"
@@ -59,7 +59,9 @@ def cohort_create(
     enrolment_opens: dt.date | None = None,
     enrolment_closes: dt.date | None = None,
     status: str = Cohort.Status.DRAFT,
+    flash: dict[str, object] | None = None,
 ) -> Cohort:
+    """A cohort; in a flash program also its event, with `flash`'s fields over the defaults."""
     cohort = Cohort(
         program=program,
         name=name,
@@ -72,6 +74,12 @@ def cohort_create(
     )
     cohort.full_clean()
     cohort.save()
+    if program.format == Format.FLASH:
+        event = FlashEvent(cohort=cohort, **(flash or {}))
+        event.full_clean()
+        event.save()
+    elif flash:
+        raise ValueError("only a cohort of a flash program is a flash event")
     return cohort
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "profiles",
     "programs",
     "matching",
+    "flash",
     "relationships",
     "scheduling",
     "notifications",
