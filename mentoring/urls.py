@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("", include("sessions.urls")),
     path("", include("matching.urls")),
+    path("", include("flash.urls")),
     path("", include("reports.urls")),
 ]
