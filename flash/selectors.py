@@ -158,3 +158,30 @@ def csv_rows(event: FlashEvent):
             m.mentee.name,
             m.mentee.email,
         ]
+
+
+@dataclass(frozen=True)
+class Figures:
+    seated: list[int]
+    sitting_out: list[int]
+    repeats: int
+    objective: float
+    upper_bound: float
+    share: float | None  # objective / upper bound, as a percentage
+    seconds: float
+
+
+def plan_figures(plan: RotationPlan | None, rounds: list[Round]) -> Figures | None:
+    """The plan's figures, repeats counted from the stored meetings (0 by design)."""
+    if plan is None:
+        return None
+    pairs = [(s.mentee.pk, c.mentor.pk) for r in rounds for c in r.cells for s in c.seats]
+    return Figures(
+        seated=[r.seated for r in rounds],
+        sitting_out=[len(r.sitting_out) for r in rounds],
+        repeats=len(pairs) - len(set(pairs)),
+        objective=plan.objective,
+        upper_bound=plan.upper_bound,
+        share=100 * plan.objective / plan.upper_bound if plan.upper_bound else None,
+        seconds=plan.seconds,
+    )

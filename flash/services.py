@@ -31,6 +31,7 @@ from matching.loading import load_cohort
 from notifications.registry import Message, occurrence_stamp
 from notifications.services import dispatches_create_now
 from programs.models import Cohort, Enrolment, FlashEvent, FlashTable, Format
+from programs.services import flash_tables_set
 
 KIND_SCHEDULE_READY = "flash_schedule_ready"
 
@@ -165,7 +166,7 @@ def rotation_plan_create(
     )
     previous = RotationPlan.objects.filter(event=event).first()
     held = rounds_started(event, now) if held_rounds is None else held_rounds
-    held = max(0, min(held, event.rounds if previous is not None else 0))
+    held = max(0, min(held, event.rounds, len(previous.rounds) if previous is not None else 0))
 
     sides = _sides(event)
     if not sides.mentees or not sides.mentors:
@@ -306,3 +307,43 @@ def attendance_mark(*, event: FlashEvent, person_id: int, arrives_round: int | N
     Attendance.objects.update_or_create(
         event=event, person_id=person_id, defaults={"arrives_round": arrives_round}
     )
+
+
+@transaction.atomic
+def flash_event_update(
+    *, event: FlashEvent, fields: dict[str, object], tables: list[tuple[str, str]]
+) -> FlashEvent:
+    """Save the event's settings and tables. A planned event stays consistent: meetings past a
+    shortened event go, and a mentor whose table was removed moves to a free (or new) one."""
+    event = FlashEvent.objects.select_for_update().get(pk=event.pk)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save()
+    flash_tables_set(event=event, tables=tables)
+    Meeting.objects.filter(event=event, round__gt=event.rounds).delete()
+    plan = RotationPlan.objects.filter(event=event).first()
+    if plan is not None:
+        if len(plan.rounds) > event.rounds:
+            plan.rounds = plan.rounds[: event.rounds]
+            plan.held_rounds = min(plan.held_rounds, event.rounds)
+            plan.save(update_fields=["rounds", "held_rounds"])
+        hosts = list(
+            Meeting.objects.filter(event=event)
+            .order_by("mentor_id")
+            .values_list("mentor_id", "table_id")
+            .distinct()
+        )
+        if any(table is None for _m, table in hosts):
+            kept = {m: t for m, t in hosts if t is not None}
+            mentors = sorted({m for m, _t in hosts}, key=lambda m: (m not in kept, m))
+            for mentor, table in _tables_for(event, mentors, kept).items():
+                Meeting.objects.filter(event=event, mentor_id=mentor, table=None).update(
+                    table=table
+                )
+    return event
+
+
+def plan_is_stale(event: FlashEvent, plan: RotationPlan | None) -> bool:
+    """The event has more rounds than the plan: the coordinator should plan again."""
+    return plan is not None and len(plan.rounds) < event.rounds

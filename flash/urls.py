@@ -1,6 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from flash import views
 
 app_name = "flash"
 
 # Coordinator's pages (flash/views.py) first, then each participant's (flash/participant_views.py).
-urlpatterns: list = []
+urlpatterns: list = [
+    path("cohorts/<slug:slug>/event/", views.event_detail, name="event"),
+    path("cohorts/<slug:slug>/event/settings/", views.event_settings, name="event_settings"),
+    path("cohorts/<slug:slug>/event/plan/", views.event_plan, name="event_plan"),
+    path("cohorts/<slug:slug>/event/publish/", views.event_publish, name="event_publish"),
+    path("cohorts/<slug:slug>/event/attendance/", views.event_attendance, name="event_attendance"),
+    path("cohorts/<slug:slug>/event/print/", views.event_print, name="event_print"),
+    path("cohorts/<slug:slug>/event/rounds.csv", views.event_csv, name="event_csv"),
+]
