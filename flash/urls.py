@@ -1,6 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from flash import participant_views
 
 app_name = "flash"
 
 # Coordinator's pages (flash/views.py) first, then each participant's (flash/participant_views.py).
-urlpatterns: list = []
+urlpatterns: list = [
+    path(
+        "flash/<slug:slug>/follow-on/",
+        participant_views.follow_on_page,
+        name="follow_on",
+    ),
+    path(
+        "flash/<slug:slug>/follow-on/propose/",
+        participant_views.follow_on_propose,
+        name="follow_on_propose",
+    ),
+    path("flash/<slug:slug>/me/", participant_views.my_schedule, name="my_schedule"),
+    path(
+        "flash/<slug:slug>/me/calendar.ics",
+        participant_views.my_schedule_ics,
+        name="my_schedule_ics",
+    ),
+    path("flash/<slug:slug>/me/continue/", participant_views.choose, name="choose"),
+    path("flash/<slug:slug>/me/survey/", participant_views.survey, name="survey"),
+]
