@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from flash.models import Attendance, Meeting
+from flash.models import Attendance, Choice, Meeting, SurveyResponse
 from profiles.models import Person
 from programs.models import Enrolment, FlashEvent, FlashTable
 
@@ -29,6 +29,24 @@ def events_of(user) -> QuerySet[FlashEvent]:
         FlashEvent.objects.filter(Exists(taking_part), plan__published_at__isnull=False)
         .select_related("cohort__program", "plan")
         .order_by("starts_at", "pk")
+    )
+
+
+DASHBOARD_DAYS = 30  # how long after an event the dashboard still asks for choices and survey
+
+
+def events_for_dashboard(user) -> QuerySet[FlashEvent]:
+    """The user's published events that are coming up or ended in the last few weeks, each with
+    `chose` and `surveyed` (whether the user made a choice and answered the survey)."""
+    since = timezone.now() - dt.timedelta(days=DASHBOARD_DAYS)
+    mine = {"event": OuterRef("pk"), "person__user": user}
+    return (
+        events_of(user)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__gte=since))
+        .annotate(
+            chose=Exists(Choice.objects.filter(**mine)),
+            surveyed=Exists(SurveyResponse.objects.filter(**mine)),
+        )
     )
 
 
