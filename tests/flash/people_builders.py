@@ -12,7 +12,8 @@ from flash.models import Meeting, RotationPlan
 from profiles.models import Person
 from programs.models import Cohort, Enrolment, FlashEvent, FlashTable, Format
 from programs.services import cohort_create, program_create
-from tests.factories import PersonFactory, UserFactory
+from tests.conftest import PASSWORD, create_user
+from tests.factories import PersonFactory
 
 START = dt.datetime(2027, 3, 4, 14, 0, tzinfo=dt.UTC)  # a Thursday afternoon in London
 
@@ -29,8 +30,10 @@ class FlashWorld:
         return self.event.cohort
 
 
-def person(email: str, *, tz: str = "UTC", **fields) -> Person:
-    user = UserFactory(email=email, timezone=tz)
+def person(email: str, *, tz: str = "UTC", first_name: str = "", last_name: str = "", **fields):
+    """Someone who can sign in (tests.conftest.PASSWORD), in time zone `tz`."""
+    names = {"first_name": first_name, "last_name": last_name}
+    user = create_user(PASSWORD, email=email, timezone=tz, **{k: v for k, v in names.items() if v})
     return PersonFactory(user=user, **fields)
 
 
