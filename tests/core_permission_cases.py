@@ -26,4 +26,9 @@ CASES: dict[str, Case] = {
     "account_confirm_email": Case(everyone(200), lambda world: {"key": "not-a-key"}),
     "account_request_login_code": Case(anonymous_only(200)),
     "account_confirm_login_code": Case(everyone(302)),
+    "socialaccount_connections": Case(signed_in(200)),
+    "socialaccount_login_cancelled": Case(everyone(200)),
+    "socialaccount_login_error": Case(everyone(401)),
+    # Only reached in the middle of a sign-in through an identity provider.
+    "socialaccount_signup": Case(everyone(302)),
 }

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from mentoring.settings.env import (
     env,
     env_bool,
+    env_domains,
     env_fernet_keys,
     env_header_name,
     env_int,
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -233,6 +236,16 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "users.adapters.SocialAccountAdapter"
+
+# Sign-up is closed: people come from the HR import. Listing the organisation's email domains
+# opens it to addresses at those domains only (by password, or through the identity provider).
+SIGNUP_ALLOWED_EMAIL_DOMAINS = env_domains("SIGNUP_ALLOWED_EMAIL_DOMAINS")
+# An identity provider's verified address signs in the person already imported with it, and
+# links the identity to their account: never a second account for the same person.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
 # Sign-in rate limits count per client address and per account, in the cache configured above
 # (so they hold across processes). Behind the TLS proxy every request arrives from the proxy's

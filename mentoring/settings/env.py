@@ -28,6 +28,8 @@ DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-01234567
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+# A DNS name: dot-separated labels of letters, digits and inner hyphens.
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 # RFC 9110 token characters: what a header name may contain.
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
@@ -65,6 +67,17 @@ def env_bool(name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no.")
+
+
+def env_domains(name: str) -> list[str]:
+    """Comma-separated email domains (example.org), lower-cased; a leading @ is allowed."""
+    domains = [item.lower().removeprefix("@") for item in env_list(name, [])]
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            raise ImproperlyConfigured(
+                f"{name}: {domain!r} is not a domain name (e.g. example.org)."
+            )
+    return domains
 
 
 def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
