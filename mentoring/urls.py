@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # allauth's parts one by one: its catch-all `allauth.urls` adds unnamed legacy redirects.
     path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
     # allauth forgot to open this page to the signed-out people it is for (a failed sign-in).
     path(
         "accounts/3rdparty/login/error/",

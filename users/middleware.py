@@ -3,8 +3,15 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class UserTimezoneMiddleware:
@@ -26,3 +33,55 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# What a person who must set up two-factor may still open: the setup itself, signing out, and
+# confirming who they are again (which setup asks for after a while, through the identity
+# provider for people who sign in with it).
+TWO_FACTOR_SETUP_PAGES = {
+    "account_logout",
+    "account_reauthenticate",
+    "socialaccount_login_error",
+    "socialaccount_login_cancelled",
+    "core:healthz",
+}
+
+
+def must_set_up_two_factor(user: object) -> bool:
+    return (
+        settings.TWO_FACTOR_REQUIRED
+        and getattr(user, "is_authenticated", False)
+        and user.sees_everyones_data()
+        and not is_mfa_enabled(user)
+    )
+
+
+class TwoFactorRequiredMiddleware:
+    """With TWO_FACTOR_REQUIRED, sends site admins, coordinators and HR viewers who have no
+    authenticator yet to set one up, from every page but the setup and signing out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name in TWO_FACTOR_SETUP_PAGES:
+            return None
+        if match.url_name and match.url_name.startswith("mfa_"):
+            return None
+        # An identity provider's sign-in and callback, for confirming who one is again.
+        if view_func.__module__.startswith("allauth.socialaccount.providers"):
+            return None
+        if not must_set_up_two_factor(request.user):
+            return None
+        messages.warning(
+            request,
+            _("Your role lets you see everyone's data: set up two-factor sign-in to continue."),
+        )
+        setup = reverse("mfa_activate_totp")
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(setup)
+        return redirect(setup)
