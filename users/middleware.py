@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -85,3 +88,35 @@ class TwoFactorRequiredMiddleware:
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(setup)
         return redirect(setup)
+
+
+def identity_provider_origin(request: HttpRequest, provider_id: str) -> str | None:
+    try:
+        provider = get_social_adapter(request).get_provider(request, provider_id)
+    except SocialApp.DoesNotExist:
+        return None
+    server_url = (provider.app.settings or {}).get("server_url", "") if provider.app else ""
+    parts = urlsplit(server_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+class IdentityProviderFormActionMiddleware:
+    """The page that hands a person over to an identity provider posts a form answered by a
+    redirect to the provider. Browsers hold that redirect to the page's CSP form-action, so
+    the provider's origin is added there, on that page only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        origin = getattr(request, "identity_provider_origin", None)
+        if origin:
+            response._csp_update = {"form-action": [origin]}
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if view_func.__module__.startswith("allauth.socialaccount.providers"):
+            provider_id = view_kwargs.get("provider_id")
+            if provider_id:
+                request.identity_provider_origin = identity_provider_origin(request, provider_id)

@@ -20,6 +20,7 @@ from mentoring.settings.env import (
     env_header_name,
     env_int,
     env_list,
+    env_oidc_apps,
     env_secret_key,
     env_str,
     env_timezone,
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "users.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware: it widens form-action on the page that goes to the provider.
+    "users.middleware.IdentityProviderFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -256,6 +259,24 @@ SIGNUP_ALLOWED_EMAIL_DOMAINS = env_domains("SIGNUP_ALLOWED_EMAIL_DOMAINS")
 # links the identity to their account: never a second account for the same person.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# An identity provider that vouches for addresses at these domains (it owns them) without an
+# `email_verified` claim, as Entra ID does: its addresses there count as verified.
+SSO_TRUSTED_EMAIL_DOMAINS = env_domains("SSO_TRUSTED_EMAIL_DOMAINS")
+
+# --- Single sign-on ---------------------------------------------------------------------------
+# One OpenID Connect provider from the environment (SSO_OIDC_*), or any number added in the
+# admin under Social applications (provider "OpenID Connect"). The provider calls back to
+# SITE_URL/accounts/oidc/<provider id>/login/callback/; the environment's has the id "sso".
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": env_oidc_apps(provider_id="sso")},
+}
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Everyone signs in through the identity provider, except these site admins (addresses) who
+# keep their password, for when the provider is down or misconfigured.
+SSO_ONLY = env_bool("SSO_ONLY", False)
+SSO_BREAK_GLASS_EMAILS = [email.lower() for email in env_list("SSO_BREAK_GLASS_EMAILS", [])]
+if SSO_ONLY:
+    ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 
 # Sign-in rate limits count per client address and per account, in the cache configured above
 # (so they hold across processes). Behind the TLS proxy every request arrives from the proxy's

@@ -80,6 +80,33 @@ def env_domains(name: str) -> list[str]:
     return domains
 
 
+def env_oidc_apps(*, provider_id: str) -> list[dict]:
+    """The OpenID Connect provider given by SSO_OIDC_* as allauth's app entry, or none.
+
+    The issuer URL and client id go together; the secret may be missing for a public client
+    (PKCE is on either way)."""
+    issuer = _read("SSO_OIDC_ISSUER_URL")
+    client_id = _read("SSO_OIDC_CLIENT_ID")
+    secret = env_secret("SSO_OIDC_CLIENT_SECRET")
+    if not (issuer or client_id or secret):
+        return []
+    if not (issuer and client_id):
+        raise ImproperlyConfigured(
+            "Single sign-on needs SSO_OIDC_ISSUER_URL and SSO_OIDC_CLIENT_ID together "
+            "(and SSO_OIDC_CLIENT_SECRET for a confidential client)."
+        )
+    issuer = env_url("SSO_OIDC_ISSUER_URL", issuer, {"https", "http"})
+    return [
+        {
+            "provider_id": provider_id,
+            "name": env_str("SSO_OIDC_NAME", "Single sign-on"),
+            "client_id": client_id,
+            "secret": secret or "",
+            "settings": {"server_url": issuer},
+        }
+    ]
+
+
 def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     raw = _read(name)
     if raw is None:
