@@ -40,6 +40,12 @@ CASES: dict[str, Case] = {
     # An identity provider nobody configured under that id.
     "openid_connect_login": Case(everyone(404), lambda world: {"provider_id": "unknown"}),
     "openid_connect_callback": Case(everyone(404), lambda world: {"provider_id": "unknown"}),
+    "saml_login": Case(everyone(404), lambda world: {"organization_slug": "unknown"}),
+    # The identity provider posts here; a visit without its answer goes to the error page.
+    "saml_acs": Case(everyone(302), lambda world: {"organization_slug": "unknown"}),
+    "saml_finish_acs": Case(everyone(404), lambda world: {"organization_slug": "unknown"}),
+    "saml_sls": Case(everyone(404), lambda world: {"organization_slug": "unknown"}),
+    "saml_metadata": Case(everyone(404), lambda world: {"organization_slug": "unknown"}),
     "socialaccount_connections": Case(signed_in(200)),
     "socialaccount_login_cancelled": Case(everyone(200)),
     "socialaccount_login_error": Case(everyone(401)),

@@ -90,13 +90,25 @@ class TwoFactorRequiredMiddleware:
         return redirect(setup)
 
 
-def identity_provider_origin(request: HttpRequest, provider_id: str) -> str | None:
+def identity_provider_origin(request: HttpRequest, view_kwargs: dict) -> str | None:
+    """The origin of the provider that the view hands over to: an OpenID Connect provider's
+    issuer, or a SAML identity provider's sign-on (or metadata) address."""
+    adapter = get_social_adapter(request)
     try:
-        provider = get_social_adapter(request).get_provider(request, provider_id)
+        if "provider_id" in view_kwargs:
+            app = adapter.get_provider(request, view_kwargs["provider_id"]).app
+            url = (app.settings or {}).get("server_url", "") if app else ""
+        elif "organization_slug" in view_kwargs:
+            app = adapter.get_app(
+                request, provider="saml", client_id=view_kwargs["organization_slug"]
+            )
+            idp = (app.settings or {}).get("idp", {})
+            url = idp.get("sso_url") or idp.get("metadata_url") or ""
+        else:
+            return None
     except SocialApp.DoesNotExist:
         return None
-    server_url = (provider.app.settings or {}).get("server_url", "") if provider.app else ""
-    parts = urlsplit(server_url)
+    parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
@@ -117,6 +129,4 @@ class IdentityProviderFormActionMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if view_func.__module__.startswith("allauth.socialaccount.providers"):
-            provider_id = view_kwargs.get("provider_id")
-            if provider_id:
-                request.identity_provider_origin = identity_provider_origin(request, provider_id)
+            request.identity_provider_origin = identity_provider_origin(request, view_kwargs)

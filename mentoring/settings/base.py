@@ -21,6 +21,7 @@ from mentoring.settings.env import (
     env_int,
     env_list,
     env_oidc_apps,
+    env_saml_apps,
     env_secret_key,
     env_str,
     env_timezone,
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -264,11 +266,14 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SSO_TRUSTED_EMAIL_DOMAINS = env_domains("SSO_TRUSTED_EMAIL_DOMAINS")
 
 # --- Single sign-on ---------------------------------------------------------------------------
-# One OpenID Connect provider from the environment (SSO_OIDC_*), or any number added in the
-# admin under Social applications (provider "OpenID Connect"). The provider calls back to
-# SITE_URL/accounts/oidc/<provider id>/login/callback/; the environment's has the id "sso".
+# One OpenID Connect provider (SSO_OIDC_*) and one SAML 2.0 identity provider (SSO_SAML_*)
+# from the environment, or any number added in the admin under Social applications. An OpenID
+# provider calls back to SITE_URL/accounts/oidc/<provider id>/login/callback/, a SAML one posts
+# to SITE_URL/accounts/saml/<organization>/acs/ (metadata at .../metadata/); the environment's
+# have the id and organization "sso".
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": env_oidc_apps(provider_id="sso")},
+    "saml": {"APPS": env_saml_apps(organization="sso")},
 }
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # Everyone signs in through the identity provider, except these site admins (addresses) who

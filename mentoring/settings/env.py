@@ -107,6 +107,28 @@ def env_oidc_apps(*, provider_id: str) -> list[dict]:
     ]
 
 
+def env_saml_apps(*, organization: str) -> list[dict]:
+    """The SAML identity provider given by SSO_SAML_* as allauth's app entry, or none: its
+    metadata URL (certificate and sign-on address are read from there) and entity id."""
+    metadata_url = _read("SSO_SAML_METADATA_URL")
+    entity_id = _read("SSO_SAML_ENTITY_ID")
+    if not (metadata_url or entity_id):
+        return []
+    if not (metadata_url and entity_id):
+        raise ImproperlyConfigured(
+            "SAML single sign-on needs SSO_SAML_METADATA_URL and SSO_SAML_ENTITY_ID together."
+        )
+    metadata_url = env_url("SSO_SAML_METADATA_URL", metadata_url, {"https", "http"})
+    return [
+        {
+            "provider_id": f"{organization}-saml",
+            "name": env_str("SSO_SAML_NAME", "Single sign-on (SAML)"),
+            "client_id": organization,
+            "settings": {"idp": {"metadata_url": metadata_url, "entity_id": entity_id}},
+        }
+    ]
+
+
 def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     raw = _read(name)
     if raw is None:

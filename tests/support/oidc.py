@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.served import ROOT, GunicornProcess, free_port
 
 
 @dataclass(frozen=True)
@@ -34,39 +30,38 @@ class ProviderPerson:
     last_name: str = ""
 
 
+def private_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def private_key_pem(key) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
 @dataclass
 class OidcProvider:
     redirect_uris: list[str]
     people: list[ProviderPerson]
     client_id: str = "mentoring-site"
     client_secret: str = "test-client-secret-0123456789"
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
+    port: int = field(default_factory=free_port)
     folder: tempfile.TemporaryDirectory = field(default_factory=tempfile.TemporaryDirectory)
+    server: GunicornProcess | None = None
 
     @property
     def issuer(self) -> str:
         return f"http://127.0.0.1:{self.port}/o"
 
-    @property
-    def log(self) -> Path:
-        return Path(self.folder.name) / "provider.log"
-
-    def _env(self) -> dict[str, str]:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-        return os.environ | {
+    def start(self) -> OidcProvider:
+        env = os.environ | {
             "DJANGO_SETTINGS_MODULE": "tests.support.oidc_provider.settings",
             "OIDC_PROVIDER_DB": str(Path(self.folder.name) / "provider.sqlite3"),
-            "OIDC_PROVIDER_RSA_KEY": pem,
+            "OIDC_PROVIDER_RSA_KEY": private_key_pem(private_key()),
         }
-
-    def start(self) -> OidcProvider:
-        env = self._env()
         run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "timeout": 120}
         subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput"], **run)
         seed = {
@@ -80,47 +75,15 @@ class OidcProvider:
             input=json.dumps(seed).encode(),
             **run,
         )
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", "1", "--threads", "4", "--no-control-socket",
-                "tests.support.oidc_provider.wsgi",
-            ],
-            cwd=ROOT,
+        self.server = GunicornProcess(
+            "tests.support.oidc_provider.wsgi",
+            port=self.port,
             env=env,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        self._wait_until_answering()
+            log=Path(self.folder.name) / "provider.log",
+        ).start(ready_url=f"{self.issuer}/.well-known/openid-configuration")
         return self
 
-    def _wait_until_answering(self) -> None:
-        discovery = f"{self.issuer}/.well-known/openid-configuration"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(discovery, timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the test identity provider did not start:\n{self.output()}")
-
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+        if self.server:
+            self.server.stop()
+        self.folder.cleanup()

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from mentoring.settings.env import env_oidc_apps
+from mentoring.settings.env import env_oidc_apps, env_saml_apps
 from profiles.models import Person
 from programs.invitations import invitation_token, link_signs_in
 from programs.models import Enrolment
@@ -117,3 +117,18 @@ def test_the_provider_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("SSO_OIDC_ISSUER_URL", "login.example.org")
     with pytest.raises(ImproperlyConfigured, match="SSO_OIDC_ISSUER_URL"):
         env_oidc_apps(provider_id="sso")
+
+
+def test_the_saml_identity_provider_is_read_from_the_environment(monkeypatch):
+    assert env_saml_apps(organization="sso") == []
+    monkeypatch.setenv("SSO_SAML_METADATA_URL", "https://idp.example.org/metadata")
+    monkeypatch.setenv("SSO_SAML_ENTITY_ID", "https://idp.example.org/entity")
+    [app] = env_saml_apps(organization="sso")
+    assert app["client_id"] == "sso"
+    assert app["settings"]["idp"] == {
+        "metadata_url": "https://idp.example.org/metadata",
+        "entity_id": "https://idp.example.org/entity",
+    }
+    monkeypatch.delenv("SSO_SAML_ENTITY_ID")
+    with pytest.raises(ImproperlyConfigured, match="SSO_SAML_ENTITY_ID"):
+        env_saml_apps(organization="sso")
