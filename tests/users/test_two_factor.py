@@ -46,7 +46,7 @@ def enrol_totp(client: Client, password: str) -> pyotp.TOTP:
 
 
 def kept_from_setup(name: str) -> bool:
-    return name in TWO_FACTOR_SETUP_PAGES or name.startswith(("mfa_", "openid_connect_"))
+    return name in TWO_FACTOR_SETUP_PAGES or name.startswith(("mfa_", "openid_connect_", "saml_"))
 
 
 @pytest.mark.parametrize("role", [COORD, ADMIN, HR])
