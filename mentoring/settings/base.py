@@ -16,6 +16,7 @@ from mentoring.settings.env import (
     env,
     env_bool,
     env_domains,
+    env_emails,
     env_fernet_keys,
     env_header_name,
     env_int,
@@ -279,7 +280,7 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 # Everyone signs in through the identity provider, except these site admins (addresses) who
 # keep their password, for when the provider is down or misconfigured.
 SSO_ONLY = env_bool("SSO_ONLY", False)
-SSO_BREAK_GLASS_EMAILS = [email.lower() for email in env_list("SSO_BREAK_GLASS_EMAILS", [])]
+SSO_BREAK_GLASS_EMAILS = env_emails("SSO_BREAK_GLASS_EMAILS")
 if SSO_ONLY:
     ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 

@@ -80,6 +80,16 @@ def env_domains(name: str) -> list[str]:
     return domains
 
 
+def env_emails(name: str) -> list[str]:
+    """Comma-separated email addresses, lower-cased."""
+    emails = [item.lower() for item in env_list(name, [])]
+    for email in emails:
+        local, _, domain = email.rpartition("@")
+        if not local or not _DOMAIN.match(domain):
+            raise ImproperlyConfigured(f"{name}: {email!r} is not an email address.")
+    return emails
+
+
 def env_oidc_apps(*, provider_id: str) -> list[dict]:
     """The OpenID Connect provider given by SSO_OIDC_* as allauth's app entry, or none.
 

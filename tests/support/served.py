@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -12,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.workers import ROOT, WorkerProcess
 
 
 def free_port() -> int:
@@ -21,7 +19,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class GunicornProcess:
+class GunicornProcess(WorkerProcess):
+    """Stopped, killed and read like a worker process."""
+
     def __init__(self, app: str, *, port: int, env: dict[str, str], log: Path) -> None:
         self.app, self.port, self.env, self.log = app, port, env, log
         self.process: subprocess.Popen[bytes] | None = None
@@ -48,15 +48,3 @@ class GunicornProcess:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"{self.app} did not start:\n{self.output()}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from mentoring.settings.env import env_oidc_apps, env_saml_apps
+from mentoring.settings.env import env_emails, env_oidc_apps, env_saml_apps
 from profiles.models import Person
 from programs.invitations import invitation_token, link_signs_in
 from programs.models import Enrolment
@@ -132,3 +132,11 @@ def test_the_saml_identity_provider_is_read_from_the_environment(monkeypatch):
     monkeypatch.delenv("SSO_SAML_ENTITY_ID")
     with pytest.raises(ImproperlyConfigured, match="SSO_SAML_ENTITY_ID"):
         env_saml_apps(organization="sso")
+
+
+def test_break_glass_addresses_must_be_addresses(monkeypatch):
+    monkeypatch.setenv("SSO_BREAK_GLASS_EMAILS", "Root@Example.org, ops@example.org")
+    assert env_emails("SSO_BREAK_GLASS_EMAILS") == ["root@example.org", "ops@example.org"]
+    monkeypatch.setenv("SSO_BREAK_GLASS_EMAILS", "root")
+    with pytest.raises(ImproperlyConfigured, match="SSO_BREAK_GLASS_EMAILS"):
+        env_emails("SSO_BREAK_GLASS_EMAILS")
