@@ -80,6 +80,7 @@ def test_an_unknown_address_is_refused_while_sign_up_is_closed(page, provider):
     sign_in_at_provider(page, UMA, "Company SSO")
 
     expect(page.get_by_role("heading", name="Sign Up Closed")).to_be_visible()
+    expect(page.get_by_text("there is no account for this address yet")).to_be_visible()
     assert not User.objects.filter(email__iexact=UMA.email).exists()
     page.goto("/dashboard/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/dashboard/"))
