@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("matching.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
 ]
