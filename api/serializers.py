@@ -121,6 +121,15 @@ class EnrolmentRowSerializer(serializers.Serializer):
             self.fields[name] = CellField(required=name in REQUIRED_COLUMNS, help_text=CELL_HELP)
 
     def to_internal_value(self, data) -> dict[str, str]:
+        if isinstance(data, dict):
+            # A misspelt column would otherwise be dropped without a word, as the CSV
+            # import never does.
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown column; the program's questions go in answers."]
+                     for name in unknown}
+                )
         values = super().to_internal_value(data)
         answers = values.pop("answers", {})
         # The answers become columns named by the question, as in the CSV file.
