@@ -127,8 +127,10 @@ class EnrolmentRowSerializer(serializers.Serializer):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: ["Unknown column; the program's questions go in answers."]
-                     for name in unknown}
+                    {
+                        name: ["Unknown column; the program's questions go in answers."]
+                        for name in unknown
+                    }
                 )
         values = super().to_internal_value(data)
         answers = values.pop("answers", {})
