@@ -7,7 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import MatchRun, Proposal
-from programs.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from programs.importing import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    CellError,
+    ImportReport,
+    RowReport,
+)
 from programs.models import Cohort, Enrolment, Program
 from relationships.models import Mentorship
 
@@ -93,6 +99,9 @@ class CellField(serializers.Field):
 
     default_error_messages = {"invalid": "Give text, a whole number or a list of text."}
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(allow_null=True, **kwargs)
+
     def to_internal_value(self, data) -> str:
         if data is None:
             return ""
@@ -175,6 +184,35 @@ class RowReportSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="Directory values not written: the person is not yours to change.",
     )
+
+
+def _messages(errors, field: str = "") -> list[CellError]:
+    """DRF's nested errors as (field, message) pairs, the innermost field named."""
+    if isinstance(errors, dict):
+        return [cell for name, inner in errors.items() for cell in _messages(inner, str(name))]
+    if isinstance(errors, list):
+        return [cell for inner in errors for cell in _messages(inner, field)]
+    return [CellError(field, str(errors))]
+
+
+def malformed_report(errors: dict) -> ImportReport:
+    """A body the serializer refused, as the import's report: errors in a row go with that
+    row, anything else with the request as a whole."""
+    report = ImportReport()
+    rows = errors.get("rows")
+    # By the row's index: a dict (DRF lists only the rows with errors) or a list.
+    if isinstance(rows, list) and all(isinstance(row, dict) for row in rows):
+        rows = dict(enumerate(rows))
+    if isinstance(rows, dict) and rows and all(isinstance(index, int) for index in rows):
+        for index, row_errors in sorted(rows.items()):
+            if row_errors:
+                report.rows.append(
+                    RowReport(line=index + 1, email="", errors=_messages(row_errors))
+                )
+        errors = {name: value for name, value in errors.items() if name != "rows"}
+    for cell in _messages(errors):
+        report.file_errors.append(f"{cell.column}: {cell.message}" if cell.column else cell.message)
+    return report
 
 
 class ImportReportSerializer(serializers.Serializer):

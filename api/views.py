@@ -114,7 +114,8 @@ class EnrolmentList(generics.ListAPIView):
         description=(
             "The CSV import's rules: every row is checked first, then all of them are written "
             "or none (400 with the per-row report). Columns as in the CSV file; rows are "
-            "matched to people by email."
+            "matched to people by email. A body that cannot be read as rows gets the same "
+            "report, listing only the rows with errors."
         ),
         request=serializers.EnrolmentUpsertSerializer,
         responses={
@@ -125,7 +126,12 @@ class EnrolmentList(generics.ListAPIView):
     def post(self, request: Request, slug: str) -> Response:
         cohort = get_cohort_for_coordinator(request.user, slug)
         upsert = serializers.EnrolmentUpsertSerializer(data=request.data)
-        upsert.is_valid(raise_exception=True)
+        if not upsert.is_valid():
+            report = serializers.malformed_report(upsert.errors)
+            return Response(
+                serializers.ImportReportSerializer(report).data,
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         report = cohort_import_records(
             cohort=cohort,
             records=upsert.validated_data["rows"],

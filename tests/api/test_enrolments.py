@@ -112,5 +112,17 @@ def test_answers_go_to_the_programs_questions(org, api):
 def test_malformed_bodies_are_400_with_field_errors(org, api, body):
     response = api.post(URL, body, format="json")
     assert response.status_code == 400
-    assert response.json()
+    report = response.json()
+    assert not report["applied"] and not report["ok"]
+    assert report["errors"] or report["rows"][0]["errors"]
+    assert not Enrolment.objects.filter(person__user__email="n1@example.org").exists()
+
+
+def test_a_malformed_row_is_reported_on_its_row(org, api):
+    response = api.post(
+        URL, {"rows": [new("n1@example.org"), new("n2@example.org", deparment="x")]}, format="json"
+    )
+    assert response.status_code == 400
+    (row,) = response.json()["rows"]
+    assert row["row"] == 2 and row["errors"][0]["field"] == "deparment"
     assert not Enrolment.objects.filter(person__user__email="n1@example.org").exists()
