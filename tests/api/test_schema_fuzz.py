@@ -11,6 +11,8 @@ import json
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
@@ -42,6 +44,17 @@ def test_the_schema_documents_every_api_route():
 
 
 @pytest.fixture
+def wsgi_app():
+    """The real WSGI handler, kept from closing the test's database connection after each
+    request (as Django's test client does): the test's transaction holds the world."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def seeded(org, other_coordinator):
     cohort = org["cohort"]
     run = MatchRun.objects.create(cohort=cohort, run_by=org["coordinator"])
@@ -60,10 +73,10 @@ def seeded(org, other_coordinator):
 
 
 def test_generated_requests_get_no_server_error_and_match_the_schema(
-    seeded, org, client_with, token_for
+    seeded, org, token_for, wsgi_app
 ):
     schema = schemathesis.openapi.from_dict(api_schema())
-    schema.app = WSGIHandler()
+    schema.app = wsgi_app
     headers = {"Authorization": f"Bearer {token_for(org['coordinator'], 'write')}"}
     tested = 0
     for result in schema.get_all_operations():
