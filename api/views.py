@@ -25,7 +25,7 @@ from api import filters, serializers
 from api.access import can_use_api, get_token_for_owner, tokens_of
 from api.authentication import ApiUser
 from api.forms import TokenCreateForm
-from api.services import api_token_create, api_token_revoke
+from api.services import NewToken, api_token_create, api_token_revoke
 from core.errors import DomainError
 from matching import selectors as matching_selectors
 from matching import services as matching_services
@@ -337,18 +337,27 @@ def _api_user(request: HttpRequest) -> None:
         raise PermissionDenied(_("The API is for coordinators, HR viewers and site admins."))
 
 
+NEW_TOKEN = "api_new_token"
+
+
 def tokens(request: HttpRequest) -> HttpResponse:
-    """A person's own tokens; a new token's secret is shown on this one response only."""
+    """A person's own tokens. A new token's secret is shown on the page after the one that
+    created it, and only there: it waits in the session for that one request (so reloading
+    neither shows it again nor makes a second token)."""
     _api_user(request)
     form = TokenCreateForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         created = api_token_create(user=request.user, **form.cleaned_data)
-        form = TokenCreateForm()
+        request.session[NEW_TOKEN] = {"pk": created.token.pk, "secret": created.secret}
+        return redirect("api:tokens")
+    new = request.session.pop(NEW_TOKEN, None)
+    owned = tokens_of(request.user)
+    created = None
+    if new is not None:
+        token = owned.filter(pk=new["pk"]).first()
+        created = token and NewToken(token=token, secret=new["secret"])
     response = render(
-        request,
-        "api/tokens.html",
-        {"form": form, "created": created, "tokens": tokens_of(request.user)},
+        request, "api/tokens.html", {"form": form, "created": created, "tokens": owned}
     )
     # The one copy of the secret must not stay in a cache.
     response["Cache-Control"] = "no-store"
