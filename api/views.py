@@ -337,7 +337,7 @@ def _api_user(request: HttpRequest) -> None:
         raise PermissionDenied(_("The API is for coordinators, HR viewers and site admins."))
 
 
-NEW_TOKEN_KEY = "api_new_token"  # the session key
+SESSION_KEY = "api_created"  # where a new secret waits for the page that shows it
 
 
 def tokens(request: HttpRequest) -> HttpResponse:
@@ -348,9 +348,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = api_token_create(user=request.user, **form.cleaned_data)
-        request.session[NEW_TOKEN_KEY] = {"pk": created.token.pk, "secret": created.secret}
+        request.session[SESSION_KEY] = {"pk": created.token.pk, "secret": created.secret}
         return redirect("api:tokens")
-    new = request.session.pop(NEW_TOKEN_KEY, None)
+    new = request.session.pop(SESSION_KEY, None)
     owned = tokens_of(request.user)
     created = None
     if new is not None:
