@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import MatchRun, Proposal
+from matching.selectors import criterion_label
 from programs.importing import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -267,9 +268,9 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(BreakdownSerializer(many=True))
     def get_breakdown(self, proposal: Proposal) -> list[dict]:
-        labels = self.context["criterion_labels"]
+        questions = self.context["questions"]
         rows = [
-            {"criterion": name, "label": labels(name), "points": points}
+            {"criterion": name, "label": criterion_label(name, questions), "points": points}
             for name, points in proposal.breakdown.items()
         ]
         return sorted(rows, key=lambda row: -row["points"])

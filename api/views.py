@@ -199,10 +199,7 @@ class ProposalList(generics.ListAPIView):
         return matching_selectors.run_proposals(self.run)
 
     def get_serializer_context(self) -> dict:
-        questions = getattr(self, "questions", {})
-        return super().get_serializer_context() | {
-            "criterion_labels": lambda name: matching_selectors.criterion_label(name, questions)
-        }
+        return super().get_serializer_context() | {"questions": getattr(self, "questions", {})}
 
 
 class RunPublish(APIView):
@@ -241,10 +238,9 @@ class ProposalLock(APIView):
         proposal = get_proposal_for_coordinator(request.user, slug, pk)
         proposal = matching_services.proposal_lock(proposal=proposal, locked=locked)
         questions = matching_selectors.question_texts(proposal.run.cohort.program)
-        context = {
-            "criterion_labels": lambda name: matching_selectors.criterion_label(name, questions)
-        }
-        return Response(serializers.ProposalSerializer(proposal, context=context).data)
+        return Response(
+            serializers.ProposalSerializer(proposal, context={"questions": questions}).data
+        )
 
 
 class ProposalReject(APIView):
