@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -45,6 +46,8 @@ from reports.exports import report_data
 from reports.forms import ReportFilterForm
 from reports.selectors import ReportFilters, participation_report, report_departments
 
+API_PREFIX = "/api/"
+
 
 def exception_handler(exc, context):
     """What the domain refuses (a run already published, a pair the rules forbid) is a 409
@@ -52,6 +55,14 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+def page_not_found(request: HttpRequest, exception) -> HttpResponse:
+    """The site's 404 handler: under the API, an address no route matches (a slug with a
+    space, a negative id) answers JSON like every other API 404; elsewhere the site's page."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 REFUSED = OpenApiResponse(serializers.RefusalSerializer, description="Refused: see detail.")

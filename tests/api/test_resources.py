@@ -141,3 +141,14 @@ def test_hr_viewers_read_reports_but_no_pairs_or_programs(org, client_with):
     assert results(api.get(reverse("api:mentorship_list"))) == []
     assert api.get(reverse("api:cohort_detail", args=["ours-2027"])).status_code == 404
     assert api.get(reverse("api:participation_report")).status_code == 200
+
+
+def test_an_address_no_api_route_matches_is_a_json_404(org, client_with, client):
+    api = client_with(org["coordinator"])
+    for url in ("/api/v1/cohorts/not a slug/", "/api/v1/mentorships/-1/", "/api/v1/nothing/"):
+        response = api.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+    client.force_login(org["coordinator"])
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "text/html" in page["Content-Type"]

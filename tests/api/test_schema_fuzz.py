@@ -1,5 +1,6 @@
 """Schemathesis against the API's own OpenAPI schema: generated requests, signed with a
-read-write token, on a seeded world; no server error, and every response as the schema says.
+read-write token, on a seeded world; no server error, and every response (its status, its
+body) as the schema says.
 
 Path parameters are drawn half the time from the world's real objects (else nearly every
 request would stop at a 404) and half the time as Schemathesis generates them."""
@@ -21,6 +22,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from matching.models import MatchRun, Proposal
@@ -28,7 +30,12 @@ from tests.api.conftest import SENTINEL
 
 # Examples per operation: about 20 operations stay well under a minute together.
 EXAMPLES = 12
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+]
 
 
 def api_schema() -> dict:
