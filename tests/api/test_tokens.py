@@ -140,3 +140,22 @@ def test_the_form_refuses_an_expiry_it_does_not_offer(client, coordinator):
     assert response.status_code == 200
     assert not ApiToken.objects.exists()
     assert "is not one of the available choices" in response.content.decode()
+
+
+def test_a_site_admin_revokes_any_token_in_the_admin_and_never_sees_its_hash(
+    client, coordinator, make_user, token_for
+):
+    secret = token_for(coordinator)
+    token = ApiToken.objects.get()
+    client.force_login(make_user(email="admin@example.org", is_staff=True, is_superuser=True))
+    change = client.get(reverse("admin:api_apitoken_change", args=[token.pk])).content.decode()
+    assert token.prefix in change and token.digest not in change
+    response = client.post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    assert ApiToken.objects.get().revoked_at is not None
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get(PROGRAMS).status_code == 401
