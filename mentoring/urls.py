@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("", include("sessions.urls")),
     path("", include("matching.urls")),
+    path("", include("flash.urls")),
     path("", include("reports.urls")),
     path("", include("api.urls")),
 ]

@@ -16,6 +16,7 @@ CASE_MODULES = [
     "tests.core_permission_cases",
     "tests.programs.permission_cases",
     "tests.matching.permission_cases",
+    "tests.flash.permission_cases",
     "tests.relationships.permission_cases",
     "tests.reports.permission_cases",
     "tests.scheduling.permission_cases",

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "profiles",
     "programs",
     "matching",
+    "flash",
     "relationships",
     "scheduling",
     "notifications",
