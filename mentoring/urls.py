@@ -36,4 +36,8 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("flash.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
 ]
+
+# Pages get the site's 404 page; the API's addresses get JSON.
+handler404 = "api.views.page_not_found"
