@@ -44,9 +44,11 @@ def console_errors(page) -> list[str]:
     # The console says a resource failed but not which: name it.
     page.on(
         "response",
-        lambda response: response.status == 404
-        and response.request.resource_type != "document"
-        and errors.append(f"404 {response.url}"),
+        lambda response: (
+            response.status == 404
+            and response.request.resource_type != "document"
+            and errors.append(f"404 {response.url}")
+        ),
     )
     return errors
 
