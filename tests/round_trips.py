@@ -30,6 +30,10 @@ def program(world: dict) -> dict:
     return {"slug": world["program"].slug}
 
 
+def flash_cohort(world: dict) -> dict:
+    return {"slug": world["flash_event"].cohort.slug}
+
+
 def pk_of(key: str) -> Callable[[dict], dict]:
     return lambda world: {"pk": world[key].pk}
 
@@ -77,6 +81,8 @@ ROUND_TRIPS: dict[str, RoundTrip] = {
     ),
     # A coordinator also gets the digest switch.
     "notifications:preferences": RoundTrip(COORD),
+    "flash:choose": RoundTrip(MENTEE, flash_cohort, ("Save my choices",)),
+    "flash:survey": RoundTrip(MENTEE, flash_cohort, ("Send my answers",)),
 }
 
 # Pages whose forms are filled in, but not from a stored object the form then saves back.
