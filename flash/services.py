@@ -290,7 +290,8 @@ def rotation_plan_publish(*, event: FlashEvent, now: dt.datetime | None = None) 
         "mentee__user_id", "mentor__user_id"
     ):
         people.update((mentee, mentor))
-    occurrence = occurrence_stamp(plan.planned_at)
+    # One message per plan: two plans can fall in the same second, so the microseconds count.
+    occurrence = f"{occurrence_stamp(plan.planned_at)}.{plan.planned_at.microsecond:06d}"
     dispatches_create_now(
         messages=[
             Message(KIND_SCHEDULE_READY, event.pk, occurrence, user_id)

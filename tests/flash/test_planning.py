@@ -245,4 +245,4 @@ def test_the_schedule_mail_counts_conversations_in_the_recipients_zone(
     assert "you have 2 conversations." in to_mentor.body
     # 14:00 UTC is 23:00 in Tokyo.
     assert "Thursday 4 March 2027, 23:00 (Asia/Tokyo)" in sent.body
-    assert "http" in sent.body
+    assert f"/flash/{world.cohort.slug}/me/" in sent.body
