@@ -120,6 +120,8 @@ def test_coordinator_plans_a_flash_event_replans_around_a_no_show_and_prints(
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "flash-event-390.png"), full_page=True)
     grid_box = page.get_by_role("region", name="Rounds by table")
     assert grid_box.evaluate("el => getComputedStyle(el).overflowX") == "auto"
 
@@ -132,7 +134,6 @@ def test_coordinator_plans_a_flash_event_replans_around_a_no_show_and_prints(
     assert rounds.first.evaluate("el => getComputedStyle(el).breakAfter") == "page"
     assert rounds.last.evaluate("el => getComputedStyle(el).breakAfter") == "auto"
     expect(page.get_by_role("link", name="Back to the event")).to_be_hidden()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "flash-print.png"), full_page=True)
     pdf = page.pdf()
     # One sheet per round.

@@ -193,3 +193,14 @@ def test_planning_an_event_with_nobody_shows_why(client_in):
     client_in.force_login(empty.coordinator)
     response = client_in.post(url("flash:event_plan", empty), follow=True)
     assert "Nobody to seat" in response.content.decode()
+
+
+def test_removing_a_table_moves_its_mentor_to_a_new_one(client_in, world):
+    data = {"rounds": "4", "round_minutes": "10", "break_minutes": "2", "table_size": "1"}
+    client_in.post(url("flash:event_settings", world), data | {"tables": "Window"})
+    assert all(m.table is not None for m in world.meetings())
+    hosts = {}
+    for m in world.meetings():
+        assert hosts.setdefault(m.mentor_id, m.table_id) == m.table_id
+    assert len(set(hosts.values())) == 3
+    assert [t.name for t in world.tables] == ["Window", "Table 2", "Table 3"]
