@@ -9,13 +9,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests.factories import PASSWORD, create_user
 from tests.notifications.pairs import make_pair  # noqa: F401 - pairs for tests anywhere
-from tests.permissions import world  # noqa: F401 - the permission matrix's fixture
+from tests.permissions import module_world, shared_world, world  # noqa: F401 - the matrix's world
 from tests.support.broker import PrivateRedis
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "correct-horse-battery-staple"
 
 
 def service_missing(reason: str) -> None:
@@ -52,19 +52,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
-
-
-def create_user(password: str, **kwargs):
-    """A user who can sign in with `password`, their email address verified."""
-    from allauth.account.models import EmailAddress
-
-    from tests.factories import UserFactory
-
-    user = UserFactory(**kwargs)
-    user.set_password(password)
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
 
 
 @pytest.fixture

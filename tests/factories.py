@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from profiles.models import Person
+
+PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -80,3 +83,12 @@ def paired(*, cohort, mentor, mentees, **fields):
     for mentee in mentees:
         EnrolmentFactory(cohort=cohort, person=mentee, role="mentee", status="approved")
     return mentorship_create(cohort=cohort, mentor=mentor, mentees=list(mentees), **fields)
+
+
+def create_user(password: str = PASSWORD, **kwargs):
+    """A user who can sign in with `password`, their email address verified."""
+    user = UserFactory(**kwargs)
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
