@@ -34,11 +34,6 @@ def person(email: str, first_name: str, **fields):
 
 
 @pytest.fixture
-def coordinator(make_user):
-    return make_user(email="coord@example.org", first_name="Cora")
-
-
-@pytest.fixture
 def peer_cohort(coordinator):
     program = program_create(
         name="Peer Circles", slug="circles", format="peer", coordinators=[coordinator]

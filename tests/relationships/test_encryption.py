@@ -30,9 +30,9 @@ def _raw_ciphertexts() -> list[str]:
 
 
 @pytest.fixture
-def session(active, mentor):
+def session(active_mentorship, mentor):
     return session_log(
-        mentorship=active,
+        mentorship=active_mentorship,
         person=mentor,
         occurred_at=timezone.now() - dt.timedelta(hours=3),
         duration_minutes=30,

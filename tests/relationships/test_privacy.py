@@ -173,24 +173,24 @@ def test_sentinels_appear_only_where_they_should(planted, role):
 
 
 def test_the_admin_shows_no_close_comment_or_request_message(
-    client, make_user, proposed, cohort, mentor, mentee
+    client, make_user, proposed_mentorship, active_cohort, mentor, mentee
 ):
     from matching.models import MentorRequest
     from programs.models import Enrolment
 
-    proposed.close_comment = "SENTINEL-close-comment"
-    proposed.save()
+    proposed_mentorship.close_comment = "SENTINEL-close-comment"
+    proposed_mentorship.save()
     request = MentorRequest.objects.create(
-        cohort=cohort,
-        mentee=Enrolment.objects.get(cohort=cohort, person=mentee),
-        mentor=Enrolment.objects.get(cohort=cohort, person=mentor),
+        cohort=active_cohort,
+        mentee=Enrolment.objects.get(cohort=active_cohort, person=mentee),
+        mentor=Enrolment.objects.get(cohort=active_cohort, person=mentor),
         message="SENTINEL-request-message",
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
     admin_user = make_user(email="root@example.org", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     for url in (
-        reverse("admin:relationships_mentorship_change", args=[proposed.pk]),
+        reverse("admin:relationships_mentorship_change", args=[proposed_mentorship.pk]),
         reverse("admin:matching_mentorrequest_change", args=[request.pk]),
         reverse("admin:matching_mentorrequest_changelist"),
     ):
