@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from matching.loading import settings_for
 from matching.models import MentorRequest
 from matching.services import mentor_request_create
+from programs.models import Cohort, Enrolment
 from programs.services import cohort_create, program_create
 from relationships.models import Mentorship
 from relationships.services import agreement_confirm, mentorship_create
@@ -27,9 +28,16 @@ def dashboard_world(make_user):
     settings = settings_for(program)
     settings.requests_allowed = True
     settings.save()
-    cohort = cohort_create(program=program, name="2027", slug="leaders-2027", status="matching")
+    cohort = cohort_create(
+        program=program, name="2027", slug="leaders-2027", status=Cohort.Status.MATCHING
+    )
 
-    def person(email: str, first_name: str, role: str = "mentee", status: str = "approved"):
+    def person(
+        email: str,
+        first_name: str,
+        role: str = Enrolment.Role.MENTEE,
+        status: str = Enrolment.Status.APPROVED,
+    ):
         someone = PersonFactory(user=make_user(email=email, first_name=first_name, last_name="T"))
         EnrolmentFactory(cohort=cohort, person=someone, role=role, status=status, capacity=2)
         return someone

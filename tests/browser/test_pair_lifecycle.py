@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from programs.models import Cohort
 from relationships import services as relationship_services
 from relationships.models import Mentorship
 from scheduling.models import Meeting
@@ -24,11 +25,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def ines_and_tom(make_user):
     """An active pair: Ines mentors Tom."""
-    cohort = CohortFactory(program=ProgramFactory(slug="eng"), slug="eng-2027", status="active")
+    cohort = CohortFactory(
+        program=ProgramFactory(slug="eng"), slug="eng-2027", status=Cohort.Status.ACTIVE
+    )
     mentor = PersonFactory(user=make_user(email="ines@example.org", first_name="Ines"))
     mentee = PersonFactory(user=make_user(email="tom@example.org", first_name="Tom"))
     pair = paired(cohort=cohort, mentor=mentor, mentees=[mentee])
-    Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=timezone.now())
+    Mentorship.objects.filter(pk=pair.pk).update(
+        status=Mentorship.Status.ACTIVE, started_at=timezone.now()
+    )
     pair.refresh_from_db()
     return pair
 

@@ -12,6 +12,7 @@ from django.core import mail
 from goals.services import goal_checkin, goal_create
 from matching.models import MentorRequest
 from notifications.models import Dispatch
+from programs.models import Enrolment
 from sessions.models import SessionLog
 from tests.factories import EnrolmentFactory
 from tests.notifications.pairs import outbox_to
@@ -177,7 +178,7 @@ def mentor_request(pair_from_start, make_pair):
     cohort = pair_from_start.cohort
     mentee = cohort.enrolments.get(person=pair_from_start.mentees.get())
     other = make_pair().mentor
-    mentor = EnrolmentFactory(cohort=cohort, person=other, role="mentor")
+    mentor = EnrolmentFactory(cohort=cohort, person=other, role=Enrolment.Role.MENTOR)
     return MentorRequest.objects.create(
         cohort=cohort, mentee=mentee, mentor=mentor, created_at=START,
         expires_at=START + 14 * DAY,

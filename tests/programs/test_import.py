@@ -17,7 +17,7 @@ from programs.importing import (
     STANDARD_COLUMNS,
     cohort_import_participants,
 )
-from programs.models import Enrolment
+from programs.models import Enrolment, EnrolmentQuestion
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -70,22 +70,24 @@ def db_state() -> tuple[list, list, list]:
 
 @pytest.fixture
 def cohort_with_questions(db):
+    """A cohort whose program asks four questions, one of each kind."""
+    Kind = EnrolmentQuestion.Kind
     program = ProgramFactory(slug="leadership", name="Leadership")
     EnrolmentQuestionFactory(
         program=program,
         slug="focus",
-        kind="single",
+        kind=Kind.SINGLE,
         required=True,
         choices=["career growth", "technical depth", "leadership"],
     )
     EnrolmentQuestionFactory(
         program=program,
         slug="meeting_style",
-        kind="multiple",
+        kind=Kind.MULTIPLE,
         choices=["structured", "casual", "walk and talk"],
     )
-    EnrolmentQuestionFactory(program=program, slug="confidence", kind="scale")
-    EnrolmentQuestionFactory(program=program, slug="goals", kind="text")
+    EnrolmentQuestionFactory(program=program, slug="confidence", kind=Kind.SCALE)
+    EnrolmentQuestionFactory(program=program, slug="goals", kind=Kind.TEXT)
     return CohortFactory(program=program, slug="spring")
 
 
@@ -756,8 +758,8 @@ def dora(db, cohort_with_questions):
     EnrolmentFactory(
         cohort=cohort_with_questions,
         person=dora,
-        role="mentor",
-        status="approved",
+        role=Enrolment.Role.MENTOR,
+        status=Enrolment.Status.APPROVED,
         expertise=["negotiation"],
         interests=["coaching"],
         capacity=2,

@@ -37,7 +37,9 @@ def pairs(active_mentorship, active_cohort, make_person, mentor):
             cohort=active_cohort, mentor=make_person(f"{name}-mentor@example.org"),
             mentees=[make_person(f"{name}-mentee@example.org")],
         )  # fmt: skip
-        Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=now - 40 * DAY)
+        Mentorship.objects.filter(pk=pair.pk).update(
+            status=Mentorship.Status.ACTIVE, started_at=now - 40 * DAY
+        )
         made[name] = pair
     SessionLog.objects.create(
         mentorship=made["recent"], occurred_at=now - 27 * DAY, duration_minutes=30,
