@@ -183,6 +183,8 @@ class Proposal(models.Model):
     class Source(models.TextChoices):
         SOLVER = "solver", "Solver"
         MANUAL = "manual", "Paired by hand"
+        # Both chose each other after a flash event (flash.follow_on).
+        FLASH = "flash", "Chose each other at a flash event"
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")

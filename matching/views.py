@@ -84,6 +84,9 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
 
 def cohort_matching(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
+    if cohort.program.format == "flash":
+        # A flash event rotates partners in rounds: its page is the event's.
+        return redirect("flash:event", slug=cohort.slug)
     return _matching_page(request, cohort, services.latest_run(cohort))
 
 

@@ -209,6 +209,36 @@ def cohort_import_participants(
     if table is None:
         return report
     header, lines = table
+    return _import_table(report, cohort, header, lines, by=by, dry_run=dry_run)
+
+
+def cohort_import_records(
+    *, cohort: Cohort, records: Sequence[Mapping[str, str]], by, dry_run: bool = False
+) -> ImportReport:
+    """The same import from records instead of a file (the API's bulk upsert): each record
+    maps column names to cells as the CSV would hold them, and a column a record leaves out
+    is a blank cell. A row's `line` is then the record's position, from 1."""
+    report = ImportReport()
+    if not records:
+        report.file_errors.append("There are no rows of people.")
+        return report
+    header = list(dict.fromkeys(name for record in records for name in record))
+    lines = [
+        (position, [record.get(name, "") for name in header])
+        for position, record in enumerate(records, start=1)
+    ]
+    return _import_table(report, cohort, header, lines, by=by, dry_run=dry_run)
+
+
+def _import_table(
+    report: ImportReport,
+    cohort: Cohort,
+    header: list[str],
+    lines: list[tuple[int, list[str]]],
+    *,
+    by,
+    dry_run: bool,
+) -> ImportReport:
     # A question whose slug is a standard column cannot be told apart from it; the standard
     # column wins, and the question is answered in the browser instead.
     questions = {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -351,13 +352,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not link_signs_in(user):
         if request.user == user:
             return redirect(respond)
-        messages.info(
-            request,
-            _(
+        if settings.SSO_ONLY:
+            why = _(
+                "Sign in through your organisation's single sign-on: the invitation opens next."
+            )
+        else:
+            why = _(
                 "Your account has rights beyond a participant's, so this link does not sign you "
                 "in: sign in as usual, and the invitation opens next."
-            ),
-        )
+            )
+        messages.info(request, why)
         return redirect(f"{reverse('account_login')}?{urlencode({'next': respond})}")
     if request.method != "POST":
         return render(request, "programs/invitation_accept.html", {"enrolment": enrolment})

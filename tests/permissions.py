@@ -26,10 +26,12 @@ CASE_MODULES = [
     "tests.core_permission_cases",
     "tests.programs.permission_cases",
     "tests.matching.permission_cases",
+    "tests.flash.permission_cases",
     "tests.relationships.permission_cases",
     "tests.reports.permission_cases",
     "tests.scheduling.permission_cases",
     "tests.notifications.permission_cases",
+    "tests.api.permission_cases",
 ]
 
 LOGIN = "login"  # a redirect to the sign-in page

@@ -35,8 +35,8 @@ KIND_MATCH_PUBLISHED = "match_published"
 def _check_matchable(cohort: Cohort) -> None:
     if cohort.program.format not in MATCHABLE_FORMATS:
         raise MatchingError(
-            f"{cohort.program.get_format_display()} programs rotate partners; "
-            "they are not matched here."
+            f"{cohort.program.get_format_display()} programs rotate partners in rounds; "
+            "plan them on the event page or with plan_flash_rounds."
         )
 
 

@@ -41,6 +41,15 @@ def console_errors(page) -> list[str]:
     errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The console says a resource failed but not which: name it.
+    page.on(
+        "response",
+        lambda response: (
+            response.status == 404
+            and response.request.resource_type != "document"
+            and errors.append(f"404 {response.url}")
+        ),
+    )
     return errors
 
 

@@ -20,11 +20,12 @@ from relationships.services import agreement_confirm, mentorship_close, mentorsh
 from scheduling.models import Meeting
 from sessions.services import session_log
 from tests.factories import CohortFactory, EnrolmentFactory, ProgramFactory
+from tests.flash.people_builders import enrol, flash_event, publish
 
 pytestmark = pytest.mark.django_db
 
 # What the dashboard may cost, whatever is waiting (sign-in, roles, then a query per kind).
-PARTICIPANT_QUERIES = 19
+PARTICIPANT_QUERIES = 20
 COORDINATOR_QUERIES = 12
 
 ITEM = re.compile(r'<a class="fw-semibold" href="([^"]*)">([^<]*)</a>')
@@ -328,6 +329,9 @@ def participant_world(person, cohort, make_person, n: int, start: int) -> None:
         EnrolmentFactory(cohort=elsewhere, person=other, role="mentor", status="approved")
         if i % 2:
             matching.mentor_request_create(mentee=me, mentor_enrolment_id=other.enrolments.get().pk)
+        flash = flash_event(slug=f"flash-{i}", starts_at=now - timedelta(days=i % 3), tables=())
+        enrol(flash, person, "mentor")
+        publish(flash)
 
 
 @pytest.mark.parametrize("size", [1, 6])
