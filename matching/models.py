@@ -183,6 +183,8 @@ class Proposal(models.Model):
     class Source(models.TextChoices):
         SOLVER = "solver", "Solver"
         MANUAL = "manual", "Paired by hand"
+        # Both chose each other after a flash event (flash.follow_on).
+        FLASH = "flash", "Chose each other at a flash event"
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
@@ -341,3 +343,8 @@ class MentorRequest(models.Model):
     def is_overdue(self) -> bool:
         """Pending past its expiry date: nobody answered in time."""
         return self.is_pending and self.expires_at <= timezone.now()
+
+
+def matching_lock_key(cohort) -> str:
+    """The key of the one matching job a cohort may have under way (jobs.models.Job)."""
+    return f"matching:cohort:{cohort.pk}"

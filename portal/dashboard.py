@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.roles import Roles
+from flash.participant_access import events_for_dashboard, has_ended
 from matching import selectors as matching
 from programs import selectors as programs
 from programs.access import cohorts_coordinated_by, enrolments_of
@@ -106,6 +107,7 @@ def _participant(board: Dashboard, user, enrolments: list[Enrolment]) -> None:
                 reverse("scheduling:meeting_log", args=[meeting.pk]),
             )
         )
+    _flash_items(board, user)
     for enrolment in matching.enrolments_to_find_a_mentor(user):
         actions.append(
             Item(
@@ -122,6 +124,42 @@ def _participant(board: Dashboard, user, enrolments: list[Enrolment]) -> None:
                 where=str(request.cohort),
             )
         )
+
+
+def _flash_items(board: Dashboard, user) -> None:
+    """A flash event's schedule before it; whom to continue with and the survey after it."""
+    now = timezone.now()
+    for event in events_for_dashboard(user):
+        where = str(event.cohort)
+        slug = event.cohort.slug
+        if not has_ended(event, now):
+            when = _day(event.starts_at) if event.starts_at else _("date to be set")
+            board.actions.append(
+                Item(
+                    _("See your rounds at %(event)s (%(day)s)")
+                    % {"event": event.cohort.name, "day": when},
+                    reverse("flash:my_schedule", args=[slug]),
+                    where,
+                )
+            )
+            continue
+        if not event.chose:
+            board.actions.append(
+                Item(
+                    _("Choose whom you would like to continue with after %(event)s")
+                    % {"event": event.cohort.name},
+                    reverse("flash:choose", args=[slug]),
+                    where,
+                )
+            )
+        if not event.surveyed:
+            board.actions.append(
+                Item(
+                    _("Answer three questions about %(event)s") % {"event": event.cohort.name},
+                    reverse("flash:survey", args=[slug]),
+                    where,
+                )
+            )
 
 
 def _mentorship_items(actions: list[Item], m) -> None:

@@ -3,7 +3,15 @@ from __future__ import annotations
 from django.contrib import admin
 
 from core.admin import ModelAdmin
-from programs.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantImport, Program
+from programs.models import (
+    Cohort,
+    Enrolment,
+    EnrolmentQuestion,
+    FlashEvent,
+    FlashTable,
+    ParticipantImport,
+    Program,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -42,3 +50,16 @@ class EnrolmentAdmin(ModelAdmin):
 class ParticipantImportAdmin(ModelAdmin):
     list_display = ["filename", "cohort", "uploaded_by", "created_at"]
     readonly_fields = ["content"]
+
+
+class FlashTableInline(admin.TabularInline):
+    model = FlashTable
+    extra = 0
+
+
+@admin.register(FlashEvent)
+class FlashEventAdmin(ModelAdmin):
+    list_display = ["cohort", "starts_at", "rounds", "round_minutes", "table_size"]
+    list_select_related = ["cohort__program"]
+    raw_id_fields = ["cohort", "follow_on_cohort"]
+    inlines = [FlashTableInline]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -317,3 +319,98 @@ class ParticipantImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} for {self.cohort}"
+
+
+class FlashEvent(models.Model):
+    """When and where a flash cohort meets: one afternoon of short rounds.
+
+    Created with the cohort of a flash program (`programs.services.cohort_create`). The rounds'
+    plan, attendance and what people chose afterwards live in the `flash` app."""
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="flash_event")
+    starts_at = models.DateTimeField(
+        gettext_lazy("starts at"), null=True, blank=True, help_text=gettext_lazy("First round.")
+    )
+    rounds = models.PositiveSmallIntegerField(
+        gettext_lazy("rounds"), default=6, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    round_minutes = models.PositiveSmallIntegerField(
+        gettext_lazy("minutes per round"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    break_minutes = models.PositiveSmallIntegerField(
+        gettext_lazy("minutes between rounds"),
+        default=2,
+        validators=[MaxValueValidator(60)],
+    )
+    table_size = models.PositiveSmallIntegerField(
+        gettext_lazy("mentees per table"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=gettext_lazy("How many mentees a mentor talks with at once."),
+    )
+    follow_on_cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flash_sources",
+        verbose_name=gettext_lazy("follow-on cohort"),
+        help_text=gettext_lazy(
+            "A one-to-one cohort where pairs who choose each other after the event are proposed."
+        ),
+    )
+
+    class Meta:
+        verbose_name = gettext_lazy("flash event")
+
+    def __str__(self) -> str:
+        return str(self.cohort)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at is not None and None not in (
+            self.rounds,
+            self.round_minutes,
+            self.break_minutes,
+        ):
+            try:
+                self.round_ends(self.rounds)
+            except OverflowError:
+                raise ValidationError(
+                    {"starts_at": gettext_lazy("The event would end after the year 9999.")}
+                ) from None
+
+    def round_starts(self, round_: int) -> dt.datetime | None:
+        """When round `round_` (1-based) begins, or None while the event has no start."""
+        if self.starts_at is None:
+            return None
+        step = dt.timedelta(minutes=self.round_minutes + self.break_minutes)
+        return self.starts_at + (round_ - 1) * step
+
+    def round_ends(self, round_: int) -> dt.datetime | None:
+        start = self.round_starts(round_)
+        return None if start is None else start + dt.timedelta(minutes=self.round_minutes)
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        return self.round_ends(self.rounds)
+
+
+class FlashTable(models.Model):
+    """Where one mentor hosts for the whole event: a table's name, a room, or a video link."""
+
+    event = models.ForeignKey(FlashEvent, on_delete=models.CASCADE, related_name="tables")
+    name = models.CharField(gettext_lazy("name"), max_length=100)
+    link = models.URLField(gettext_lazy("video link"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="flash_table_name_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -82,6 +82,39 @@ FIGURES: tuple[Figure, ...] = (
         Figure(f"closed_{value}", f"Closed early: {label}", "their mentees", (f"closed_{value}",))
         for value, label in CLOSE_REASONS
     ),
+    # Flash events: who came (at least one round they were there for, in the month of the
+    # event), the one-to-one pairs formed after one (both chose each other; in the month the
+    # pair was formed, in the follow-on cohort), and the event survey (in the month answered).
+    Figure(
+        "flash_participants",
+        "Flash event participants (at one round or more)",
+        "the participants counted",
+        ("flash",),
+    ),
+    Figure(
+        "flash_follow_on_pairs", "Pairs formed after a flash event", "their mentees", ("follow_on",)
+    ),
+    Figure(
+        "flash_usefulness",
+        "Flash event usefulness (1 to 5)",
+        "the people who answered the event survey",
+        ("flash_respondents",),
+        1,
+    ),
+    Figure(
+        "flash_met_fit_share",
+        "Flash: met someone to learn from (%)",
+        "the people who answered the event survey",
+        ("flash_respondents",),
+        1,
+    ),
+    Figure(
+        "flash_would_return_share",
+        "Flash: would come to another event (%)",
+        "the people who answered the event survey",
+        ("flash_respondents",),
+        1,
+    ),
 )
 BASES = tuple(dict.fromkeys(basis for f in FIGURES for basis in f.bases))
 FIGURE_BY_KEY = {figure.key: figure for figure in FIGURES}

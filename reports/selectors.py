@@ -51,6 +51,10 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from core.dateranges import CALENDAR_FIRST, CALENDAR_LAST
+from flash.follow_on import follow_on_mentorships
+from flash.models import Attendance
+from flash.models import Meeting as FlashMeeting
+from flash.models import SurveyResponse as FlashSurvey
 from goals.models import Goal
 from profiles.models import Person
 from programs.models import Cohort, Enrolment, Program
@@ -233,7 +237,7 @@ def participation_report(
 
     # Sources whose people each sit in one department and one band: one GROUP BY on both,
     # summed up here (distinct people add up across cells because a person is in one cell).
-    for source in (_enrolments, _ratings, _goals, _surveys):
+    for source in (_enrolments, _ratings, _goals, _surveys, _flash_surveys):
         for row in source(filters):
             add(row.pop("d"), row.pop("b"), row)
     matched_people: dict[str, dict[str, set[int]]] = {d: defaultdict(set) for d in days}
@@ -253,6 +257,7 @@ def participation_report(
         for key, value in row.items():
             raw[dim][group][key] += float(value or 0)
     cells, pair_months = _cells(filters)
+    _flash_people(filters, raw, cells)
     for (dim, group), months in pair_months.items():
         raw[dim][group]["pair_months"] += len(months)
 
@@ -385,7 +390,103 @@ def _stats(n: dict[str, float], waits: list[float], matched_people: int) -> dict
         stats[f"closed_{value}"] = Stat(
             get(f"closed_{value}", 0), int(get(f"closed_{value}_people", 0))
         )
+    answers, respondents = get("flash_answers", 0), int(get("flash_respondent_people", 0))
+    stats |= {
+        "flash_participants": Stat(get("flash_people", 0), int(get("flash_people", 0))),
+        "flash_follow_on_pairs": Stat(get("follow_on", 0), int(get("follow_on_people", 0))),
+        "flash_usefulness": Stat(ratio(get("usefulness_sum", 0), answers), respondents),
+        "flash_met_fit_share": Stat(ratio(get("met_fit", 0), answers, 100), respondents),
+        "flash_would_return_share": Stat(ratio(get("would_return", 0), answers, 100), respondents),
+    }
     return stats
+
+
+# --- Flash events ---------------------------------------------------------------------------
+
+
+def _groups_of(department: str, band: str) -> tuple[tuple[str, str], ...]:
+    return (("all", ALL), ("department", department or NO_DEPARTMENT), ("seniority", band))
+
+
+def _flash_people(filters: ReportFilters, raw: dict, cells: dict) -> None:
+    """Flash participants and follow-on pairs: who is behind them month by month (the periods'
+    cells) and, in the range, the figures. Rows per person and event, or per follow-on pair:
+    one query over the whole timeline serves both."""
+    first, last = filters.months
+
+    def in_range(month: int) -> bool:
+        return (first is None or month >= first) and (last is None or month <= last)
+
+    people: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for person, department, seniority, month in _flash_attendance(filters.whole_timeline()):
+        for group in _groups_of(department, band_of(seniority)):
+            cells["flash"][month][group].add(person)
+            if in_range(month):
+                people[group].add(person)
+    for (dim, group), who in people.items():
+        raw[dim][group]["flash_people"] += len(who)
+    pairs: dict[tuple[str, str], set[int]] = defaultdict(set)
+    mentees: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for pair, person, department, seniority, month in _follow_on_rows(filters.whole_timeline()):
+        for group in _groups_of(department, band_of(seniority)):
+            cells["follow_on"][month][group].add(person)
+            if in_range(month):
+                pairs[group].add(pair)
+                mentees[group].add(person)
+    for (dim, group), who in mentees.items():
+        raw[dim][group]["follow_on"] += len(pairs[dim, group])
+        raw[dim][group]["follow_on_people"] += len(who)
+
+
+def _flash_attendance(filters: ReportFilters) -> list[tuple[int, str, int | None, int]]:
+    """(person, department, seniority, month of the event) for everyone at an event for at
+    least one of their meetings: not a no-show, and there by that meeting's round."""
+    rows: set[tuple[int, str, int | None, int]] = set()
+    meetings = filters.scoped(
+        FlashMeeting.objects.filter(event__starts_at__isnull=False), "event__cohort"
+    ).filter(filters.in_range("event__starts_at"))
+    for side in ("mentee", "mentor"):
+        absent = Attendance.objects.filter(event=OuterRef("event"), person=OuterRef(side)).filter(
+            Q(arrives_round__isnull=True) | Q(arrives_round__gt=OuterRef("round"))
+        )
+        present = _people_filter(filters, meetings, f"{side}__").exclude(Exists(absent))
+        rows |= set(
+            present.annotate(month=_month_number("event__starts_at"))
+            .values_list(f"{side}_id", f"{side}__department", f"{side}__seniority", "month")
+            .order_by()
+            .distinct()
+        )
+    return sorted(rows, key=lambda row: (row[0], row[3]))
+
+
+def _follow_on_rows(filters: ReportFilters) -> QuerySet:
+    """(pair, mentee, department, seniority, month formed) of the pairs formed after a flash
+    event, in the cohorts covered (the follow-on cohorts, where the pairs are)."""
+    rows = filters.scoped(
+        MentorshipMentee.objects.filter(mentorship__in=follow_on_mentorships()),
+        "mentorship__cohort",
+    ).filter(filters.in_range("mentorship__created_at"))
+    return (
+        _people_filter(filters, rows, "person__")
+        .annotate(month=_month_number("mentorship__created_at"))
+        .values_list(
+            "mentorship_id", "person_id", "person__department", "person__seniority", "month"
+        )
+        .order_by()
+    )
+
+
+def _flash_surveys(filters: ReportFilters) -> Iterable[dict]:
+    answers = filters.scoped(FlashSurvey.objects.all(), "event__cohort").filter(
+        filters.in_range("created_at")
+    )
+    return _by_person_cells(_people_filter(filters, answers, "person__"), "person__").annotate(
+        flash_answers=Count("pk"),
+        usefulness_sum=Sum("usefulness"),
+        met_fit=Count("pk", filter=Q(met_fit=True)),
+        would_return=Count("pk", filter=Q(would_return=True)),
+        flash_respondent_people=Count("person", distinct=True),
+    )
 
 
 # --- Sources, one query each ----------------------------------------------------------------
@@ -808,6 +909,12 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
             everything.scoped(ClosingSurvey.objects.all(), "mentorship__cohort"),
             "person__",
             "submitted_at",
+        ),
+        (
+            "flash_respondents",
+            everything.scoped(FlashSurvey.objects.all(), "event__cohort"),
+            "person__",
+            "created_at",
         ),
     )
     for basis, queryset, prefix, when in sources:

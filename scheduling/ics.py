@@ -54,7 +54,7 @@ def meeting_event(meeting: Meeting) -> Event:
     return event
 
 
-def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
+def new_calendar(method: str | None = None, name: str | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -68,13 +68,13 @@ def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
 
 def invitation(meeting: Meeting) -> bytes:
     """REQUEST for a scheduled meeting, CANCEL for a cancelled one."""
-    calendar = _calendar("CANCEL" if meeting.is_cancelled else "REQUEST")
+    calendar = new_calendar("CANCEL" if meeting.is_cancelled else "REQUEST")
     calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()
 
 
 def feed(meetings: Iterable[Meeting]) -> bytes:
-    calendar = _calendar(name=f"{settings.SITE_NAME} meetings")
+    calendar = new_calendar(name=f"{settings.SITE_NAME} meetings")
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()

@@ -30,6 +30,10 @@ def program(world: dict) -> dict:
     return {"slug": world["program"].slug}
 
 
+def flash_cohort(world: dict) -> dict:
+    return {"slug": world["flash_event"].cohort.slug}
+
+
 def pk_of(key: str) -> Callable[[dict], dict]:
     return lambda world: {"pk": world[key].pk}
 
@@ -79,8 +83,15 @@ ROUND_TRIPS: dict[str, RoundTrip] = {
     # The pulse page answers through its signed link, for the mentee; answered already (rating 4,
     # the link's), so saving it unchanged changes nothing.
     "relationships:pulse_answer": RoundTrip(MENTEE, pulse, ("Send",)),
+    # The tables are one text field ("Name | link" per line); saved unchanged they stay the same
+    # rows, so the meetings keep their table.
+    "flash:event_settings": RoundTrip(
+        COORD, lambda w: {"slug": w["flash_planned"].cohort.slug}, ("Save event settings",)
+    ),
     # A coordinator also gets the digest switch.
     "notifications:preferences": RoundTrip(COORD),
+    "flash:choose": RoundTrip(MENTEE, flash_cohort, ("Save my choices",)),
+    "flash:survey": RoundTrip(MENTEE, flash_cohort, ("Send my answers",)),
 }
 
 # Pages whose forms are filled in, but not from a stored object the form then saves back.

@@ -11,7 +11,19 @@ from reports.selectors import ReportFilters, participation_report
 
 F2 = "fewer than 2"
 
-OVERALL = {
+# No flash event in this organisation (tests/reports/test_flash_figures.py has one).
+NO_FLASH = dict.fromkeys(
+    (
+        "flash_participants",
+        "flash_follow_on_pairs",
+        "flash_usefulness",
+        "flash_met_fit_share",
+        "flash_would_return_share",
+    ),
+    F2,
+)
+
+OVERALL = NO_FLASH | {
     "mentors_enrolled": 3,
     "mentees_enrolled": 5,
     "applications_pending": 2,

@@ -21,9 +21,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flash.models import Attendance, SurveyResponse
+from flash.models import Meeting as FlashMeeting
 from goals.models import Goal
+from matching.models import MatchRun, Proposal
 from profiles.models import Person
-from programs.models import Enrolment
+from programs.models import Enrolment, FlashEvent
 from relationships.models import ClosingSurvey, Mentorship
 from reports.figures import FIGURES, band_of
 from reports.periods import month_end, month_start
@@ -57,6 +60,18 @@ class Pair:
     sessions: tuple[tuple[int, int], ...]  # (month, day)
     rated_by_mentee: tuple[bool, ...]
     goals: tuple[tuple[int, bool], ...]  # (month set, achieved)
+    from_flash: bool = False  # formed after a flash event (a follow-on proposal published)
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A flash event held in a cohort in `month`."""
+
+    cohort: int
+    month: int
+    meetings: tuple[tuple[int, int, int], ...]  # (round, mentee, mentor)
+    arrives: tuple[tuple[int, int | None], ...]  # (person, first round there; None: no-show)
+    surveys: tuple[tuple[int, int], ...]  # (person, month answered)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class Org:
     people: tuple[tuple[str, int], ...]  # (department, seniority) per person
     enrolments: tuple[tuple[int, int, str, str, int], ...]  # person, cohort, role, status, month
     pairs: tuple[Pair, ...]
+    flash: tuple[Flash, ...] = ()
 
 
 @st.composite
@@ -107,9 +123,42 @@ def orgs(draw) -> Org:
                 goals=tuple(
                     draw(st.lists(st.tuples(st.sampled_from(MONTHS), st.booleans()), max_size=2))
                 ),
+                from_flash=draw(st.booleans()),
             )
         )
-    return Org(people, tuple(enrolments), tuple(pairs))
+    return Org(people, tuple(enrolments), tuple(pairs), draw(flash_events(n)))
+
+
+def flash_events(n: int):
+    person = st.integers(0, n - 1)
+
+    @st.composite
+    def event(draw, cohort: int) -> Flash:
+        meetings = {}
+        for round_, mentee, mentor in draw(
+            st.lists(st.tuples(st.integers(1, 3), person, person), max_size=10)
+        ):
+            pair = frozenset((mentee, mentor))
+            if mentee != mentor and pair not in {frozenset(m[1:]) for m in meetings.values()}:
+                meetings.setdefault((round_, mentee), (round_, mentee, mentor))
+        return Flash(
+            cohort=cohort,
+            month=draw(st.sampled_from(MONTHS)),
+            meetings=tuple(meetings.values()),
+            arrives=tuple(
+                draw(st.dictionaries(person, st.sampled_from([None, 2, 3]), max_size=3)).items()
+            ),
+            surveys=tuple(
+                draw(st.dictionaries(person, st.sampled_from(MONTHS), max_size=5)).items()
+            ),
+        )
+
+    @st.composite
+    def events(draw) -> tuple[Flash, ...]:
+        cohorts = draw(st.sets(st.integers(0, 2), max_size=2))
+        return tuple(draw(event(cohort)) for cohort in sorted(cohorts))
+
+    return events()
 
 
 def build(org: Org):
@@ -162,7 +211,46 @@ def build(org: Org):
                     recommend_score=8,
                     submitted_at=day(pair.end, 28),
                 )
+    build_flash(org, cohorts, people)
     return programs, cohorts
+
+
+def build_flash(org: Org, cohorts, people) -> None:
+    """The flash events, their attendance and surveys; and the pairs formed after one, marked
+    as every follow-on pair is: a published flash proposal. Its enrolments are withdrawn ones of
+    a cohort of its own, which no figure counts."""
+    aside = CohortFactory(program=ProgramFactory(), status="active")
+    mentee, mentor = (
+        Enrolment.objects.create(cohort=aside, person=people[i], role=role, status="withdrawn")
+        for i, role in enumerate(("mentee", "mentor"))
+    )
+    for mentorship, pair in zip(Mentorship.objects.order_by("pk"), org.pairs, strict=True):
+        Mentorship.objects.filter(pk=mentorship.pk).update(created_at=day(pair.start, 1))
+        if pair.from_flash:
+            run = MatchRun.objects.create(cohort=aside)
+            Proposal.objects.create(
+                run=run,
+                mentee=mentee,
+                mentor=mentor,
+                score=1,
+                source=Proposal.Source.FLASH,
+                mentorship=mentorship,
+            )
+    for flash in org.flash:
+        event = FlashEvent.objects.create(
+            cohort=cohorts[flash.cohort], starts_at=day(flash.month, 5), rounds=3
+        )
+        for round_, a, b in flash.meetings:
+            FlashMeeting.objects.create(
+                event=event, round=round_, mentee=people[a], mentor=people[b]
+            )
+        for who, arrives in flash.arrives:
+            Attendance.objects.create(event=event, person=people[who], arrives_round=arrives)
+        for who, month in flash.surveys:
+            answer = SurveyResponse.objects.create(
+                event=event, person=people[who], usefulness=4, met_fit=True, would_return=False
+            )
+            SurveyResponse.objects.filter(pk=answer.pk).update(created_at=day(month, 6))
 
 
 # --- Who is behind each figure, month by month (the oracle) ---------------------------------
@@ -213,6 +301,18 @@ def behind(org: Org, cohorts: set[int], department: str | None) -> dict[str, lis
             for mentee in pair.mentees:
                 if keep(mentee):
                     items["respondents"].append((pair.end, mentee))
+        if pair.from_flash:
+            items["follow_on"] += [(pair.start, m) for m in pair.mentees if keep(m)]
+    for flash in org.flash:
+        if flash.cohort not in cohorts:
+            continue
+        arrives = dict(flash.arrives)
+        for round_, a, b in flash.meetings:
+            for who in (a, b):
+                there = who not in arrives or (arrives[who] is not None and round_ >= arrives[who])
+                if there and keep(who):
+                    items["flash"].append((flash.month, who))
+        items["flash_respondents"] += [(month, who) for who, month in flash.surveys if keep(who)]
     return items
 
 

@@ -1,0 +1,107 @@
+"""Flash events as participants see them: an event with tables, people enrolled in it, and a
+published plan written as Meeting rows directly (no planner needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from flash.models import Meeting, RotationPlan
+from profiles.models import Person
+from programs.models import Cohort, Enrolment, FlashEvent, FlashTable, Format
+from programs.services import cohort_create, program_create
+from tests.conftest import PASSWORD, create_user
+from tests.factories import PersonFactory
+
+START = dt.datetime(2027, 3, 4, 14, 0, tzinfo=dt.UTC)  # a Thursday afternoon in London
+
+
+@dataclass
+class FlashWorld:
+    event: FlashEvent
+    follow_on: Cohort
+    tables: list[FlashTable]
+    people: dict[str, Person] = field(default_factory=dict)
+
+    @property
+    def cohort(self) -> Cohort:
+        return self.event.cohort
+
+
+def person(email: str, *, tz: str = "UTC", first_name: str = "", last_name: str = "", **fields):
+    """Someone who can sign in (tests.conftest.PASSWORD), in time zone `tz`."""
+    names = {"first_name": first_name, "last_name": last_name}
+    user = create_user(PASSWORD, email=email, timezone=tz, **{k: v for k, v in names.items() if v})
+    return PersonFactory(user=user, **fields)
+
+
+def flash_event(
+    *,
+    slug: str = "speed-2027",
+    coordinators=(),
+    starts_at: dt.datetime | None = START,
+    rounds: int = 3,
+    round_minutes: int = 10,
+    break_minutes: int = 5,
+    tables: tuple[str, ...] = ("Table A", "Table B"),
+    links: tuple[str, ...] = (),
+) -> FlashWorld:
+    program = program_create(
+        name=f"Flash {slug}", slug=f"{slug}-program", format=Format.FLASH, coordinators=coordinators
+    )
+    cohort = cohort_create(
+        program=program,
+        name=f"Speed mentoring {slug}",
+        slug=slug,
+        flash={
+            "starts_at": starts_at,
+            "rounds": rounds,
+            "round_minutes": round_minutes,
+            "break_minutes": break_minutes,
+        },
+    )
+    one_to_one = program_create(
+        name=f"Follow-on {slug}", slug=f"{slug}-follow-on", coordinators=coordinators
+    )
+    follow_on = cohort_create(program=one_to_one, name="Follow-on", slug=f"{slug}-after")
+    event = cohort.flash_event
+    event.follow_on_cohort = follow_on
+    event.save()
+    made = [
+        FlashTable.objects.create(
+            event=event, name=name, link=links[i] if i < len(links) else "", position=i
+        )
+        for i, name in enumerate(tables)
+    ]
+    return FlashWorld(event=event, follow_on=follow_on, tables=made)
+
+
+def enrol(world: FlashWorld, person: Person, role: str, key: str | None = None) -> Person:
+    Enrolment.objects.create(
+        cohort=world.cohort, person=person, role=role, status=Enrolment.Status.APPROVED
+    )
+    if key:
+        world.people[key] = person
+    return person
+
+
+def meet(world: FlashWorld, round_: int, mentee: Person, mentor: Person, table: int = 0) -> Meeting:
+    return Meeting.objects.create(
+        event=world.event,
+        round=round_,
+        mentee=mentee,
+        mentor=mentor,
+        table=world.tables[table] if world.tables else None,
+        score=50.0,
+    )
+
+
+def publish(world: FlashWorld, *, at: dt.datetime | None = None) -> RotationPlan:
+    plan, _created = RotationPlan.objects.update_or_create(
+        event=world.event,
+        defaults={"planned_at": at or timezone.now(), "published_at": at or timezone.now()},
+    )
+    world.event.refresh_from_db()
+    return plan
