@@ -105,3 +105,39 @@ def publish(world: FlashWorld, *, at: dt.datetime | None = None) -> RotationPlan
     )
     world.event.refresh_from_db()
     return plan
+
+
+def four_people(
+    *, coordinators=(), starts_at: dt.datetime | None = START, published: bool = True
+) -> FlashWorld:
+    """Two mentees and two mentors in three rounds; in round 3 everyone sits out.
+
+        round 1  Ana (Berlin) at Table A with Mia (Tokyo) · Ben (New York) at Table B with Max
+        round 2  Ana at Table B with Max · Ben at Table A with Mia
+
+    Table B is a video room."""
+    world = flash_event(
+        coordinators=coordinators,
+        starts_at=starts_at,
+        links=("", "https://video.example.org/room-b"),
+    )
+    ana, ben, mia, max_ = (
+        enrol(world, person(email, tz=tz, first_name=first, last_name=last, **fields), role, key)
+        for key, email, tz, first, last, role, fields in (
+            ("ana", "ana@example.org", "Europe/Berlin", "Ana", "Silva", "mentee",
+             {"job_title": "Analyst", "department": "Finance"}),
+            ("ben", "ben@example.org", "America/New_York", "Ben", "Ng", "mentee",
+             {"department": "Sales"}),
+            ("mia", "mia@example.org", "Asia/Tokyo", "Mia", "Okafor", "mentor",
+             {"job_title": "Head of Data", "department": "Data"}),
+            ("max", "max@example.org", "UTC", "Max", "Berg", "mentor",
+             {"job_title": "CTO", "department": "Tech"}),
+        )
+    )  # fmt: skip
+    meet(world, 1, ana, mia, table=0)
+    meet(world, 1, ben, max_, table=1)
+    meet(world, 2, ana, max_, table=1)
+    meet(world, 2, ben, mia, table=0)
+    if published:
+        publish(world)
+    return world

@@ -15,7 +15,7 @@ from matching.models import MatchRun, Proposal
 from matching.services.runs import match_run_publish
 from programs.models import Enrolment
 from relationships.models import Mentorship
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,7 @@ def coordinator(make_user):
 
 @pytest.fixture
 def flash(coordinator):
-    world = flash_event(coordinators=[coordinator])
-    ana = enrol(world, person("ana@example.org", department="Finance"), "mentee", "ana")
-    ben = enrol(world, person("ben@example.org", department="Sales"), "mentee", "ben")
-    mia = enrol(world, person("mia@example.org", department="Data"), "mentor", "mia")
-    max_ = enrol(world, person("max@example.org", department="Tech"), "mentor", "max")
-    meet(world, 1, ana, mia, table=0)
-    meet(world, 1, ben, max_, table=1)
-    meet(world, 2, ana, max_, table=1)
-    meet(world, 2, ben, mia, table=0)
-    publish(world)
-    return world
+    return four_people(coordinators=[coordinator])
 
 
 def choose(world, chooser: str, *chosen: str) -> None:

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from flash import follow_on
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person, publish
 from tests.portal.test_dashboard import actions
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def flash():
-    world = flash_event()
-    ana = enrol(world, person("ana@example.org"), "mentee", "ana")
-    mia = enrol(world, person("mia@example.org"), "mentor", "mia")
-    meet(world, 1, ana, mia)
-    return world
+    return four_people(published=False)
 
 
 def links(client, who) -> set[str]:

@@ -11,37 +11,14 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from flash.ics import round_uid
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person, publish
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def flash():
-    world = flash_event(links=("", "https://video.example.org/room-b"))
-    ana = enrol(
-        world,
-        person("ana@example.org", tz="Europe/Berlin", job_title="Analyst", department="Finance"),
-        "mentee",
-        "ana",
-    )
-    ben = enrol(world, person("ben@example.org", tz="America/New_York"), "mentee", "ben")
-    mia = enrol(
-        world,
-        person("mia@example.org", tz="Asia/Tokyo", job_title="Head of Data", department="Data"),
-        "mentor",
-        "mia",
-    )
-    max_ = enrol(
-        world, person("max@example.org", job_title="CTO", department="Tech"), "mentor", "max"
-    )
-    meet(world, 1, ana, mia, table=0)
-    meet(world, 1, ben, max_, table=1)
-    meet(world, 2, ana, max_, table=1)
-    meet(world, 2, ben, mia, table=0)
-    # Round 3: Ana sits out, Ben meets nobody new either; two people sit out.
-    publish(world)
-    return world
+    return four_people()
 
 
 def get_as(client, person, name, slug):

@@ -9,19 +9,14 @@ import time_machine
 from django.urls import reverse
 
 from flash.models import SurveyResponse
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def flash():
-    world = flash_event()
-    ana = enrol(world, person("ana@example.org"), "mentee", "ana")
-    mia = enrol(world, person("mia@example.org"), "mentor", "mia")
-    meet(world, 1, ana, mia)
-    publish(world)
-    return world
+    return four_people()
 
 
 def url(world) -> str:
