@@ -88,7 +88,7 @@ def test_two_people_choose_each_other_and_the_coordinator_publishes_the_pair(pag
     expect(pairs).to_contain_text("Chose each other at a flash event")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("Published")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Published 1 mentorship")
     mentorship = Mentorship.objects.get(cohort=flash.follow_on)
     assert mentorship.mentor == mia
     assert list(mentorship.mentees.all()) == [ana]
