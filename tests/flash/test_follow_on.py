@@ -224,3 +224,12 @@ def test_follow_on_proposals_join_the_cohorts_draft_run(flash, after, coordinato
     result = follow_on.follow_on_propose(event=flash.event)
     assert result.run == run
     assert run.proposals.get().source == Proposal.Source.FLASH
+
+
+def test_choices_and_survey_answers_are_not_in_the_admin():
+    from django.contrib import admin
+
+    from flash.models import SurveyResponse
+
+    assert Choice not in admin.site._registry
+    assert SurveyResponse not in admin.site._registry

@@ -11,7 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from flash.ics import round_uid
-from tests.flash.people_builders import START, four_people, person, publish
+from tests.flash.people_builders import START, enrol, four_people, meet, person, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,21 @@ def test_after_the_event_the_schedule_points_to_the_choice(client, flash):
     with time_machine.travel(START + dt.timedelta(hours=2)):
         response = get_as(client, flash.people["ana"], "flash:my_schedule", flash.cohort.slug)
     assert reverse("flash:choose", args=[flash.cohort.slug]) in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_the_schedule_costs_the_same_queries_however_many_rounds_and_people(
+    client, django_assert_max_num_queries, extra
+):
+    world = four_people(published=False)
+    world.event.rounds = 3 + extra
+    world.event.save()
+    ana = world.people["ana"]
+    for n in range(extra):
+        mentor = enrol(world, person(f"mentor{n}@example.org", job_title="Lead"), "mentor")
+        meet(world, 3 + n, ana, mentor, table=n % 2)
+    publish(world)
+    client.force_login(ana.user)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("flash:my_schedule", args=[world.cohort.slug]))
+    assert len(response.context["rounds"]) == 3 + extra

@@ -28,6 +28,7 @@ import json
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
 from flash import follow_on
 from flash.models import Attendance
@@ -182,3 +183,13 @@ def test_the_csv_rows_and_the_command_json_hold_the_flash_figures(event, setting
     data = json.loads(out.getvalue())
     assert data["overall"]["flash_participants"] == 5
     assert data["by_department"]["Eng"]["flash_usefulness"] == 4.0
+
+
+def test_the_report_page_shows_the_flash_figures(event, client, make_user, settings):
+    settings.REPORTS_MIN_GROUP_SIZE = 2
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(make_user(email="hr@example.org", is_hr_viewer=True))
+        response = client.get(reverse("reports:participation"))
+    html = response.content.decode()
+    assert 'data-figure="flash_participants"' in html
+    assert "Pairs formed after a flash event" in html
