@@ -108,6 +108,20 @@ def test_the_pairing_rules_still_apply_to_a_mutual_pair(flash, after):
     assert result.run is None
     assert len(result.skipped) == 1 and "reporting line" in result.skipped[0]
     assert not Proposal.objects.exists()
+    # A pair left out enrols neither person.
+    assert not Enrolment.objects.filter(cohort=flash.follow_on).exists()
+
+
+def test_someone_in_the_follow_on_cohort_in_the_other_role_is_left_out(flash, after):
+    Enrolment.objects.create(
+        cohort=flash.follow_on, person=flash.people["mia"], role="mentee", status="approved"
+    )
+    choose(flash, "ana", "mia")
+    choose(flash, "mia", "ana")
+    result = follow_on.follow_on_propose(event=flash.event)
+    assert result.run is None
+    assert "as mentee" in result.skipped[0]
+    assert not Enrolment.objects.filter(cohort=flash.follow_on, person=flash.people["ana"])
 
 
 def test_a_mentee_chosen_by_two_mentors_is_proposed_once(flash, after):
