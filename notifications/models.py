@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -17,12 +20,48 @@ class Category(models.TextChoices):
     DIGEST = "digest", "The coordinator's daily digest"
 
 
-class Dispatch(models.Model):
-    """One message to one person: the outbox row that makes sending exactly-once.
+class WebhookEvent(models.TextChoices):
+    """What an endpoint can subscribe to. Payloads carry ids, states and times, never notes or
+    any other text people wrote (notifications.webhooks)."""
 
-    The key (kind, object_id, occurrence, recipient) is unique, so planning a message twice,
-    even from scans running at the same time, leaves one row; a worker sends only the row it
-    claimed with a conditional update (notifications.services.dispatch_send)."""
+    ENROLMENT_CREATED = "enrolment.created", "Enrolment created"
+    MATCHING_PUBLISHED = "matching.published", "Matching published"
+    MENTORSHIP_STATUS_CHANGED = "mentorship.status_changed", "Mentorship status changed"
+    SESSION_LOGGED = "session.logged", "Session logged"
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver of signed event deliveries, registered by a site admin."""
+
+    url = models.URLField(max_length=500)
+    secret = models.CharField(
+        max_length=100,
+        default=new_webhook_secret,
+        help_text="Signs every delivery (see the README: verifying a delivery).",
+    )
+    events = models.JSONField(default=list, help_text="The WebhookEvent values it receives.")
+    active = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url", "pk"]
+
+    def __str__(self) -> str:
+        return self.description or self.url
+
+
+class Dispatch(models.Model):
+    """One message to one person, or one event delivery to one webhook endpoint: the outbox
+    row that makes sending exactly-once.
+
+    The key (kind, object_id, occurrence, recipient or endpoint) is unique, so planning a
+    message twice, even from scans running at the same time, leaves one row; a worker sends
+    only the row it claimed with a conditional update (notifications.services.dispatch_send)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -37,7 +76,24 @@ class Dispatch(models.Model):
         max_length=80, blank=True, help_text="Which one of the object's messages of this kind."
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dispatches"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dispatches",
+        null=True,
+        blank=True,
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
+    payload = models.JSONField(
+        default=dict, blank=True, help_text="A webhook delivery's event data, as it happened."
+    )
+    response_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The webhook receiver's last HTTP status."
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     due_at = models.DateTimeField(default=timezone.now, help_text="Not sent before this.")
@@ -54,7 +110,17 @@ class Dispatch(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "object_id", "occurrence", "recipient"], name="one_dispatch_per_key"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "occurrence", "endpoint"],
+                condition=Q(endpoint__isnull=False),
+                name="one_delivery_per_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False, endpoint__isnull=True)
+                | Q(recipient__isnull=True, endpoint__isnull=False),
+                name="dispatch_to_a_person_or_an_endpoint",
+            ),
         ]
         indexes = [
             # The scan's query: status IN (pending, sending) AND due_at <= now. (A partial
@@ -63,11 +129,13 @@ class Dispatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.object_id} {self.occurrence} → user #{self.recipient_id}"
+        to = f"user #{self.recipient_id}" if self.recipient_id else f"webhook #{self.endpoint_id}"
+        return f"{self.kind} #{self.object_id} {self.occurrence} → {to}"
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.object_id}:{self.occurrence}:{self.recipient_id}"
+        to = self.recipient_id or f"webhook{self.endpoint_id}"
+        return f"{self.kind}:{self.object_id}:{self.occurrence}:{to}"
 
 
 class Preference(models.Model):

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,9 +41,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications import registry
+from notifications import registry, webhooks
 from notifications.mail import message_id_for
-from notifications.models import Dispatch, Preference
+from notifications.models import Dispatch, Preference, WebhookEndpoint, WebhookEvent
 from notifications.registry import Message, Planned
 from notifications.tokens import unsubscribe_url
 
@@ -317,7 +317,9 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
     claimed_at = timezone.now()
     if not dispatch_claim(dispatch_id=dispatch_id, now=claimed_at):
         return "not claimed"
-    dispatch = Dispatch.objects.select_related("recipient").get(pk=dispatch_id)
+    dispatch = Dispatch.objects.select_related("recipient", "endpoint").get(pk=dispatch_id)
+    if dispatch.endpoint_id is not None:
+        return _webhook_send(dispatch, claimed_at)
     kind = registry.KINDS.get(dispatch.kind)
     try:
         if kind is None:
@@ -362,6 +364,42 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
     return "sent"
 
 
+def _webhook_send(dispatch: Dispatch, claimed_at: datetime) -> str:
+    """One attempt at a webhook delivery; the same claim, backoff and give-up as email."""
+    if not dispatch.endpoint.active:
+        _finish(dispatch, claimed_at, status=Status.SKIPPED, last_error="The endpoint is off.")
+        return "skipped"
+    try:
+        code = webhooks.deliver(dispatch)
+    except webhooks.DeliveryError as exc:
+        if exc.transient and dispatch.attempts < MAX_ATTEMPTS:
+            _finish(
+                dispatch,
+                claimed_at,
+                status=Status.PENDING,
+                due_at=timezone.now() + backoff(dispatch.attempts),
+                enqueued_at=None,
+                response_code=exc.status,
+                last_error=str(exc)[:2000],
+            )
+            logger.warning("delivering %s failed, will retry: %s", dispatch.key, exc)
+            return "retry"
+        _finish(
+            dispatch,
+            claimed_at,
+            status=Status.FAILED,
+            response_code=exc.status,
+            last_error=str(exc)[:2000],
+        )
+        logger.error("delivering %s failed for good: %s", dispatch.key, exc)
+        return "failed"
+    if not _finish(
+        dispatch, claimed_at, status=Status.SENT, sent_at=timezone.now(), response_code=code
+    ):
+        logger.warning("%s was delivered, but its claim had been taken over", dispatch.key)
+    return "sent"
+
+
 def _decorate(message, dispatch: Dispatch, category: str | None) -> None:
     message.to = [dispatch.recipient.email]
     message.extra_headers["Message-ID"] = message_id_for(dispatch.pk, dispatch.kind)
@@ -370,6 +408,73 @@ def _decorate(message, dispatch: Dispatch, category: str | None) -> None:
         # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs here.
         message.extra_headers["List-Unsubscribe"] = f"<{link}>"
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+# --- Webhooks (notifications.webhooks says how they are signed and retried) ------------------
+
+
+def _endpoints_for(event: str):
+    endpoints = WebhookEndpoint.objects.filter(active=True)
+    return [e for e in endpoints if event == webhooks.TEST_EVENT or event in e.events]
+
+
+@transaction.atomic
+def webhooks_emit(
+    *,
+    event: str,
+    items: Iterable[tuple[int, Mapping]],
+    occurrence: str = "",
+    endpoints: list[WebhookEndpoint] | None = None,
+) -> list[int]:
+    """Each item (object id, event data) goes to every endpoint subscribed to the event, a row
+    per delivery, handed to a worker once the caller's transaction commits. An event whose row
+    exists already (a service that ran twice) is not delivered again."""
+    if event != webhooks.TEST_EVENT and event not in WebhookEvent.values:
+        raise LookupError(f"no webhook event {event!r}")
+    targets = endpoints if endpoints is not None else _endpoints_for(event)
+    if not targets:
+        return []
+    kind, now = f"webhook:{event}", timezone.now()
+    by_object = dict(items)
+    Dispatch.objects.bulk_create(
+        [
+            Dispatch(
+                kind=kind,
+                object_id=object_id,
+                occurrence=occurrence,
+                endpoint=endpoint,
+                payload={"event": event, "occurred_at": now.isoformat(), "data": dict(data)},
+                enqueued_at=now,
+            )
+            for object_id, data in by_object.items()
+            for endpoint in targets
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    ids = list(
+        Dispatch.objects.filter(
+            kind=kind,
+            object_id__in=list(by_object),
+            occurrence=occurrence,
+            endpoint__in=targets,
+            status=Status.PENDING,
+            attempts=0,
+        ).values_list("pk", flat=True)
+    )
+    _enqueue_on_commit(ids)
+    return ids
+
+
+def webhook_test_send(*, endpoints: list[WebhookEndpoint]) -> list[int]:
+    """The admin's "send test event": a ping to each endpoint, whatever it subscribed to."""
+    now = timezone.now()
+    return webhooks_emit(
+        event=webhooks.TEST_EVENT,
+        items=[(0, {"message": "ping"})],
+        occurrence=now.strftime("%Y%m%dT%H%M%S.%fZ"),
+        endpoints=endpoints,
+    )
 
 
 @transaction.atomic

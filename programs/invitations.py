@@ -7,6 +7,7 @@ HR viewer or permission holder) signs in normally, and the link then leads to th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 
@@ -46,5 +47,8 @@ def enrolment_for_token(token: str) -> Enrolment | None:
 
 def link_signs_in(user) -> bool:
     """Whether an invitation link may sign this person in without a password: a participant
-    yes; an account with rights (a coordinator, HR viewer, site admin, …) never."""
+    yes; an account with rights (a coordinator, HR viewer, site admin, …) never; nobody when
+    single sign-on is the only way in (SSO_ONLY)."""
+    if settings.SSO_ONLY:
+        return False
     return not get_user_model().objects.with_rights().filter(pk=user.pk).exists()

@@ -361,6 +361,20 @@ class FlashEvent(models.Model):
     def __str__(self) -> str:
         return str(self.cohort)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at is not None and None not in (
+            self.rounds,
+            self.round_minutes,
+            self.break_minutes,
+        ):
+            try:
+                self.round_ends(self.rounds)
+            except OverflowError:
+                raise ValidationError(
+                    {"starts_at": gettext_lazy("The event would end after the year 9999.")}
+                ) from None
+
     def round_starts(self, round_: int) -> dt.datetime | None:
         """When round `round_` (1-based) begins, or None while the event has no start."""
         if self.starts_at is None:

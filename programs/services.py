@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import formats, timezone
@@ -12,7 +14,8 @@ from django.utils.translation import ngettext
 from core.errors import DomainError
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
-from programs.models import Cohort, Enrolment, FlashEvent, Format, Program
+from programs.events import enrolments_created
+from programs.models import Cohort, Enrolment, FlashEvent, FlashTable, Format, Program
 
 KIND_INVITATION = "program_invitation"
 KIND_DECISION = "application_decision"
@@ -81,6 +84,32 @@ def cohort_create(
     elif flash:
         raise ValueError("only a cohort of a flash program is a flash event")
     return cohort
+
+
+@transaction.atomic
+def flash_tables_set(*, event: FlashEvent, tables: Sequence[tuple[str, str]]) -> list[FlashTable]:
+    """The event's tables in this order, as (name, link). Tables are kept by position, so the
+    mentors seated at table 2 stay at table 2 when it is renamed; extra tables are added and
+    tables past the end removed. Raises ValidationError for a bad name or link."""
+    existing = list(FlashTable.objects.filter(event=event).order_by("position", "pk"))
+    keep, drop = existing[: len(tables)], existing[len(tables) :]
+    FlashTable.objects.filter(pk__in=[t.pk for t in drop]).delete()
+    # Renaming in place could collide with a name further down for a moment: park them first.
+    for table in keep:
+        table.name = f"~{table.pk}"
+    FlashTable.objects.bulk_update(keep, ["name"])
+    out = []
+    for position, (name, link) in enumerate(tables, start=1):
+        table = keep[position - 1] if position <= len(keep) else FlashTable(event=event)
+        table.name, table.link, table.position = name.strip(), link.strip(), position
+        table.full_clean(validate_constraints=False)
+        out.append(table)
+    names = [t.name.casefold() for t in out]
+    if len(set(names)) != len(names):
+        raise ValidationError({"tables": _("Each table needs its own name.")})
+    FlashTable.objects.bulk_update([t for t in out if t.pk], ["name", "link", "position"])
+    FlashTable.objects.bulk_create([t for t in out if not t.pk])
+    return out
 
 
 @transaction.atomic
@@ -243,7 +272,9 @@ def enrolment_apply(
         person=person,
         defaults={"role": role, "status": Enrolment.Status.APPLIED, "answers": answers, **details},
     )
-    if not created:
+    if created:
+        enrolments_created(cohort=cohort, enrolments={person.user.email: enrolment})
+    else:
         if enrolment.status != Enrolment.Status.WITHDRAWN:
             raise TransitionError("You are already enrolled in this cohort.")
         for key, value in {"role": role, "answers": answers, **details}.items():

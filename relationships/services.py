@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError
+from notifications.models import WebhookEvent
+from notifications.services import webhooks_emit
 from programs.models import Enrolment, Format
 from relationships.hooks import pair_ended
 from relationships.models import (
@@ -32,7 +34,7 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 
 
 def _event(mentorship: Mentorship, *, actor, kind: str, from_status: str = "", note: str = ""):
-    return MentorshipEvent.objects.create(
+    event = MentorshipEvent.objects.create(
         mentorship=mentorship,
         actor=actor,
         kind=kind,
@@ -40,6 +42,24 @@ def _event(mentorship: Mentorship, *, actor, kind: str, from_status: str = "", n
         to_status=mentorship.status,
         note=note[:200],
     )
+    if kind == MentorshipEvent.Kind.STATUS:
+        # Ids and states only: the note (a close reason, who confirmed) stays here.
+        webhooks_emit(
+            event=WebhookEvent.MENTORSHIP_STATUS_CHANGED,
+            occurrence=str(event.pk),
+            items=[
+                (
+                    mentorship.pk,
+                    {
+                        "mentorship": mentorship.pk,
+                        "cohort": mentorship.cohort.slug,
+                        "from_status": from_status,
+                        "to_status": mentorship.status,
+                    },
+                )
+            ],
+        )
+    return event
 
 
 @transaction.atomic

@@ -73,29 +73,30 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
         yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
 
 
-def report_json(report: Report) -> str:
+def report_data(report: Report) -> dict:
+    """The report as plain data, suppression applied (the JSON export and the API)."""
     k = report.k
 
     def groups(dim: str) -> dict:
         return {group.label: group.values(k) for group in report.breakdowns[dim]}
 
-    return json.dumps(
-        {
-            "filters": dict(report.filters.describe()),
-            "min_group_size": k,
-            "suppressed_as": SUPPRESSED.format(k=k),
-            "not_for_this_range_as": OFF_PERIOD,
-            "figures": {figure.key: figure.label for figure in FIGURES},
-            "overall": report.overall.values(k),
-            "by_department": groups("department"),
-            "by_seniority": groups("seniority"),
-            "sessions_per_period": [
-                {"period": period, "sessions": value} for period, value in report.trend_values()
-            ],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
+    return {
+        "filters": dict(report.filters.describe()),
+        "min_group_size": k,
+        "suppressed_as": SUPPRESSED.format(k=k),
+        "not_for_this_range_as": OFF_PERIOD,
+        "figures": {figure.key: figure.label for figure in FIGURES},
+        "overall": report.overall.values(k),
+        "by_department": groups("department"),
+        "by_seniority": groups("seniority"),
+        "sessions_per_period": [
+            {"period": period, "sessions": value} for period, value in report.trend_values()
+        ],
+    }
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False)
 
 
 def session_table(filters: ReportFilters, *, k: int) -> Iterator[tuple]:

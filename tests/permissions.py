@@ -21,6 +21,8 @@ CASE_MODULES = [
     "tests.reports.permission_cases",
     "tests.scheduling.permission_cases",
     "tests.notifications.permission_cases",
+    "tests.api.permission_cases",
+    "tests.jobs.permission_cases",
 ]
 
 LOGIN = "login"  # a redirect to the sign-in page

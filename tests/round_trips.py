@@ -74,6 +74,11 @@ ROUND_TRIPS: dict[str, RoundTrip] = {
     ),
     "scheduling:meeting_edit": RoundTrip(MENTOR, pk_of("meeting"), ("Save and send the update",)),
     "scheduling:reminder_settings": RoundTrip(COORD, program),
+    # The tables are one text field ("Name | link" per line); saved unchanged they stay the same
+    # rows, so the meetings keep their table.
+    "flash:event_settings": RoundTrip(
+        COORD, lambda w: {"slug": w["flash_planned"].cohort.slug}, ("Save event settings",)
+    ),
     # A coordinator also gets the digest switch.
     "notifications:preferences": RoundTrip(COORD),
     "flash:choose": RoundTrip(MENTEE, flash_cohort, ("Save my choices",)),

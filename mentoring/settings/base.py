@@ -15,10 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 from mentoring.settings.env import (
     env,
     env_bool,
+    env_domains,
+    env_emails,
     env_fernet_keys,
     env_header_name,
     env_int,
     env_list,
+    env_oidc_apps,
+    env_saml_apps,
     env_secret_key,
     env_str,
     env_timezone,
@@ -63,11 +67,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
     "django_celery_beat",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "users",
     "profiles",
     "programs",
@@ -76,9 +88,11 @@ INSTALLED_APPS = [
     "relationships",
     "scheduling",
     "notifications",
+    "jobs",
     "goals",
     "sessions.apps.MentoringSessionsConfig",
     "reports",
+    "api",
     "core",
     "portal",
 ]
@@ -96,8 +110,12 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "users.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: it tells the person why they were sent to set up two-factor.
+    "users.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware: it widens form-action on the page that goes to the provider.
+    "users.middleware.IdentityProviderFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -204,10 +222,47 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # task was lost, or its worker died mid-send). Keep it above CELERY_TASK_TIME_LIMIT, so a send
 # still running is never taken over.
 NOTIFICATIONS_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 900, minimum=1)
+# Seconds a running job may go without reporting before it counts as dead (its worker was
+# killed) and is handed out again (jobs/services.py). Keep it above CELERY_TASK_TIME_LIMIT.
+JOBS_STALE_AFTER = env_int("JOBS_STALE_AFTER", 360, minimum=1)
 
 # --- Reports ----------------------------------------------------------------------------------
 # Any report figure computed over fewer people than this shows "fewer than K" instead.
 REPORTS_MIN_GROUP_SIZE = env_int("REPORTS_MIN_GROUP_SIZE", 5, minimum=1)
+
+# --- API ------------------------------------------------------------------------------------
+# Personal tokens (api.authentication) or the signed-in session; only coordinators, HR viewers
+# and site admins get in, and each object is then scoped as on the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.ApiUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": (
+        "Programs, cohorts, enrolments, matching, pair activity and aggregate reports. "
+        "Authenticate with a personal API token: `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
@@ -234,6 +289,44 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "users.adapters.SocialAccountAdapter"
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and one-time recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# Site admins, coordinators and HR viewers see everyone's data: with this on, they must set up
+# an authenticator app before any page opens (the admin included). On in production.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+
+# Sign-up is closed: people come from the HR import. Listing the organisation's email domains
+# opens it to addresses at those domains only (by password, or through the identity provider).
+SIGNUP_ALLOWED_EMAIL_DOMAINS = env_domains("SIGNUP_ALLOWED_EMAIL_DOMAINS")
+# An identity provider's verified address signs in the person already imported with it, and
+# links the identity to their account: never a second account for the same person.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# An identity provider that vouches for addresses at these domains (it owns them) without an
+# `email_verified` claim, as Entra ID does: its addresses there count as verified.
+SSO_TRUSTED_EMAIL_DOMAINS = env_domains("SSO_TRUSTED_EMAIL_DOMAINS")
+
+# --- Single sign-on ---------------------------------------------------------------------------
+# One OpenID Connect provider (SSO_OIDC_*) and one SAML 2.0 identity provider (SSO_SAML_*)
+# from the environment, or any number added in the admin under Social applications. An OpenID
+# provider calls back to SITE_URL/accounts/oidc/<provider id>/login/callback/, a SAML one posts
+# to SITE_URL/accounts/saml/<organization>/acs/ (metadata at .../metadata/); the environment's
+# have the id and organization "sso".
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": env_oidc_apps(provider_id="sso")},
+    "saml": {"APPS": env_saml_apps(organization="sso")},
+}
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Everyone signs in through the identity provider, except these site admins (addresses) who
+# keep their password, for when the provider is down or misconfigured.
+SSO_ONLY = env_bool("SSO_ONLY", False)
+SSO_BREAK_GLASS_EMAILS = env_emails("SSO_BREAK_GLASS_EMAILS")
+if SSO_ONLY:
+    ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 
 # Sign-in rate limits count per client address and per account, in the cache configured above
 # (so they hold across processes). Behind the TLS proxy every request arrives from the proxy's

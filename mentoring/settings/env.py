@@ -28,6 +28,8 @@ DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-01234567
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+# A DNS name: dot-separated labels of letters, digits and inner hyphens.
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 # RFC 9110 token characters: what a header name may contain.
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
@@ -65,6 +67,76 @@ def env_bool(name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no.")
+
+
+def env_domains(name: str) -> list[str]:
+    """Comma-separated email domains (example.org), lower-cased; a leading @ is allowed."""
+    domains = [item.lower().removeprefix("@") for item in env_list(name, [])]
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            raise ImproperlyConfigured(
+                f"{name}: {domain!r} is not a domain name (e.g. example.org)."
+            )
+    return domains
+
+
+def env_emails(name: str) -> list[str]:
+    """Comma-separated email addresses, lower-cased."""
+    emails = [item.lower() for item in env_list(name, [])]
+    for email in emails:
+        local, _, domain = email.rpartition("@")
+        if not local or not _DOMAIN.match(domain):
+            raise ImproperlyConfigured(f"{name}: {email!r} is not an email address.")
+    return emails
+
+
+def env_oidc_apps(*, provider_id: str) -> list[dict]:
+    """The OpenID Connect provider given by SSO_OIDC_* as allauth's app entry, or none.
+
+    The issuer URL and client id go together; the secret may be missing for a public client
+    (PKCE is on either way)."""
+    issuer = _read("SSO_OIDC_ISSUER_URL")
+    client_id = _read("SSO_OIDC_CLIENT_ID")
+    secret = env_secret("SSO_OIDC_CLIENT_SECRET")
+    if not (issuer or client_id or secret):
+        return []
+    if not (issuer and client_id):
+        raise ImproperlyConfigured(
+            "Single sign-on needs SSO_OIDC_ISSUER_URL and SSO_OIDC_CLIENT_ID together "
+            "(and SSO_OIDC_CLIENT_SECRET for a confidential client)."
+        )
+    issuer = env_url("SSO_OIDC_ISSUER_URL", issuer, {"https", "http"})
+    return [
+        {
+            "provider_id": provider_id,
+            "name": env_str("SSO_OIDC_NAME", "Single sign-on"),
+            "client_id": client_id,
+            "secret": secret or "",
+            "settings": {"server_url": issuer},
+        }
+    ]
+
+
+def env_saml_apps(*, organization: str) -> list[dict]:
+    """The SAML identity provider given by SSO_SAML_* as allauth's app entry, or none: its
+    metadata URL (certificate and sign-on address are read from there) and entity id."""
+    metadata_url = _read("SSO_SAML_METADATA_URL")
+    entity_id = _read("SSO_SAML_ENTITY_ID")
+    if not (metadata_url or entity_id):
+        return []
+    if not (metadata_url and entity_id):
+        raise ImproperlyConfigured(
+            "SAML single sign-on needs SSO_SAML_METADATA_URL and SSO_SAML_ENTITY_ID together."
+        )
+    metadata_url = env_url("SSO_SAML_METADATA_URL", metadata_url, {"https", "http"})
+    return [
+        {
+            "provider_id": f"{organization}-saml",
+            "name": env_str("SSO_SAML_NAME", "Single sign-on (SAML)"),
+            "client_id": organization,
+            "settings": {"idp": {"metadata_url": metadata_url, "entity_id": entity_id}},
+        }
+    ]
 
 
 def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:

@@ -304,6 +304,16 @@ DEMO_PROGRAMS = [
         enrolment="open",
         description="Colleagues pair up across departments to learn from each other.",
     ),
+    DemoProgram(
+        slug="speed-mentoring",
+        name="Speed Mentoring",
+        format="flash",
+        enrolment="invite_only",
+        description=(
+            "One afternoon of short conversations in rounds: meet several mentors in an hour, "
+            "then choose whom to continue with."
+        ),
+    ),
 ]
 
 
@@ -349,6 +359,20 @@ def demo_cohorts(today: dt.date) -> list[DemoCohort]:
             opens=min(today, circles - 30 * day),
             closes=circles - 7 * day,
             peers=16,
+        ),
+        # A flash event under way today: some rounds held, the rest still to come.
+        DemoCohort(
+            "speed-mentoring",
+            "speed-mentoring-today",
+            "Speed mentoring afternoon",
+            "active",
+            start=today,
+            end=today,
+            opens=today - 21 * day,
+            closes=today - day,
+            mentors=8,
+            mentees=14,
+            peers=4,
         ),
     ]
 

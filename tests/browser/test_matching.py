@@ -11,6 +11,7 @@ from matching.loading import settings_for
 from profiles.models import Person
 from programs.services import cohort_create, program_create
 from relationships.models import Mentorship
+from tests.browser.conftest import finish_job
 from tests.matching.conftest import enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,7 +54,7 @@ def test_coordinator_tunes_runs_reviews_and_publishes(page, make_user, sign_in):
 
     page.goto(f"/cohorts/{cohort.slug}/")
     page.get_by_role("link", name="Matching").click()
-    page.get_by_role("button", name="Run matching").click()
+    finish_job(page, "Run matching")
     pairs = page.get_by_role("table", name="Proposed pairs")
     expect(pairs.locator(":scope > tbody > tr")).to_have_count(4)
     pairs.get_by_text("Why?").first.click()
@@ -72,7 +73,7 @@ def test_coordinator_tunes_runs_reviews_and_publishes(page, make_user, sign_in):
     ).nth(1).click()
     expect(page.get_by_role("alert")).to_contain_text("Rejected ")
 
-    page.get_by_role("button", name="Run matching again").click()
+    finish_job(page, "Run matching again")
     first_row = (
         page.get_by_role("table", name="Proposed pairs").locator(":scope > tbody > tr").first
     )
@@ -141,7 +142,7 @@ def test_coordinator_rejects_reruns_publishes_then_rematches_after_a_pair_closes
 
     sign_in(page, coordinator)
     page.goto(f"/cohorts/{cohort.slug}/matching/")
-    page.get_by_role("button", name="Run matching").click()
+    finish_job(page, "Run matching")
     expect(proposed_rows(page)).to_have_count(3)
     ada_row = proposed_rows(page).filter(has_text="Ada Tester")
     rejected_mentor = ada_row.locator("td").nth(1).inner_text().split("\n")[0]
@@ -164,7 +165,7 @@ def test_coordinator_rejects_reruns_publishes_then_rematches_after_a_pair_closes
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.get_by_role("button", name="Run matching again").click()
+    finish_job(page, "Run matching again")
     expect(proposed_rows(page)).to_have_count(3)
     ada_row = proposed_rows(page).filter(has_text="Ada Tester")
     expect(ada_row).not_to_contain_text(rejected_mentor)
@@ -184,7 +185,7 @@ def test_coordinator_rejects_reruns_publishes_then_rematches_after_a_pair_closes
     enrol(cohort, late, "mentee", interests=["python"])
 
     page.goto(f"/cohorts/{cohort.slug}/matching/")
-    page.get_by_role("button", name="Run matching again").click()
+    finish_job(page, "Run matching again")
     summary = page.get_by_role("region", name="Run summary")
     expect(summary).to_contain_text("1 of 2 mentees")
     expect(summary).to_contain_text("Pairs published earlier stay as they are")

@@ -76,6 +76,7 @@ def test_coordinator_reimports_known_people_and_their_profiles_stay(
     page.get_by_role("button", name="Confirm import").click()
 
     expect(page.get_by_text("Imported: 0 created, 2 updated, 0 unchanged")).to_be_visible()
+    page.get_by_role("link", name="See the result").click()
     table = page.get_by_role("table")
     expect(table.get_by_role("row", name=re.compile("Eli Tester"))).to_contain_text(
         "Imported, not invited yet"

@@ -29,10 +29,13 @@ TABS = {
     "matching:runs": "Match runs",
     "relationships:cohort_health": "Relationship health",
     "relationships:mentorship_new": "Relationship health",
+    "flash:event": "Event and rounds",
+    "flash:event_settings": "Event settings",
 }
 # The cohort's own edit form keeps a plain heading: a header above it would show the values the
 # form is refusing (a blank name, swapped dates) as if they were the cohort's.
-WITHOUT_HEADER = {"programs:cohort_edit"}
+# A flash event's print layout and CSV are the rounds alone, for paper and spreadsheets.
+WITHOUT_HEADER = {"programs:cohort_edit", "flash:event_print", "flash:event_csv"}
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 CURRENT_TAB = re.compile(

@@ -136,6 +136,10 @@ def known_urls(world: dict) -> list[str]:
         reverse("relationships:mentorship_list"),
         reverse("programs:cohort_detail", args=[world["cohort"].slug]),
         reverse("admin:index"),
+        # The API shows coordinators the same pairs: activity, never content.
+        reverse("api:mentorship_list"),
+        reverse("api:mentorship_detail", args=[mentorship.pk]),
+        reverse("api:participation_report"),
     ]
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"

@@ -1,4 +1,4 @@
-"""Registers the notifications scan with django-celery-beat; safe to run on every start."""
+"""Registers the periodic scans with django-celery-beat; safe to run on every start."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 SCAN_TASK = "notifications.tasks.scan"
 SCAN_NAME = "notifications: scan for due messages"
+# Named, not imported: the jobs app sits above notifications.
+JOBS_SCAN_TASK = "jobs.tasks.scan"
+JOBS_SCAN_NAME = "jobs: hand out jobs whose worker died"
 
 
 class Command(BaseCommand):
@@ -24,16 +27,17 @@ class Command(BaseCommand):
         every, _ = IntervalSchedule.objects.get_or_create(
             every=minutes, period=IntervalSchedule.MINUTES
         )
-        _, created = PeriodicTask.objects.update_or_create(
-            name=SCAN_NAME,
-            defaults={
-                "task": SCAN_TASK,
-                "interval": every,
-                "crontab": None,
-                "enabled": True,
-                # A scan still waiting when the next one is due is dropped, not piled up.
-                "expire_seconds": minutes * 60,
-            },
-        )
-        verb = "Registered" if created else "Updated"
-        self.stdout.write(f"{verb} “{SCAN_NAME}” every {minutes} min.")
+        for name, task in ((SCAN_NAME, SCAN_TASK), (JOBS_SCAN_NAME, JOBS_SCAN_TASK)):
+            _, created = PeriodicTask.objects.update_or_create(
+                name=name,
+                defaults={
+                    "task": task,
+                    "interval": every,
+                    "crontab": None,
+                    "enabled": True,
+                    # A scan still waiting when the next one is due is dropped, not piled up.
+                    "expire_seconds": minutes * 60,
+                },
+            )
+            verb = "Registered" if created else "Updated"
+            self.stdout.write(f"{verb} “{name}” every {minutes} min.")

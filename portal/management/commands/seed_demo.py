@@ -23,6 +23,7 @@ from portal.demo import (
     demo_login_lines,
     organisation_rows,
 )
+from portal.demo import flash as flash_demo
 from portal.demo import matching as matching_demo
 from portal.demo import relationships as relationships_demo
 from profiles.models import Person
@@ -31,8 +32,9 @@ from programs.models import Cohort, Enrolment, Program
 from programs.services import cohort_create, program_create
 
 # Each app adds its demo data on top of the people and programs, in this order (matching
-# publishes pairs that relationships then fills with goals and sessions). Each is idempotent.
-APP_SEEDS = [matching_demo, relationships_demo]
+# publishes pairs that relationships then fills with goals and sessions; flash plans today's
+# event). Each is idempotent.
+APP_SEEDS = [matching_demo, relationships_demo, flash_demo]
 
 
 class Command(BaseCommand):
