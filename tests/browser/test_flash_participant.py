@@ -79,7 +79,8 @@ def test_two_people_choose_each_other_and_the_coordinator_publishes_the_pair(pag
     page.context.clear_cookies()
 
     sign_in(page, flash.people["coordinator"])
-    page.goto(f"/flash/{flash.cohort.slug}/follow-on/")
+    page.goto(f"/cohorts/{flash.cohort.slug}/event/")
+    page.get_by_role("link", name="Follow-on pairs").click()
     expect(page.locator("[data-mutual]")).to_have_text("1")
     page.get_by_role("button", name="Propose follow-on pairs").click()
     expect(page.get_by_text("1 follow-on pair proposed")).to_be_visible()
