@@ -19,7 +19,7 @@ PROGRAMS = reverse("api:program_list")
 
 
 @pytest.fixture
-def coordinator(make_user):
+def ours_coordinator(make_user):
     user = make_user(email="coordinator@example.org")
     ProgramFactory(slug="ours").coordinators.add(user)
     return user
@@ -33,10 +33,10 @@ def create_on_page(client, **fields) -> str:
     return re.search(r'value="(mtk_[^"]+)"', response.content.decode()).group(1)
 
 
-def test_a_token_is_shown_once_and_stored_only_as_prefix_and_hash(client, coordinator):
-    client.force_login(coordinator)
+def test_a_token_is_shown_once_and_stored_only_as_prefix_and_hash(client, ours_coordinator):
+    client.force_login(ours_coordinator)
     secret = create_on_page(client)
-    token = ApiToken.objects.get(user=coordinator)
+    token = ApiToken.objects.get(user=ours_coordinator)
     assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
     assert secret.startswith(token.prefix) and len(token.prefix) < len(secret) // 3
     stored = [str(value) for value in ApiToken.objects.values_list().get()]
@@ -48,8 +48,8 @@ def test_a_token_is_shown_once_and_stored_only_as_prefix_and_hash(client, coordi
     assert token.prefix in page and "HR sync" in page and "Never" in page
 
 
-def test_a_token_signs_requests_and_records_its_last_use(client, coordinator):
-    client.force_login(coordinator)
+def test_a_token_signs_requests_and_records_its_last_use(client, ours_coordinator):
+    client.force_login(ours_coordinator)
     secret = create_on_page(client)
     api = APIClient()
     for keyword in ("Bearer", "Token"):
@@ -77,15 +77,15 @@ def test_a_wrong_or_malformed_token_is_401(db, header):
     assert client.get(PROGRAMS).status_code == 401
 
 
-def test_an_expired_token_is_refused(coordinator, client_with, token_for):
-    secret = token_for(coordinator, days=7)
+def test_an_expired_token_is_refused(ours_coordinator, client_with, token_for):
+    secret = token_for(ours_coordinator, days=7)
     assert client_with(secret=secret).get(PROGRAMS).status_code == 200
     with time_machine.travel(timezone.now() + dt.timedelta(days=7, seconds=1)):
         assert client_with(secret=secret).get(PROGRAMS).status_code == 401
 
 
-def test_a_revoked_token_is_refused_at_once(client, coordinator):
-    client.force_login(coordinator)
+def test_a_revoked_token_is_refused_at_once(client, ours_coordinator):
+    client.force_login(ours_coordinator)
     secret = create_on_page(client)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -97,19 +97,19 @@ def test_a_revoked_token_is_refused_at_once(client, coordinator):
     assert "Revoked" in client.get(reverse("api:tokens")).content.decode()
 
 
-def test_nobody_revokes_another_persons_token(client, coordinator, make_user, token_for):
-    token_for(coordinator)
+def test_nobody_revokes_another_persons_token(client, ours_coordinator, make_user, token_for):
+    token_for(ours_coordinator)
     other = make_user(email="other@example.org", is_hr_viewer=True)
     client.force_login(other)
-    token = ApiToken.objects.get(user=coordinator)
+    token = ApiToken.objects.get(user=ours_coordinator)
     assert client.post(reverse("api:token_revoke", args=[token.pk])).status_code == 404
     assert ApiToken.objects.get().revoked_at is None
 
 
-def test_a_read_only_token_reads_but_never_writes(coordinator, client_with):
-    cohort = CohortFactory(program=coordinator.coordinated_programs.get(), slug="ours-2027")
+def test_a_read_only_token_reads_but_never_writes(ours_coordinator, client_with):
+    cohort = CohortFactory(program=ours_coordinator.coordinated_programs.get(), slug="ours-2027")
     url = reverse("api:run_list", args=[cohort.slug])
-    read = client_with(coordinator, scope="read")
+    read = client_with(ours_coordinator, scope="read")
     assert read.get(url).status_code == 200
     response = read.post(url)
     assert response.status_code == 403
@@ -117,7 +117,7 @@ def test_a_read_only_token_reads_but_never_writes(coordinator, client_with):
     assert not cohort.match_runs.exists()
     # The same request with a read-write token reaches the service (which refuses an empty
     # cohort with a reason).
-    assert client_with(coordinator, scope="write").post(url).status_code == 409
+    assert client_with(ours_coordinator, scope="write").post(url).status_code == 409
 
 
 def test_participants_get_no_tokens_page_and_their_tokens_open_nothing(
@@ -132,8 +132,8 @@ def test_participants_get_no_tokens_page_and_their_tokens_open_nothing(
     assert client_with(participant).get(PROGRAMS).status_code == 403
 
 
-def test_the_form_refuses_an_expiry_it_does_not_offer(client, coordinator):
-    client.force_login(coordinator)
+def test_the_form_refuses_an_expiry_it_does_not_offer(client, ours_coordinator):
+    client.force_login(ours_coordinator)
     response = client.post(
         reverse("api:tokens"), {"name": "x", "scope": "write", "expires_in_days": "3650"}
     )
@@ -143,9 +143,9 @@ def test_the_form_refuses_an_expiry_it_does_not_offer(client, coordinator):
 
 
 def test_a_site_admin_revokes_any_token_in_the_admin_and_never_sees_its_hash(
-    client, coordinator, make_user, token_for
+    client, ours_coordinator, make_user, token_for
 ):
-    secret = token_for(coordinator)
+    secret = token_for(ours_coordinator)
     token = ApiToken.objects.get()
     client.force_login(make_user(email="admin@example.org", is_staff=True, is_superuser=True))
     change = client.get(reverse("admin:api_apitoken_change", args=[token.pk])).content.decode()

@@ -15,7 +15,7 @@ from matching.models import MatchRun, Proposal
 from matching.services.runs import match_run_publish
 from programs.models import Enrolment
 from relationships.models import Mentorship
-from tests.flash.people_builders import START, four_people, person
+from tests.flash.people_builders import START, four_people, person_in_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,13 @@ def after():
 
 
 @pytest.fixture
-def coordinator(make_user):
+def flash_coordinator(make_user):
     return make_user(email="coordinator@example.org")
 
 
 @pytest.fixture
-def flash(coordinator):
-    return four_people(coordinators=[coordinator])
+def flash(flash_coordinator):
+    return four_people(coordinators=[flash_coordinator])
 
 
 def choose(world, chooser: str, *chosen: str) -> None:
@@ -45,12 +45,12 @@ def choose(world, chooser: str, *chosen: str) -> None:
     )
 
 
-def test_only_mutual_choices_become_proposals(flash, after, coordinator):
+def test_only_mutual_choices_become_proposals(flash, after, flash_coordinator):
     choose(flash, "ana", "mia", "max")
     choose(flash, "mia", "ana")
     choose(flash, "ben", "mia")  # Mia did not choose Ben
     choose(flash, "max", "ben")  # Ben did not choose Max
-    result = follow_on.follow_on_propose(event=flash.event, user=coordinator)
+    result = follow_on.follow_on_propose(event=flash.event, user=flash_coordinator)
     proposals = list(result.run.proposals.all())
     assert [(p.mentee.person, p.mentor.person) for p in proposals] == [
         (flash.people["ana"], flash.people["mia"])
@@ -85,12 +85,12 @@ def test_proposing_again_adds_nothing_twice(flash, after):
 
 
 def test_publishing_the_follow_on_pair_creates_a_mentorship_in_the_follow_on_cohort(
-    flash, after, coordinator
+    flash, after, flash_coordinator
 ):
     choose(flash, "ana", "mia")
     choose(flash, "mia", "ana")
-    result = follow_on.follow_on_propose(event=flash.event, user=coordinator)
-    [mentorship] = match_run_publish(run=result.run, user=coordinator)
+    result = follow_on.follow_on_propose(event=flash.event, user=flash_coordinator)
+    [mentorship] = match_run_publish(run=result.run, user=flash_coordinator)
     assert mentorship.cohort == flash.follow_on
     assert mentorship.mentor == flash.people["mia"]
     assert list(mentorship.mentees.all()) == [flash.people["ana"]]
@@ -143,7 +143,7 @@ def test_a_no_show_met_nobody_in_the_rounds_they_missed(flash, after):
 
 
 def test_nobody_chooses_someone_they_did_not_meet(flash, after):
-    outsider = person("out@example.org")
+    outsider = person_in_zone("out@example.org")
     with pytest.raises(follow_on.FollowOnError):
         follow_on.choices_set(event=flash.event, person=flash.people["ana"], chosen=[outsider])
     assert not Choice.objects.exists()
@@ -204,12 +204,12 @@ def test_choices_are_private_until_mutual(client, flash, after):
 
 
 def test_the_coordinator_sees_counts_and_no_names_before_proposing(
-    client, flash, after, coordinator
+    client, flash, after, flash_coordinator
 ):
     choose(flash, "ana", "mia", "max")
     choose(flash, "mia", "ana")
     choose(flash, "ben", "mia")
-    client.force_login(coordinator)
+    client.force_login(flash_coordinator)
     response = client.get(reverse("flash:follow_on", args=[flash.cohort.slug]))
     figures = response.context["figures"]
     assert (figures.choosers, figures.choices, figures.mutual, figures.proposed) == (3, 4, 1, 0)
@@ -218,10 +218,12 @@ def test_the_coordinator_sees_counts_and_no_names_before_proposing(
         assert someone.name not in html
 
 
-def test_the_coordinator_proposes_and_lands_on_the_matching_run(client, flash, after, coordinator):
+def test_the_coordinator_proposes_and_lands_on_the_matching_run(
+    client, flash, after, flash_coordinator
+):
     choose(flash, "ana", "mia")
     choose(flash, "mia", "ana")
-    client.force_login(coordinator)
+    client.force_login(flash_coordinator)
     response = client.post(reverse("flash:follow_on_propose", args=[flash.cohort.slug]))
     run = MatchRun.objects.get(cohort=flash.follow_on)
     assert response["Location"] == reverse(
@@ -231,8 +233,8 @@ def test_the_coordinator_proposes_and_lands_on_the_matching_run(client, flash, a
     assert "Chose each other at a flash event" in detail.content.decode()
 
 
-def test_follow_on_proposals_join_the_cohorts_draft_run(flash, after, coordinator):
-    run = MatchRun.objects.create(cohort=flash.follow_on, run_by=coordinator)
+def test_follow_on_proposals_join_the_cohorts_draft_run(flash, after, flash_coordinator):
+    run = MatchRun.objects.create(cohort=flash.follow_on, run_by=flash_coordinator)
     choose(flash, "ana", "mia")
     choose(flash, "mia", "ana")
     result = follow_on.follow_on_propose(event=flash.event)

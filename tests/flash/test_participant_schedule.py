@@ -11,7 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from flash.ics import round_uid
-from tests.flash.people_builders import START, enrol, four_people, meet, person, publish
+from tests.flash.people_builders import START, four_people, meet, person_in_zone, publish, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_a_mentor_sees_the_mentees_at_their_table(client, flash):
 
 
 def test_nobody_sees_a_schedule_of_an_event_they_are_not_in(client, flash):
-    outsider = person("out@example.org")
+    outsider = person_in_zone("out@example.org")
     assert get_as(client, outsider, "flash:my_schedule", flash.cohort.slug).status_code == 404
     assert get_as(client, outsider, "flash:my_schedule_ics", flash.cohort.slug).status_code == 404
 
@@ -137,7 +137,9 @@ def test_the_schedule_costs_the_same_queries_however_many_rounds_and_people(
     world.event.save()
     ana = world.people["ana"]
     for n in range(extra):
-        mentor = enrol(world, person(f"mentor{n}@example.org", job_title="Lead"), "mentor")
+        mentor = take_part(
+            world, person_in_zone(f"mentor{n}@example.org", job_title="Lead"), "mentor"
+        )
         meet(world, 3 + n, ana, mentor, table=n % 2)
     publish(world)
     client.force_login(ana.user)

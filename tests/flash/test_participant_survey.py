@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from flash.models import SurveyResponse
-from tests.flash.people_builders import START, four_people, person
+from tests.flash.people_builders import START, four_people, person_in_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,6 @@ def test_a_rating_outside_one_to_five_is_a_field_error(client, flash, usefulness
 
 def test_someone_not_at_the_event_has_no_survey(client, flash):
     with time_machine.travel(START + dt.timedelta(days=1), tick=False):
-        client.force_login(person("out@example.org").user)
+        client.force_login(person_in_zone("out@example.org").user)
         assert client.get(url(flash)).status_code == 404
         assert client.post(url(flash), {"usefulness": "5"}).status_code == 404

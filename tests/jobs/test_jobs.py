@@ -20,8 +20,8 @@ from matching.services import runs
 pytestmark = pytest.mark.django_db
 
 
-def start(client, cohort):
-    response = client.post(reverse("matching:run", args=[cohort.slug]))
+def start(client, matching_cohort):
+    response = client.post(reverse("matching:run", args=[matching_cohort.slug]))
     assert response.status_code == 302
     return response
 
@@ -29,16 +29,16 @@ def start(client, cohort):
 def test_starting_matching_answers_at_once_with_the_job_page_which_then_shows_the_run(
     client, coordinator, small_cohort, django_capture_on_commit_callbacks
 ):
-    cohort = small_cohort["cohort"]
+    matching_cohort = small_cohort["cohort"]
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks() as queued:  # held back: no worker yet
-        response = start(client, cohort)
+        response = start(client, matching_cohort)
     job = Job.objects.get()
     assert response.url == reverse("jobs:detail", args=[job.pk])
     assert (job.kind, job.state, job.target_id, job.created_by) == (
         "matching.run",
         "queued",
-        cohort.pk,
+        matching_cohort.pk,
         coordinator,
     )
     assert not MatchRun.objects.exists()
@@ -49,24 +49,24 @@ def test_starting_matching_answers_at_once_with_the_job_page_which_then_shows_th
     for callback in queued:  # the broker hands it to a worker
         callback()
     job.refresh_from_db()
-    run = services.latest_run(cohort)
+    run = services.latest_run(matching_cohort)
     assert job.state == "succeeded" and job.result["run"] == run.pk
     assert job.celery_task_id and job.attempts == 1 and job.applied_at is not None
     page = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in page  # htmx gets the status part alone, and polls no more
     assert "hx-get" not in page
     assert "3 of 3 mentees matched" in page
-    assert reverse("matching:run_detail", args=[cohort.slug, run.pk]) in page
+    assert reverse("matching:run_detail", args=[matching_cohort.slug, run.pk]) in page
 
 
 def test_one_matching_job_per_cohort_at_a_time(
     client, coordinator, small_cohort, django_capture_on_commit_callbacks
 ):
-    cohort = small_cohort["cohort"]
+    matching_cohort = small_cohort["cohort"]
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks():
-        first = start(client, cohort)
-        second = start(client, cohort)
+        first = start(client, matching_cohort)
+        second = start(client, matching_cohort)
     assert first.url == second.url
     assert Job.objects.count() == 1
     assert "“Matching 2027” is already under way." in client.get(second.url).content.decode()
@@ -75,18 +75,18 @@ def test_one_matching_job_per_cohort_at_a_time(
         Job.objects.create(
             kind="matching.run",
             title="x",
-            target_id=cohort.pk,
-            lock_key=(f"matching:cohort:{cohort.pk}"),
+            target_id=matching_cohort.pk,
+            lock_key=(f"matching:cohort:{matching_cohort.pk}"),
         )
 
 
 def test_cancelling_a_queued_job_runs_nothing_and_frees_the_cohort(
     client, coordinator, small_cohort, django_capture_on_commit_callbacks
 ):
-    cohort = small_cohort["cohort"]
+    matching_cohort = small_cohort["cohort"]
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks() as queued:
-        response = start(client, cohort)
+        response = start(client, matching_cohort)
     job = Job.objects.get()
     page = client.post(reverse("jobs:cancel", args=[job.pk]), follow=True).content.decode()
     assert "Cancelled; nothing was changed." in page
@@ -96,7 +96,7 @@ def test_cancelling_a_queued_job_runs_nothing_and_frees_the_cohort(
     assert job.state == "cancelled" and job.attempts == 0
     assert not MatchRun.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        again = start(client, cohort)
+        again = start(client, matching_cohort)
     assert again.url != response.url
     assert MatchRun.objects.count() == 1
 
@@ -104,7 +104,7 @@ def test_cancelling_a_queued_job_runs_nothing_and_frees_the_cohort(
 def test_cancelling_a_running_job_stops_it_before_it_writes_anything(
     client, coordinator, small_cohort, django_capture_on_commit_callbacks, monkeypatch
 ):
-    cohort = small_cohort["cohort"]
+    matching_cohort = small_cohort["cohort"]
     solve = runs._solve
 
     def solve_while_the_coordinator_cancels(*args, **kwargs):
@@ -116,7 +116,7 @@ def test_cancelling_a_running_job_stops_it_before_it_writes_anything(
     monkeypatch.setattr(runs, "_solve", solve_while_the_coordinator_cancels)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        start(client, cohort)
+        start(client, matching_cohort)
     job = Job.objects.get()
     assert job.state == "cancelled"
     assert not MatchRun.objects.exists()
@@ -132,11 +132,11 @@ def test_a_cancel_after_the_result_is_applied_is_refused(coordinator, small_coho
 
 
 def test_a_job_that_cannot_run_fails_with_the_reason(
-    client, coordinator, cohort, django_capture_on_commit_callbacks
+    client, coordinator, matching_cohort, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = start(client, cohort)
+        response = start(client, matching_cohort)
     page = client.get(response.url).content.decode()
     assert "This cohort has no approved mentors to match." in page
     assert Job.objects.get().state == "failed"
@@ -173,10 +173,10 @@ def died(job: Job, **fields) -> None:
 def test_a_job_whose_worker_died_is_run_again_from_the_start(
     client, coordinator, small_cohort, django_capture_on_commit_callbacks
 ):
-    cohort = small_cohort["cohort"]
+    matching_cohort = small_cohort["cohort"]
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks():
-        response = start(client, cohort)
+        response = start(client, matching_cohort)
     job = Job.objects.get()
     died(job, attempts=1)
     # Whoever watches the page (or beat's scan) notices, and hands it out again.
@@ -202,8 +202,8 @@ def test_a_job_whose_worker_died_after_applying_is_finished_not_run_twice(
 def test_a_job_whose_worker_keeps_dying_fails_with_the_reason_and_frees_the_cohort(
     client, coordinator, small_cohort, django_capture_on_commit_callbacks
 ):
-    cohort = small_cohort["cohort"]
-    job = services.match_run_start(cohort=cohort, run_by=coordinator)
+    matching_cohort = small_cohort["cohort"]
+    job = services.match_run_start(cohort=matching_cohort, run_by=coordinator)
     died(job, attempts=job_services.MAX_ATTEMPTS)
     with django_capture_on_commit_callbacks(execute=True):
         assert job_services.jobs_scan() == 1
@@ -212,7 +212,7 @@ def test_a_job_whose_worker_keeps_dying_fails_with_the_reason_and_frees_the_coho
     assert job.error == "The worker stopped before finishing, 3 times; nothing was changed."
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        start(client, cohort)
+        start(client, matching_cohort)
     assert Job.objects.filter(state="succeeded").count() == 1
 
 
@@ -254,59 +254,63 @@ def test_a_worker_taken_over_stops_at_its_next_report(coordinator, small_cohort)
 HEADER = "email,first_name,last_name,role,manager_email\n"
 
 
-def upload(client, cohort, content: str):
+def upload(client, matching_cohort, content: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     file = SimpleUploadedFile("people.csv", content.encode(), content_type="text/csv")
-    response = client.post(reverse("programs:import_upload", args=[cohort.slug]), {"file": file})
+    response = client.post(
+        reverse("programs:import_upload", args=[matching_cohort.slug]), {"file": file}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     return response.url
 
 
 def test_an_import_confirmed_in_the_browser_runs_as_a_job(
-    client, coordinator, cohort, django_capture_on_commit_callbacks
+    client, coordinator, matching_cohort, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
-    preview = upload(client, cohort, HEADER + "ivy@example.org,Ivy,New,mentee,\n")
+    preview = upload(client, matching_cohort, HEADER + "ivy@example.org,Ivy,New,mentee,\n")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(preview)
     page = client.get(response.url).content.decode()
     assert "Imported: 1 created" in page
-    assert cohort.get_absolute_url() in page
-    assert cohort.enrolments.filter(person__user__email="ivy@example.org").exists()
-    assert not cohort.imports.exists()  # deleted with the import, in its transaction
+    assert matching_cohort.get_absolute_url() in page
+    assert matching_cohort.enrolments.filter(person__user__email="ivy@example.org").exists()
+    assert not matching_cohort.imports.exists()  # deleted with the import, in its transaction
 
 
 def test_an_import_the_directory_no_longer_allows_fails_and_writes_nothing(
-    client, coordinator, cohort, make_user, django_capture_on_commit_callbacks
+    client, coordinator, matching_cohort, make_user, django_capture_on_commit_callbacks
 ):
     boss = make_user(email="boss@example.org")
     client.force_login(coordinator)
-    preview = upload(client, cohort, HEADER + "ivy@example.org,Ivy,New,mentee,boss@example.org\n")
+    preview = upload(
+        client, matching_cohort, HEADER + "ivy@example.org,Ivy,New,mentee,boss@example.org\n"
+    )
     boss.delete()  # between the preview and the confirmation
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(preview)
     page = client.get(response.url).content.decode()
     assert "The directory changed since the preview; nothing was written." in page
     assert Job.objects.get().state == "failed"
-    assert not cohort.enrolments.exists()
-    assert cohort.imports.exists()  # the upload stays, to confirm again once fixed
+    assert not matching_cohort.enrolments.exists()
+    assert matching_cohort.imports.exists()  # the upload stays, to confirm again once fixed
 
 
 def test_the_matching_page_says_a_run_is_under_way_and_links_its_starter_to_it(
     client, coordinator, small_cohort, make_user, django_capture_on_commit_callbacks
 ):
-    cohort = small_cohort["cohort"]
+    matching_cohort = small_cohort["cohort"]
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks():
-        response = start(client, cohort)
-    page = client.get(reverse("matching:cohort", args=[cohort.slug])).content.decode()
+        response = start(client, matching_cohort)
+    page = client.get(reverse("matching:cohort", args=[matching_cohort.slug])).content.decode()
     assert "A matching run is under way for this cohort." in page
     assert response.url in page
     colleague = make_user(email="colleague@example.org")
-    cohort.program.coordinators.add(colleague)
+    matching_cohort.program.coordinators.add(colleague)
     client.force_login(colleague)
-    page = client.get(reverse("matching:cohort", args=[cohort.slug])).content.decode()
+    page = client.get(reverse("matching:cohort", args=[matching_cohort.slug])).content.decode()
     assert "A matching run is under way for this cohort." in page
     assert response.url not in page  # someone else's job page would be a 404
 

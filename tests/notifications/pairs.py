@@ -9,9 +9,10 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.services import notifications_scan
+from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
 from relationships.services import mentorship_create
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgramFactory
+from tests.factories import CohortFactory, PersonFactory, ProgramFactory, enrol_person
 
 
 @pytest.fixture
@@ -30,15 +31,17 @@ def make_pair(make_user):
     ) -> Mentorship:
         n = next(counter)
         program = program or ProgramFactory(slug=f"pairs-{n}", cadence_days=cadence_days)
-        cohort = CohortFactory(program=program, slug=f"pairs-{n}-cohort", status="active")
+        cohort = CohortFactory(
+            program=program, slug=f"pairs-{n}-cohort", status=Cohort.Status.ACTIVE
+        )
         mentor = PersonFactory(
             user=make_user(email=f"mentor{n}@example.org", first_name="Mona", timezone=mentor_tz)
         )
         mentee = PersonFactory(
             user=make_user(email=f"mentee{n}@example.org", first_name="Milo", timezone=mentee_tz)
         )
-        for person, role in ((mentor, "mentor"), (mentee, "mentee")):
-            EnrolmentFactory(cohort=cohort, person=person, role=role, status="approved")
+        for person, role in ((mentor, Enrolment.Role.MENTOR), (mentee, Enrolment.Role.MENTEE)):
+            enrol_person(cohort, person, role)
         mentorship = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
         Mentorship.objects.filter(pk=mentorship.pk).update(
             status=status, started_at=started_at or timezone.now()

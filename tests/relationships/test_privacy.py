@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goals.services import goal_checkin, goal_create
+from programs.models import Enrolment, MeetingFormat
 from relationships.services import agreement_confirm, mentorship_create
 from sessions.services import private_note_save, session_log
 from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
@@ -81,9 +82,14 @@ def crawl(client: Client, start: list[str]) -> dict[str, str]:
 def planted(world):
     cohort = world["cohort"]
     others = {}
-    for role, enrol_as in ((OTHER_MENTOR, "mentor"), (OTHER_MENTEE, "mentee")):
+    for role, enrol_as in (
+        (OTHER_MENTOR, Enrolment.Role.MENTOR),
+        (OTHER_MENTEE, Enrolment.Role.MENTEE),
+    ):
         person = PersonFactory(user=UserFactory(email=f"{role}@example.org"))
-        EnrolmentFactory(cohort=cohort, person=person, role=enrol_as, status="approved")
+        EnrolmentFactory(
+            cohort=cohort, person=person, role=enrol_as, status=Enrolment.Status.APPROVED
+        )
         others[role] = person
     other_pair = mentorship_create(
         cohort=cohort, mentor=others[OTHER_MENTOR], mentees=[others[OTHER_MENTEE]]
@@ -107,7 +113,7 @@ def planted(world):
         person=mentor,
         occurred_at=timezone.now() - dt.timedelta(days=1),
         duration_minutes=45,
-        format="video",
+        format=MeetingFormat.VIDEO,
         topics=["growth"],
         goals=[goal],
         shared_notes=f"Shared {SHARED}",
@@ -177,24 +183,24 @@ def test_sentinels_appear_only_where_they_should(planted, role):
 
 
 def test_the_admin_shows_no_close_comment_or_request_message(
-    client, make_user, proposed, cohort, mentor, mentee
+    client, make_user, proposed_mentorship, active_cohort, mentor, mentee
 ):
     from matching.models import MentorRequest
     from programs.models import Enrolment
 
-    proposed.close_comment = "SENTINEL-close-comment"
-    proposed.save()
+    proposed_mentorship.close_comment = "SENTINEL-close-comment"
+    proposed_mentorship.save()
     request = MentorRequest.objects.create(
-        cohort=cohort,
-        mentee=Enrolment.objects.get(cohort=cohort, person=mentee),
-        mentor=Enrolment.objects.get(cohort=cohort, person=mentor),
+        cohort=active_cohort,
+        mentee=Enrolment.objects.get(cohort=active_cohort, person=mentee),
+        mentor=Enrolment.objects.get(cohort=active_cohort, person=mentor),
         message="SENTINEL-request-message",
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
     admin_user = make_user(email="root@example.org", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     for url in (
-        reverse("admin:relationships_mentorship_change", args=[proposed.pk]),
+        reverse("admin:relationships_mentorship_change", args=[proposed_mentorship.pk]),
         reverse("admin:matching_mentorrequest_change", args=[request.pk]),
         reverse("admin:matching_mentorrequest_changelist"),
     ):

@@ -25,7 +25,7 @@ import pytest
 import time_machine
 
 from goals.models import CheckIn, Goal
-from programs.models import Enrolment
+from programs.models import Cohort, Enrolment, MeetingFormat
 from relationships.models import ClosingSurvey, Mentorship
 from sessions.models import SessionLog, SessionRating
 from sessions.services import private_note_save
@@ -48,7 +48,9 @@ def frozen():
 @pytest.fixture
 def org(db, frozen, make_user):
     program = ProgramFactory(name="Ours", slug="ours")
-    cohort = CohortFactory(program=program, name="2027", slug="ours-2027", status="active")
+    cohort = CohortFactory(
+        program=program, name="2027", slug="ours-2027", status=Cohort.Status.ACTIVE
+    )
     coordinator = make_user(email="coordinator@example.org")
     program.coordinators.add(coordinator)
 
@@ -68,12 +70,13 @@ def org(db, frozen, make_user):
         "A1": person("A1", "Sales", 2),
         "A2": person("A2", "Eng", 6),
     }
-    roles = {"M": "mentor", "E": "mentee"}
+    Role, Status = Enrolment.Role, Enrolment.Status
+    roles = {"M": Role.MENTOR, "E": Role.MENTEE}
     for name, p in people.items():
         if name.startswith("A"):
-            role, status = ("mentee" if name == "A1" else "mentor"), "applied"
+            role, status = (Role.MENTEE if name == "A1" else Role.MENTOR), Status.APPLIED
         else:
-            role, status = roles[name[0]], "approved"
+            role, status = roles[name[0]], Status.APPROVED
         Enrolment.objects.create(cohort=cohort, person=p, role=role, status=status)
     Enrolment.objects.update(created_at=at(1, 1))
 
@@ -91,16 +94,17 @@ def org(db, frozen, make_user):
         Mentorship.objects.filter(pk=m.pk).update(created_at=created)
         return m
 
-    p1 = pair("M1", ["E1"], at(1, 11), "active")
-    p2 = pair("M2", ["E3"], at(1, 21), "completed", at(5, 1), "goals_met")
-    p3 = pair("M3", ["E2", "E4"], at(1, 31), "closed", at(6, 25), "no_time")
+    Pair, Why = Mentorship.Status, Mentorship.CloseReason
+    p1 = pair("M1", ["E1"], at(1, 11), Pair.ACTIVE)
+    p2 = pair("M2", ["E3"], at(1, 21), Pair.COMPLETED, at(5, 1), Why.GOALS_MET)
+    p3 = pair("M3", ["E2", "E4"], at(1, 31), Pair.CLOSED, at(6, 25), Why.NO_TIME)
 
     def session(mentorship, when, minutes, ratings=()):
         s = SessionLog.objects.create(
             mentorship=mentorship,
             occurred_at=when,
             duration_minutes=minutes,
-            format="video",
+            format=MeetingFormat.VIDEO,
             topics=[SENTINEL],
             shared_notes=SENTINEL,
             logged_by=mentorship.mentor,
@@ -120,10 +124,10 @@ def org(db, frozen, make_user):
     session(p3, at(6, 15), 120, [("M3", 2)])
 
     for mentorship, owner, status in (
-        (p1, "E1", "achieved"),
-        (p1, "E1", "in_progress"),
-        (p2, "E3", "achieved"),
-        (p3, "E2", "dropped"),
+        (p1, "E1", Goal.Status.ACHIEVED),
+        (p1, "E1", Goal.Status.IN_PROGRESS),
+        (p2, "E3", Goal.Status.ACHIEVED),
+        (p3, "E2", Goal.Status.DROPPED),
     ):
         goal = Goal.objects.create(
             mentorship=mentorship,
@@ -145,7 +149,7 @@ def org(db, frozen, make_user):
         ClosingSurvey.objects.create(
             mentorship=mentorship,
             person=people[name],
-            role="mentor" if name.startswith("M") else "mentee",
+            role=Role.MENTOR if name.startswith("M") else Role.MENTEE,
             recommend_score=score,
             answers={"1": SENTINEL},
             comment=SENTINEL,
@@ -172,7 +176,7 @@ def other_coordinator(org, make_user):
         Enrolment.objects.create(
             cohort=cohort,
             person=PersonFactory(user=UserFactory(email=f"theirs{i}@example.org")),
-            role="mentee",
-            status="approved",
+            role=Enrolment.Role.MENTEE,
+            status=Enrolment.Status.APPROVED,
         )
     return user

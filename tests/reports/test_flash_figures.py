@@ -35,7 +35,7 @@ from flash.models import Attendance
 from matching.services.runs import match_run_publish
 from reports.exports import report_table
 from reports.selectors import ReportFilters, participation_report
-from tests.flash.people_builders import enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import event_by_hand, meet, person_in_zone, publish, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ FLASH_KEYS = (
 @pytest.fixture
 def event():
     with time_machine.travel(NOW, tick=False):
-        world = flash_event(starts_at=START, rounds=3)
+        world = event_by_hand(starts_at=START, rounds=3)
         p = {}
         for key, department, seniority, role in (
             ("A1", "Eng", 2, "mentee"),
@@ -65,9 +65,11 @@ def event():
             ("B1", "Eng", 8, "mentor"),
             ("B2", "Sales", 8, "mentor"),
         ):
-            p[key] = enrol(
+            p[key] = take_part(
                 world,
-                person(f"{key.lower()}@example.org", department=department, seniority=seniority),
+                person_in_zone(
+                    f"{key.lower()}@example.org", department=department, seniority=seniority
+                ),
                 role,
                 key,
             )
