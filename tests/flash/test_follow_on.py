@@ -15,7 +15,7 @@ from matching.models import MatchRun, Proposal
 from matching.services.runs import match_run_publish
 from programs.models import Enrolment
 from relationships.models import Mentorship
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person_in_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,7 @@ def flash_coordinator(make_user):
 
 @pytest.fixture
 def flash(flash_coordinator):
-    world = flash_event(coordinators=[flash_coordinator])
-    ana = enrol(world, person("ana@example.org", department="Finance"), "mentee", "ana")
-    ben = enrol(world, person("ben@example.org", department="Sales"), "mentee", "ben")
-    mia = enrol(world, person("mia@example.org", department="Data"), "mentor", "mia")
-    max_ = enrol(world, person("max@example.org", department="Tech"), "mentor", "max")
-    meet(world, 1, ana, mia, table=0)
-    meet(world, 1, ben, max_, table=1)
-    meet(world, 2, ana, max_, table=1)
-    meet(world, 2, ben, mia, table=0)
-    publish(world)
-    return world
+    return four_people(coordinators=[flash_coordinator])
 
 
 def choose(world, chooser: str, *chosen: str) -> None:
@@ -118,6 +108,20 @@ def test_the_pairing_rules_still_apply_to_a_mutual_pair(flash, after):
     assert result.run is None
     assert len(result.skipped) == 1 and "reporting line" in result.skipped[0]
     assert not Proposal.objects.exists()
+    # A pair left out enrols neither person.
+    assert not Enrolment.objects.filter(cohort=flash.follow_on).exists()
+
+
+def test_someone_in_the_follow_on_cohort_in_the_other_role_is_left_out(flash, after):
+    Enrolment.objects.create(
+        cohort=flash.follow_on, person=flash.people["mia"], role="mentee", status="approved"
+    )
+    choose(flash, "ana", "mia")
+    choose(flash, "mia", "ana")
+    result = follow_on.follow_on_propose(event=flash.event)
+    assert result.run is None
+    assert "as mentee" in result.skipped[0]
+    assert not Enrolment.objects.filter(cohort=flash.follow_on, person=flash.people["ana"])
 
 
 def test_a_mentee_chosen_by_two_mentors_is_proposed_once(flash, after):
@@ -139,7 +143,7 @@ def test_a_no_show_met_nobody_in_the_rounds_they_missed(flash, after):
 
 
 def test_nobody_chooses_someone_they_did_not_meet(flash, after):
-    outsider = person("out@example.org")
+    outsider = person_in_zone("out@example.org")
     with pytest.raises(follow_on.FollowOnError):
         follow_on.choices_set(event=flash.event, person=flash.people["ana"], chosen=[outsider])
     assert not Choice.objects.exists()
@@ -236,3 +240,12 @@ def test_follow_on_proposals_join_the_cohorts_draft_run(flash, after, flash_coor
     result = follow_on.follow_on_propose(event=flash.event)
     assert result.run == run
     assert run.proposals.get().source == Proposal.Source.FLASH
+
+
+def test_choices_and_survey_answers_are_not_in_the_admin():
+    from django.contrib import admin
+
+    from flash.models import SurveyResponse
+
+    assert Choice not in admin.site._registry
+    assert SurveyResponse not in admin.site._registry

@@ -20,7 +20,7 @@ from relationships.services import agreement_confirm, mentorship_close, mentorsh
 from scheduling.models import Meeting
 from sessions.services import session_log
 from tests.factories import CohortFactory, EnrolmentFactory, ProgramFactory
-from tests.flash.people_builders import enrol, flash_event, publish
+from tests.flash.people_builders import event_by_hand, publish, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -329,8 +329,8 @@ def participant_world(person, cohort, make_person, n: int, start: int) -> None:
         EnrolmentFactory(cohort=elsewhere, person=other, role="mentor", status="approved")
         if i % 2:
             matching.mentor_request_create(mentee=me, mentor_enrolment_id=other.enrolments.get().pk)
-        flash = flash_event(slug=f"flash-{i}", starts_at=now - timedelta(days=i % 3), tables=())
-        enrol(flash, person, "mentor")
+        flash = event_by_hand(slug=f"flash-{i}", starts_at=now - timedelta(days=i % 3), tables=())
+        take_part(flash, person, "mentor")
         publish(flash)
 
 
