@@ -32,7 +32,7 @@ def test_rounds_fall_due_at_30_days_then_every_interval():
 
 
 @pytest.fixture
-def pair(make_pair):  # noqa: F811
+def pulse_pair(make_pair):  # noqa: F811
     with time_machine.travel(START, tick=False):
         return make_pair(started_at=START, pulse_every_days=60)
 
@@ -46,12 +46,12 @@ def scan_at(scan, moment):  # noqa: F811
         return scan()
 
 
-def test_a_pulse_goes_to_both_at_30_days_then_every_60(pair, scan):  # noqa: F811
-    mentee = pair.mentees.get()
+def test_a_pulse_goes_to_both_at_30_days_then_every_60(pulse_pair, scan):  # noqa: F811
+    mentee = pulse_pair.mentees.get()
     scan_at(scan, START + 29 * DAY)
-    assert pulses(mentee.email) == pulses(pair.mentor.email) == []
+    assert pulses(mentee.email) == pulses(pulse_pair.mentor.email) == []
     scan_at(scan, START + 30 * DAY)
-    assert len(pulses(mentee.email)) == len(pulses(pair.mentor.email)) == 1
+    assert len(pulses(mentee.email)) == len(pulses(pulse_pair.mentor.email)) == 1
     for day in (31, 60, 89):
         scan_at(scan, START + day * DAY)
     assert len(pulses(mentee.email)) == 1  # once per round
@@ -63,37 +63,39 @@ def test_a_pulse_goes_to_both_at_30_days_then_every_60(pair, scan):  # noqa: F81
     }
 
 
-def test_the_program_sets_the_interval_and_zero_sends_none(pair, scan):  # noqa: F811
-    program = pair.cohort.program
+def test_the_program_sets_the_interval_and_zero_sends_none(pulse_pair, scan):  # noqa: F811
+    program = pulse_pair.cohort.program
     program.pulse_every_days = 30
     program.save()
     scan_at(scan, START + 30 * DAY)
     scan_at(scan, START + 60 * DAY)
-    assert len(pulses(pair.mentor.email)) == 2
+    assert len(pulses(pulse_pair.mentor.email)) == 2
     program.pulse_every_days = 0
     program.save()
     scan_at(scan, START + 90 * DAY)
-    assert len(pulses(pair.mentor.email)) == 2
+    assert len(pulses(pulse_pair.mentor.email)) == 2
 
 
-def test_a_beat_down_for_months_sends_one_pulse_not_a_backlog(pair, scan):  # noqa: F811
+def test_a_beat_down_for_months_sends_one_pulse_not_a_backlog(pulse_pair, scan):  # noqa: F811
     scan_at(scan, START + 200 * DAY)
-    assert len(pulses(pair.mentor.email)) == 1
-    assert Dispatch.objects.get(kind="pulse", recipient=pair.mentor.user).occurrence == "pulse-2"
+    assert len(pulses(pulse_pair.mentor.email)) == 1
+    assert (
+        Dispatch.objects.get(kind="pulse", recipient=pulse_pair.mentor.user).occurrence == "pulse-2"
+    )
 
 
-def test_pairs_not_running_get_no_pulse(pair, scan):  # noqa: F811
-    Mentorship.objects.filter(pk=pair.pk).update(status=Mentorship.Status.PAUSED)
+def test_pairs_not_running_get_no_pulse(pulse_pair, scan):  # noqa: F811
+    Mentorship.objects.filter(pk=pulse_pair.pk).update(status=Mentorship.Status.PAUSED)
     scan_at(scan, START + 30 * DAY)
-    assert pulses(pair.mentor.email) == []
+    assert pulses(pulse_pair.mentor.email) == []
 
 
 def links(message) -> list[str]:
     return re.findall(r"https?://\S+/pulse/\S+/[1-5]/", message.body)
 
 
-def test_the_email_links_answer_for_their_person_and_round(pair, scan):  # noqa: F811
-    mentee = pair.mentees.get()
+def test_the_email_links_answer_for_their_person_and_round(pulse_pair, scan):  # noqa: F811
+    mentee = pulse_pair.mentees.get()
     scan_at(scan, START + 30 * DAY)
     four = links(pulses(mentee.email)[0])[3]
     path = four.split("//", 1)[1].split("/", 1)[1]
@@ -131,43 +133,48 @@ def test_the_email_links_answer_for_their_person_and_round(pair, scan):  # noqa:
         "/pulse/{closed}/4/",
     ],
 )
-def test_bad_links_are_404(pair, make_user, path):
+def test_bad_links_are_404(pulse_pair, make_user, path):
     from tests.factories import PersonFactory
 
     stranger = PersonFactory(user=make_user(email="stranger@example.org"))
-    token = pulse_token(pair.pk, pair.mentor.user_id, 0)
+    token = pulse_token(pulse_pair.pk, pulse_pair.mentor.user_id, 0)
     tokens = {
         "token": token,
-        "stranger": pulse_token(pair.pk, stranger.user_id, 0),
+        "stranger": pulse_token(pulse_pair.pk, stranger.user_id, 0),
         "closed": token,
     }
     if "closed" in path:
-        Mentorship.objects.filter(pk=pair.pk).update(status=Mentorship.Status.CLOSED)
+        Mentorship.objects.filter(pk=pulse_pair.pk).update(status=Mentorship.Status.CLOSED)
     assert Client().get(path.format(**tokens)).status_code == 404
 
 
-def test_the_coordinator_reads_a_comment_only_when_it_was_sent_to_them(pair, make_user):
+def test_the_coordinator_reads_a_comment_only_when_it_was_sent_to_them(pulse_pair, make_user):
     from relationships.services import pulse_answer_save
 
     coordinator = make_user(email="pulse-coordinator@example.org")
-    pair.cohort.program.coordinators.add(coordinator)
-    mentee = pair.mentees.get()
+    pulse_pair.cohort.program.coordinators.add(coordinator)
+    mentee = pulse_pair.mentees.get()
     pulse_answer_save(
-        mentorship=pair, person=mentee, round_=0, rating=2,
+        mentorship=pulse_pair, person=mentee, round_=0, rating=2,
         comment="sent-to-the-coordinator", share_with_coordinator=True,
     )  # fmt: skip
     pulse_answer_save(
-        mentorship=pair, person=pair.mentor, round_=0, rating=5,
+        mentorship=pulse_pair, person=pulse_pair.mentor, round_=0, rating=5,
         comment="kept-to-myself-7c1", share_with_coordinator=False,
     )  # fmt: skip
     client = Client()
     client.force_login(coordinator)
-    html = client.get(f"/mentorships/{pair.pk}/manage/").content.decode()
+    html = client.get(f"/mentorships/{pulse_pair.pk}/manage/").content.decode()
     assert "sent-to-the-coordinator" in html
     assert "kept-to-myself-7c1" not in html
     assert "3.5" in html  # the round's average: 2 and 5
     # An empty comment is never marked as shared.
     answer = pulse_answer_save(
-        mentorship=pair, person=mentee, round_=1, rating=3, comment="", share_with_coordinator=True
+        mentorship=pulse_pair,
+        person=mentee,
+        round_=1,
+        rating=3,
+        comment="",
+        share_with_coordinator=True,
     )
     assert answer.share_with_coordinator is False
