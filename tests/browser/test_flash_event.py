@@ -65,6 +65,7 @@ def coordinator_runs_a_flash_event(page, coordinator, tmp_path) -> Cohort:
     page.get_by_role("button", name="Upload and preview").click()
     page.get_by_role("button", name="Confirm import").click()
     expect(page.get_by_text("Imported: 6 created")).to_be_visible()
+    page.get_by_role("link", name="See the result").click()
     page.get_by_label("Scope").select_option("all")
     page.get_by_label("With").select_option("approve")
     page.get_by_role("button", name="Apply").click()
