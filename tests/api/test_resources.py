@@ -214,11 +214,20 @@ def test_a_job_that_fails_on_the_worker_shows_why(
 
 
 def test_a_job_is_its_starters_and_the_site_admins(
-    org, other_coordinator, site_admin, client_with, django_capture_on_commit_callbacks
+    org,
+    other_coordinator,
+    site_admin,
+    client_with,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
 ):
+    api = client_with(org["coordinator"])
     with django_capture_on_commit_callbacks():
-        started = client_with(org["coordinator"]).post(reverse("api:run_list", args=["ours-2027"]))
+        started = api.post(reverse("api:run_list", args=["ours-2027"]))
     url = started.json()["url"]
+    # A client polls it: the token, the API user check, the job and the scan for a dead worker.
+    with django_assert_max_num_queries(6):
+        assert api.get(url).json()["state"] == "queued"
     assert client_with(site_admin).get(url).json()["id"] == started.json()["id"]
     for person in (other_coordinator, org["hr"]):
         assert client_with(person).get(url).status_code == 404
