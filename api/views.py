@@ -1,6 +1,7 @@
 """The REST API. Every object is loaded through the same scoping helpers as the pages
-(programs.access, matching.access, relationships.access, reports.access), and every write
-goes through the same services, so the API can do nothing the pages would refuse."""
+(programs.access, matching.access, relationships.access, reports.access, jobs.access), and
+every write goes through the same services, so the API can do nothing the pages would refuse.
+Long work (matching) starts a job, as from the pages: 202 with the job, read until it ends."""
 
 from __future__ import annotations
 
