@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jobs.models import Job
 from matching.models import MatchRun, Proposal
 from matching.selectors import criterion_label
 from programs.importing import (
@@ -282,6 +283,73 @@ class PublishedSerializer(serializers.Serializer):
 
 class RefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+# --- Jobs -------------------------------------------------------------------------------------
+
+
+class JobProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="0 while the job does not know yet.")
+    message = serializers.CharField(help_text="The step under way, as the job page says it.")
+    percent = serializers.IntegerField()
+
+
+JOB_RESULT = {
+    "type": "object",
+    "description": "Empty until the job has succeeded.",
+    "properties": {
+        "summary": {"type": "string"},
+        "url": {"type": "string", "description": "The page that shows the outcome."},
+        "run": {"type": "integer", "description": "A matching job's run, under the cohort."},
+    },
+    "additionalProperties": True,
+}
+
+
+@extend_schema_field(JOB_RESULT)
+class JobResultField(serializers.JSONField):
+    pass
+
+
+class JobSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:job_detail")
+    progress = serializers.SerializerMethodField()
+    result = JobResultField(read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "title",
+            "state",
+            "cancel_requested",
+            "progress",
+            "result",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(JobProgressSerializer)
+    def get_progress(self, job: Job) -> dict:
+        return {
+            "done": job.done,
+            "total": job.total,
+            "message": job.message,
+            "percent": job.percent,
+        }
+
+
+class JobBusySerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    job = serializers.URLField(
+        required=False, help_text="The job under way, when it is one you may read."
+    )
 
 
 # --- Mentorships: activity only ---------------------------------------------------------------

@@ -44,6 +44,8 @@ urlpatterns = [
         views.ProposalReject.as_view(),
         name="proposal_reject",
     ),
+    path("api/v1/jobs/<int:pk>/", views.JobDetail.as_view(), name="job_detail"),
+    path("api/v1/jobs/<int:pk>/cancel/", views.JobCancel.as_view(), name="job_cancel"),
     path("api/v1/mentorships/", views.MentorshipList.as_view(), name="mentorship_list"),
     path(
         "api/v1/mentorships/<int:pk>/", views.MentorshipDetail.as_view(), name="mentorship_detail"

@@ -1,6 +1,7 @@
 """The REST API. Every object is loaded through the same scoping helpers as the pages
-(programs.access, matching.access, relationships.access, reports.access), and every write
-goes through the same services, so the API can do nothing the pages would refuse."""
+(programs.access, matching.access, relationships.access, reports.access, jobs.access), and
+every write goes through the same services, so the API can do nothing the pages would refuse.
+Long work (matching) starts a job, as from the pages: 202 with the job, read until it ends."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
@@ -28,6 +30,10 @@ from api.authentication import ApiUser
 from api.forms import TokenCreateForm
 from api.services import NewToken, api_token_create, api_token_revoke
 from core.errors import DomainError
+from jobs import services as job_services
+from jobs.access import get_job_for_user, jobs_visible_to
+from jobs.models import Job
+from jobs.services import JobBusy
 from matching import selectors as matching_selectors
 from matching import services as matching_services
 from matching.access import get_proposal_for_coordinator, get_run_for_coordinator
@@ -174,16 +180,33 @@ class RunList(generics.ListAPIView):
         return _with_counts(cohort.match_runs.order_by("-created_at", "-pk"))
 
     @extend_schema(
-        summary="Run matching",
-        description="Matches the cohort around its locked pairs, as the matching page does.",
+        summary="Start matching",
+        description=(
+            "Starts a job that matches the cohort around its locked pairs on a worker, as the "
+            "matching page does, and answers at once with the job (its address is also in the "
+            "Location header). Read the job until its state is `succeeded`: its `result.run` is "
+            "the new run. One matching job per cohort at a time: while one is under way, 409 "
+            "with the reason and, when it is yours to read, the job's address in `job`."
+        ),
         request=None,
-        responses={201: serializers.MatchRunSerializer, 409: REFUSED},
+        responses={
+            202: serializers.JobSerializer,
+            409: OpenApiResponse(
+                serializers.JobBusySerializer,
+                description="A matching job is under way, or the cohort cannot be matched.",
+            ),
+        },
     )
     def post(self, request: Request, slug: str) -> Response:
         cohort = get_cohort_for_coordinator(request.user, slug)
-        run = matching_services.match_run_create(cohort=cohort, run_by=request.user)
-        run = _with_counts(cohort.match_runs).get(pk=run.pk)
-        return Response(serializers.MatchRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        try:
+            job = matching_services.match_run_start(cohort=cohort, run_by=request.user)
+        except JobBusy as busy:
+            refusal = {"detail": str(busy)}
+            if jobs_visible_to(request.user).filter(pk=busy.job.pk).exists():
+                refusal["job"] = _job_url(request, busy.job)
+            return Response(refusal, status=status.HTTP_409_CONFLICT)
+        return _job_response(request, job, headers={"Location": _job_url(request, job)})
 
 
 class RunDetail(generics.RetrieveAPIView):
@@ -265,6 +288,53 @@ class ProposalReject(APIView):
         proposal = get_proposal_for_coordinator(request.user, slug, pk)
         matching_services.proposal_reject(proposal=proposal, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Jobs -------------------------------------------------------------------------------------
+
+
+def _job_url(request: Request, job: Job) -> str:
+    return request.build_absolute_uri(reverse("api:job_detail", args=[job.pk]))
+
+
+def _job_response(request: Request, job: Job, **kwargs) -> Response:
+    data = serializers.JobSerializer(job, context={"request": request}).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, **kwargs)
+
+
+class JobDetail(generics.RetrieveAPIView):
+    """A job you started (site admins: any job): its state, progress and, once it has ended,
+    its result or error. Poll it while the state is `queued` or `running`."""
+
+    serializer_class = serializers.JobSerializer
+    queryset = Job.objects.none()  # for the schema only: get_object scopes
+
+    def get_object(self) -> Job:
+        job = get_job_for_user(self.request.user, self.kwargs["pk"])
+        if job.is_active and job_services.jobs_scan(job_ids=[job.pk]):
+            # As on the job page: its worker died (or the broker lost it), so it was handed
+            # out again or ended.
+            job.refresh_from_db()
+        return job
+
+
+class JobCancel(APIView):
+    @extend_schema(
+        summary="Cancel a job",
+        description=(
+            "A queued job is cancelled at once; a running one stops at its next step "
+            "(`cancel_requested`), and nothing it did is kept. 409 once the job has ended or "
+            "is saving its result."
+        ),
+        request=None,
+        responses={202: serializers.JobSerializer, 409: REFUSED},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        job = get_job_for_user(request.user, pk)
+        if not job_services.job_cancel(job=job):
+            raise DomainError(_("Too late to cancel: the job has finished or is saving."))
+        job.refresh_from_db()
+        return _job_response(request, job)
 
 
 # --- Mentorships: activity only ---------------------------------------------------------------

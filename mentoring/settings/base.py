@@ -250,7 +250,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
     "DESCRIPTION": (
-        "Programs, cohorts, enrolments, matching, pair activity and aggregate reports. "
+        "Programs, cohorts, enrolments, matching (run as jobs), pair activity and aggregate "
+        "reports. "
         "Authenticate with a personal API token: `Authorization: Bearer <token>`."
     ),
     "VERSION": "1",
@@ -258,6 +259,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"JobStateEnum": "jobs.models.Job.State"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_errors",

@@ -61,6 +61,11 @@ def proposal(world: dict) -> dict:
     return matching_cohort(world) | {"pk": world["proposal"].pk}
 
 
+def job(world: dict) -> dict:
+    """The coordinator's queued matching job (tests/jobs/permission_cases.py)."""
+    return {"pk": world["job"].pk}
+
+
 CASES: dict[str, Case] = {
     "api:tokens": Case(page(200)),
     "api:token_revoke": Case(
@@ -79,6 +84,9 @@ CASES: dict[str, Case] = {
     "api:run_publish": Case(ours(200), run, "post"),
     "api:proposal_lock": Case(ours(200), proposal, "post"),
     "api:proposal_reject": Case(ours(204), proposal, "post"),
+    # A job is its starter's (the coordinator's) and the site admins', as its page is.
+    "api:job_detail": Case(ours(200), job),
+    "api:job_cancel": Case(ours(202), job, "post"),
     "api:mentorship_list": Case(api(200)),
     "api:mentorship_detail": Case(ours(200), lambda w: {"pk": w["mentorship"].pk}),
     # HR viewers read the whole organisation's aggregates; coordinators their programs'.

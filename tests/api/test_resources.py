@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from jobs.models import Job
 from matching.models import MatchRun, Proposal
 from relationships.models import Mentorship
 from tests.api.conftest import SENTINEL
@@ -96,12 +97,38 @@ def test_pairs_are_activity_only(org, client_with, django_assert_max_num_queries
     assert "close_comment" not in closed and SENTINEL not in json.dumps(closed)
 
 
-def test_matching_through_the_api(org, client_with):
+@pytest.fixture
+def site_admin(make_user):
+    return make_user(email="root@example.org", is_staff=True, is_superuser=True)
+
+
+def run_matching(api, slug: str, capture) -> dict:
+    """Start a matching job, let the worker run it (eagerly, once the request commits) and
+    read the job until it has ended; returns the job as the API last showed it."""
+    runs = MatchRun.objects.count()
+    with capture(execute=True):
+        response = api.post(reverse("api:run_list", args=[slug]))
+        assert response.status_code == 202, response.content
+        started = response.json()
+        # The answer comes before any worker has the job.
+        assert started["state"] == "queued" and started["result"] == {}
+        assert MatchRun.objects.count() == runs
+    assert response["Location"] == started["url"]
+    assert started["url"].endswith(reverse("api:job_detail", args=[started["id"]]))
+    job = api.get(started["url"]).json()
+    assert job["id"] == started["id"] and job["kind"] == "matching.run"
+    assert job["state"] not in ("queued", "running"), job
+    return job
+
+
+def test_matching_through_the_api(org, client_with, django_capture_on_commit_callbacks):
     api = client_with(org["coordinator"])
-    runs = reverse("api:run_list", args=["ours-2027"])
-    response = api.post(runs)
-    assert response.status_code == 201, response.content
-    run = response.json()
+    job = run_matching(api, "ours-2027", django_capture_on_commit_callbacks)
+    assert job["state"] == "succeeded" and job["error"] == "" and job["finished_at"]
+    progress = job["progress"]
+    assert progress["done"] == progress["total"] == 3 and progress["percent"] == 100
+    assert "mentees matched" in job["result"]["summary"]
+    run = api.get(reverse("api:run_detail", args=["ours-2027", job["result"]["run"]])).json()
     assert run["status"] == "draft" and run["proposals"] >= 1
     proposals = results(api.get(reverse("api:proposal_list", args=["ours-2027", run["id"]])))
     proposal = proposals[0]
@@ -120,7 +147,10 @@ def test_matching_through_the_api(org, client_with):
     assert api.post(reject).status_code == 204
     assert not Proposal.objects.filter(pk=proposal["id"]).exists()
     # A later run leaves the rejected pair out; the older run can no longer be changed.
-    second = api.post(runs).json()
+    second_job = run_matching(api, "ours-2027", django_capture_on_commit_callbacks)
+    assert second_job["state"] == "succeeded" and second_job["id"] != job["id"]
+    second = {"id": second_job["result"]["run"]}
+    assert second["id"] != run["id"]
     assert api.post(lock).status_code == 404  # the proposal is gone
     publish = reverse("api:run_publish", args=["ours-2027", run["id"]])
     refused = api.post(publish)
@@ -133,6 +163,94 @@ def test_matching_through_the_api(org, client_with):
     detail = api.get(reverse("api:run_detail", args=["ours-2027", second["id"]])).json()
     assert detail["status"] == "published" and detail["published_at"]
     assert api.post(publish_second).status_code == 409  # already published
+
+
+def test_one_matching_job_per_cohort_and_the_busy_answer_points_at_it(
+    org, client_with, site_admin, make_user, django_capture_on_commit_callbacks
+):
+    api = client_with(org["coordinator"])
+    runs = reverse("api:run_list", args=["ours-2027"])
+    with django_capture_on_commit_callbacks() as queued:  # held back: no worker yet
+        started = api.post(runs).json()
+        busy = api.post(runs)
+    assert busy.status_code == 409
+    assert busy.json() == {
+        "detail": "“Matching 2027” is already under way.",
+        "job": started["url"],
+    }
+    assert Job.objects.count() == 1
+    # A co-coordinator is told too, but another person's job is not theirs to read; a site
+    # admin reads every job.
+    co_coordinator = make_user(email="co@example.org")
+    org["program"].coordinators.add(co_coordinator)
+    assert client_with(co_coordinator).post(runs).json() == {
+        "detail": "“Matching 2027” is already under way."
+    }
+    assert client_with(site_admin).post(runs).json()["job"] == started["url"]
+    for callback in queued:
+        callback()
+    assert api.get(started["url"]).json()["state"] == "succeeded"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(runs).status_code == 202  # the cohort is free again
+
+
+def test_a_cohort_that_cannot_be_matched_is_a_409_and_starts_nothing(org, client_with):
+    org["program"].format = "flash"
+    org["program"].save(update_fields=["format"])
+    response = client_with(org["coordinator"]).post(reverse("api:run_list", args=["ours-2027"]))
+    assert response.status_code == 409 and "rounds" in response.json()["detail"]
+    assert not Job.objects.exists()
+
+
+def test_a_job_that_fails_on_the_worker_shows_why(
+    org, client_with, django_capture_on_commit_callbacks
+):
+    org["cohort"].enrolments.filter(role="mentee").update(status="applied")
+    job = run_matching(
+        client_with(org["coordinator"]), "ours-2027", django_capture_on_commit_callbacks
+    )
+    assert job["state"] == "failed" and "no approved mentees" in job["error"]
+    assert job["result"] == {} and not MatchRun.objects.exists()
+
+
+def test_a_job_is_its_starters_and_the_site_admins(
+    org,
+    other_coordinator,
+    site_admin,
+    client_with,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    api = client_with(org["coordinator"])
+    with django_capture_on_commit_callbacks():
+        started = api.post(reverse("api:run_list", args=["ours-2027"]))
+    url = started.json()["url"]
+    # A client polls it: the token, the API user check, the job and the scan for a dead worker.
+    with django_assert_max_num_queries(6):
+        assert api.get(url).json()["state"] == "queued"
+    assert client_with(site_admin).get(url).json()["id"] == started.json()["id"]
+    for person in (other_coordinator, org["hr"]):
+        assert client_with(person).get(url).status_code == 404
+        assert client_with(person).post(url + "cancel/").status_code == 404
+    assert Job.objects.get().state == "queued"
+
+
+def test_cancelling_a_job_through_the_api(org, client_with, django_capture_on_commit_callbacks):
+    api = client_with(org["coordinator"])
+    with django_capture_on_commit_callbacks() as queued:
+        started = api.post(reverse("api:run_list", args=["ours-2027"])).json()
+    cancel = reverse("api:job_cancel", args=[started["id"]])
+    response = api.post(cancel)
+    assert response.status_code == 202, response.content
+    assert response.json()["state"] == "cancelled"
+    for callback in queued:  # the task arrives after all: it finds the job taken
+        callback()
+    assert api.get(started["url"]).json()["state"] == "cancelled"
+    assert not MatchRun.objects.exists()
+    too_late = api.post(cancel)
+    assert too_late.status_code == 409 and "Too late" in too_late.json()["detail"]
+    read_only = client_with(org["coordinator"], scope="read")
+    assert read_only.post(cancel).status_code == 403
 
 
 def test_hr_viewers_read_reports_but_no_pairs_or_programs(org, client_with):

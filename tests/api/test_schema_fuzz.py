@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from jobs.models import Job
 from matching.models import MatchRun, Proposal
 from tests.api.conftest import SENTINEL
 
@@ -48,6 +49,10 @@ def test_the_schema_documents_every_api_route():
     assert len(paths) >= 14
     assert "/api/v1/cohorts/{slug}/enrolments/" in paths
     assert {"get", "post"} <= set(paths["/api/v1/cohorts/{slug}/enrolments/"])
+    start = paths["/api/v1/cohorts/{slug}/runs/"]["post"]["responses"]
+    assert start["202"]["content"]["application/json"]["schema"]["$ref"].endswith("/Job")
+    assert start["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/JobBusy")
+    assert {"/api/v1/jobs/{id}/", "/api/v1/jobs/{id}/cancel/"} <= set(paths)
 
 
 @pytest.fixture
@@ -72,10 +77,20 @@ def seeded(org, other_coordinator):
         score=40,
         breakdown={"expertise": 30.0, "language": 10.0},
     )
+    # A matching job the coordinator started, and one they did not (theirs: 404).
+    job = Job.objects.create(
+        kind="matching.run",
+        title="Matching 2027",
+        target_id=cohort.pk,
+        created_by=org["coordinator"],
+    )
+    other_job = Job.objects.create(
+        kind="matching.run", title="Theirs", target_id=cohort.pk, created_by=other_coordinator
+    )
     return {
         "slug": [org["program"].slug, cohort.slug, "theirs", "theirs-2027"],
         "pk": [run.pk, proposal.pk, org["pairs"]["P1"].pk, org["pairs"]["P3"].pk],
-        "id": [org["pairs"]["P1"].pk, org["pairs"]["P3"].pk, run.pk],
+        "id": [org["pairs"]["P1"].pk, org["pairs"]["P3"].pk, run.pk, job.pk, other_job.pk],
     }
 
 

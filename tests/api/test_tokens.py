@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
+from jobs.models import Job
 from tests.factories import CohortFactory, ProgramFactory
 
 PROGRAMS = reverse("api:program_list")
@@ -114,10 +115,11 @@ def test_a_read_only_token_reads_but_never_writes(ours_coordinator, client_with)
     response = read.post(url)
     assert response.status_code == 403
     assert "read-only" in response.json()["detail"]
-    assert not cohort.match_runs.exists()
-    # The same request with a read-write token reaches the service (which refuses an empty
-    # cohort with a reason).
-    assert client_with(ours_coordinator, scope="write").post(url).status_code == 409
+    assert not cohort.match_runs.exists() and not Job.objects.exists()
+    # The same request with a read-write token reaches the service: a job starts (its worker
+    # will refuse the empty cohort with a reason).
+    assert client_with(ours_coordinator, scope="write").post(url).status_code == 202
+    assert Job.objects.get().created_by == ours_coordinator
 
 
 def test_participants_get_no_tokens_page_and_their_tokens_open_nothing(
