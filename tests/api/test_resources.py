@@ -97,11 +97,6 @@ def test_pairs_are_activity_only(org, client_with, django_assert_max_num_queries
     assert "close_comment" not in closed and SENTINEL not in json.dumps(closed)
 
 
-@pytest.fixture
-def site_admin(make_user):
-    return make_user(email="root@example.org", is_staff=True, is_superuser=True)
-
-
 def run_matching(api, slug: str, capture) -> dict:
     """Start a matching job, let the worker run it (eagerly, once the request commits) and
     read the job until it has ended; returns the job as the API last showed it."""
