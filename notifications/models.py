@@ -15,6 +15,7 @@ class Category(models.TextChoices):
     NUDGES = "nudges", "A nudge when my pair has not met for a while"
     REQUESTS = "requests", "Reminders about mentor requests, and requests that expired"
     DIGEST = "digest", "The coordinator's daily digest"
+    MESSAGES = "messages", "New messages from my pair (at most one email a quarter hour)"
 
 
 class Dispatch(models.Model):
@@ -87,3 +88,21 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {'on' if self.enabled else 'off'}"
+
+
+class QuietHours(models.Model):
+    """When a person wants no email that can wait (kinds registered with quiet=True), in their
+    own time zone; what falls in them goes out when they end. Equal times mean no quiet hours."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiet_hours"
+    )
+    starts = models.TimeField()
+    ends = models.TimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "quiet hours"
+
+    def __str__(self) -> str:
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"

@@ -43,7 +43,8 @@ from django.utils import timezone
 
 from notifications import registry
 from notifications.mail import message_id_for
-from notifications.models import Dispatch, Preference
+from notifications.models import Dispatch, Preference, QuietHours
+from notifications.quiet import quiet_until
 from notifications.registry import Message, Planned
 from notifications.tokens import unsubscribe_url
 
@@ -85,6 +86,32 @@ def preferences_set(*, user, enabled: dict[str, bool]) -> None:
         Preference.objects.update_or_create(
             user=user, category=category, defaults={"enabled": bool(on)}
         )
+
+
+def quiet_hours_of(user) -> QuietHours | None:
+    return QuietHours.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def quiet_hours_set(*, user, starts, ends) -> None:
+    """Both times, or neither (no quiet hours)."""
+    if starts is None or ends is None or starts == ends:
+        QuietHours.objects.filter(user=user).delete()
+        return
+    QuietHours.objects.update_or_create(user=user, defaults={"starts": starts, "ends": ends})
+
+
+def quiet_hours_end(user, moment: datetime, quiet: QuietHours | None = None) -> datetime | None:
+    """When the user's quiet hours that `moment` falls in end; None outside them."""
+    quiet = quiet or quiet_hours_of(user)
+    if quiet is None:
+        return None
+    return quiet_until(starts=quiet.starts, ends=quiet.ends, zone=user.timezone, moment=moment)
+
+
+def deliverable_at(user, moment: datetime) -> datetime:
+    """`moment`, or the end of the user's quiet hours when it falls in them."""
+    return quiet_hours_end(user, moment) or moment
 
 
 # --- Planning ---------------------------------------------------------------------------------
@@ -156,6 +183,18 @@ def dispatches_create_now(*, messages: Iterable[Message]) -> list[int]:
     Dispatch.objects.filter(pk__in=ids).update(enqueued_at=now)
     _enqueue_on_commit(ids)
     return ids
+
+
+@transaction.atomic
+def dispatches_schedule(*, planned: Iterable[Planned]) -> int:
+    """Messages that go out later, when the scan finds them due (a batch of a pair's messages
+    at the end of its quarter hour). As with dispatches_create_now, the key keeps each to one
+    row; returns how many rows were new."""
+    planned = list(planned)
+    for item in planned:
+        if item.kind not in registry.KINDS:
+            raise LookupError(f"no message kind {item.kind!r} is registered")
+    return dispatch_plan(planned)
 
 
 def _send_tasks(ids: list[int]) -> None:
@@ -319,6 +358,19 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
         return "not claimed"
     dispatch = Dispatch.objects.select_related("recipient").get(pk=dispatch_id)
     kind = registry.KINDS.get(dispatch.kind)
+    if kind is not None and kind.quiet:
+        until = quiet_hours_end(dispatch.recipient, claimed_at)
+        if until is not None:
+            # Not an attempt: the row waits, whole, for the end of the quiet hours.
+            _finish(
+                dispatch,
+                claimed_at,
+                status=Status.PENDING,
+                due_at=until,
+                enqueued_at=None,
+                attempts=F("attempts") - 1,
+            )
+            return "deferred"
     try:
         if kind is None:
             raise LookupError(f"no message kind {dispatch.kind!r} is registered")

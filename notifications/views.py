@@ -20,9 +20,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         switched_off=services.categories_switched_off(request.user),
         coordinator=roles.coordinator or roles.site_admin,
+        quiet=services.quiet_hours_of(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        services.preferences_set(user=request.user, enabled=form.cleaned_data)
+        services.preferences_set(user=request.user, enabled=form.switches)
+        services.quiet_hours_set(
+            user=request.user,
+            starts=form.cleaned_data["quiet_starts"],
+            ends=form.cleaned_data["quiet_ends"],
+        )
         messages.success(request, "Email preferences saved.")
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.thread import thread_context
 from goals.forms import CheckInForm
 from goals.models import Goal
 from profiles.models import Person
@@ -112,7 +113,7 @@ def pair_context(
         )
 
     can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
-    return {
+    return thread_context(request, mentorship) | {
         "mentorship": mentorship,
         "program": mentorship.cohort.program,
         "me": me,

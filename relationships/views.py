@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from conversations.selectors import activity_of as conversation_activity
 from core.errors import refusal_shown
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
@@ -185,6 +186,7 @@ def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "pair": pair,
             "cohort": pair.cohort,
             "events": pair.events.filter(kind="status").select_related("actor"),
+            "messages_activity": conversation_activity(pair),
             "close_form": CloseForm(
                 action=reverse("relationships:mentorship_transition", args=[pair.pk])
             ),

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "notifications",
     "goals",
     "sessions.apps.MentoringSessionsConfig",
+    "conversations",
     "reports",
     "api",
     "core",
@@ -221,6 +222,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # task was lost, or its worker died mid-send). Keep it above CELERY_TASK_TIME_LIMIT, so a send
 # still running is never taken over.
 NOTIFICATIONS_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 900, minimum=1)
+
+# --- Pair messages ----------------------------------------------------------------------------
+# Seconds between the browser's checks for new messages (the unread count in the navigation,
+# an open thread).
+MESSAGES_POLL_SECONDS = env_int("MESSAGES_POLL_SECONDS", 20, minimum=1, maximum=3600)
 
 # --- Reports ----------------------------------------------------------------------------------
 # Any report figure computed over fewer people than this shows "fewer than K" instead.

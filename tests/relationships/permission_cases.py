@@ -8,6 +8,7 @@ from tests.permissions import (
     COORD,
     MENTEE,
     MENTOR,
+    OTHER_COORD,
     Case,
     coordinators_only,
     signed_in,
@@ -60,6 +61,15 @@ CASES: dict[str, Case] = {
     "sessions:session_correct": Case(members(200, **{MENTOR: 302}), session),
     "sessions:session_rate": Case(members(200), session, "post"),
     "sessions:private_note_save": Case(members(302), session, "post"),
+    "conversations:thread": Case(members(200), pair),
+    # An empty message: the thread again, with the field's error.
+    "conversations:message_send": Case(members(200), pair, "post"),
+    "conversations:unread_badge": Case(signed_in(200)),
+    "conversations:message_report": Case(members(200), lambda w: {"pk": w["message"].pk}),
+    # Whoever may run programs; the page lists only reports from their own programs.
+    "conversations:reported_messages": Case(
+        signed_in(404, **{COORD: 200, OTHER_COORD: 200, ADMIN: 200})
+    ),
 }
 
 
@@ -68,6 +78,7 @@ def extend_world(world: dict) -> None:
 
     from django.utils import timezone
 
+    from conversations.services import message_send
     from goals.services import goal_create
     from relationships.models import ClosingQuestion
     from relationships.services import agreement_confirm, mentorship_create
@@ -94,6 +105,7 @@ def extend_world(world: dict) -> None:
                 format="video",
                 private_note="mine",
             ),
+            "message": message_send(mentorship=mentorship, author=mentor, body="Hello!"),
             "closing_question": ClosingQuestion.objects.create(
                 program=world["program"], text="Did you reach your goals?"
             ),
