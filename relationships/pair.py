@@ -52,6 +52,7 @@ def pair_context(
     )
     me = person_of(request.user)
     members = mentorship.members()
+    selectors.attach_cards(mentorship, members)
     agreement = agreement_for(mentorship)
     confirmed = agreement.confirmed_by()
     goals = list(
