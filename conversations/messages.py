@@ -5,6 +5,7 @@ the text stays on the site, where only the pair can read it."""
 
 from __future__ import annotations
 
+from conversations.models import MessageReport
 from conversations.selectors import unread_for
 from notifications.models import Category, Dispatch
 from notifications.registry import kind
@@ -13,6 +14,7 @@ from profiles.models import Person
 from relationships.models import Mentorship
 
 KIND_NEW_MESSAGES = "pair_messages"
+KIND_REPORTED = "message_reported"
 
 
 @kind(KIND_NEW_MESSAGES, category=Category.MESSAGES, quiet=True)
@@ -38,4 +40,24 @@ def build_new_messages(dispatch: Dispatch):
             "authors": authors,
             "thread_url": link("conversations:thread", [mentorship.pk]),
         },
+    )
+
+
+# A member asked the coordinators to look: not a switch anyone can turn off.
+@kind(KIND_REPORTED, category=None)
+def build_message_reported(dispatch: Dispatch):
+    report = (
+        MessageReport.objects.select_related("message__mentorship__cohort__program")
+        .filter(pk=dispatch.object_id)
+        .first()
+    )
+    if report is None:
+        return None
+    program = report.message.mentorship.cohort.program
+    if not program.coordinators.filter(pk=dispatch.recipient_id).exists():
+        return None  # no longer runs the program
+    return render_for(
+        dispatch,
+        "conversations/emails/message_reported",
+        {"program": program, "reported_url": link("conversations:reported_messages")},
     )

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations.messages import KIND_NEW_MESSAGES
+from conversations.messages import KIND_NEW_MESSAGES, KIND_REPORTED
 from conversations.models import Message, MessageReport, ThreadRead
 from core.errors import DomainError
+from notifications.registry import Message as Mail
 from notifications.registry import Planned, occurrence_stamp
-from notifications.services import deliverable_at, dispatches_schedule
+from notifications.services import deliverable_at, dispatches_create_now, dispatches_schedule
 
 BATCH = timedelta(minutes=15)
 
@@ -83,7 +84,12 @@ def message_report(*, message: Message, reporter, reason: str = "") -> MessageRe
         raise DomainError(_("Only the members of a pair report its messages."))
     if message.author_id == reporter.pk:
         raise DomainError(_("You cannot report your own message."))
-    report, _created = MessageReport.objects.get_or_create(
+    report, created = MessageReport.objects.get_or_create(
         message=message, reporter=reporter, defaults={"reason": reason.strip()}
     )
+    if created:
+        coordinators = message.mentorship.cohort.program.coordinators.values_list("pk", flat=True)
+        dispatches_create_now(
+            messages=[Mail(KIND_REPORTED, report.pk, "", user_id) for user_id in coordinators]
+        )
     return report

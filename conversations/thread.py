@@ -25,4 +25,5 @@ def thread_context(request: HttpRequest, mentorship, *, form: MessageForm | None
         "message_form": None if mentorship.is_ended else form or MessageForm(),
         "poll_seconds": settings.MESSAGES_POLL_SECONDS,
         "older_than": shown.messages[0].pk if shown.has_older else None,
+        "viewing_older": before is not None,
     }

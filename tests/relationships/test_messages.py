@@ -3,7 +3,10 @@ message shared with the coordinators when a member reports it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -191,3 +194,32 @@ def test_the_thread_page_and_the_badge_cost_the_same_queries_however_many_messag
     small = [queries(url) for url in urls]
     add_messages(active, mentor, mentee, 200)
     assert [queries(url) for url in urls] == small
+
+
+def test_a_long_thread_shows_the_newest_and_pages_back(client, active, mentor, mentee):
+    add_messages(active, mentor, mentee, 40)
+    client.force_login(mentee.user)
+    newest = client.get(thread_url(active)).content.decode()
+    assert ">m39<" in newest and ">m9<" not in newest and "?part=messages" in newest
+    older = re.search(r'href="([^"]+\?before=\d+)"', newest).group(1)
+    page = client.get(older.replace("&amp;", "&")).content.decode()
+    assert ">m9<" in page and ">m39<" not in page
+    assert "Newest messages" in page
+    assert "?part=messages" not in page  # an older page does not poll back to the newest
+
+
+def test_the_programs_coordinators_are_emailed_about_a_report_without_its_text(
+    client, active, program, mentor, mentee, django_capture_on_commit_callbacks
+):
+    coordinator = UserFactory(email="coord@example.org")
+    program.coordinators.add(coordinator)
+    message = message_send(mentorship=active, author=mentor, body=SECRET)
+    client.force_login(mentee.user)
+    url = reverse("conversations:message_report", args=[message.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "Please look"})
+        client.post(url, {"reason": "Again"})  # reported once, told once
+    [email] = [m for m in mail.outbox if m.to == [coordinator.email]]
+    assert str(program) in email.subject
+    assert SECRET not in email.body and "/reported-messages/" in email.body
+    assert [m for m in mail.outbox if m.to == [mentor.email]] == []
