@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,16 +29,28 @@ class PreferencesForm(forms.Form):
     )
 
     def __init__(
-        self, *args, switched_off: set[str], coordinator: bool, quiet=None, **kwargs
+        self,
+        *args,
+        switched_off: set[str],
+        coordinator: bool,
+        out_of_app: frozenset[str] = frozenset(),
+        quiet=None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         switches = {}
+        fieldsets = []
         for category in Category:
             if category == Category.DIGEST and not coordinator:
                 continue
+            # The email switch keeps the category's own name (the unsubscribe link's too).
             switches[category.value] = forms.BooleanField(
-                label=category.label, required=False, initial=category.value not in switched_off
+                label=_("By email"), required=False, initial=category.value not in switched_off
             )
+            switches[f"app_{category.value}"] = forms.BooleanField(
+                label=_("In the app"), required=False, initial=category.value not in out_of_app
+            )
+            fieldsets.append(Fieldset(category.label, category.value, f"app_{category.value}"))
         # The switches first, then the quiet hours.
         quiet_fields = {name: self.fields.pop(name) for name in QUIET_FIELDS}
         self.fields.update(switches)
@@ -47,6 +59,7 @@ class PreferencesForm(forms.Form):
             self.fields["quiet_starts"].initial = quiet.starts
             self.fields["quiet_ends"].initial = quiet.ends
         self.helper = FormHelper()
+        self.helper.layout = Layout(*fieldsets, Fieldset(_("Quiet hours"), *QUIET_FIELDS))
         self.helper.add_input(Submit("submit", _("Save")))
 
     def clean(self):
@@ -60,4 +73,15 @@ class PreferencesForm(forms.Form):
 
     @property
     def switches(self) -> dict[str, bool]:
-        return {k: v for k, v in self.cleaned_data.items() if k not in QUIET_FIELDS}
+        """By email, per category."""
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in QUIET_FIELDS and not k.startswith("app_")
+        }
+
+    @property
+    def in_app(self) -> dict[str, bool]:
+        return {
+            k.removeprefix("app_"): v for k, v in self.cleaned_data.items() if k.startswith("app_")
+        }
