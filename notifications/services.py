@@ -378,19 +378,6 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
         return "not claimed"
     dispatch = Dispatch.objects.select_related("recipient").get(pk=dispatch_id)
     kind = registry.KINDS.get(dispatch.kind)
-    if kind is not None and kind.quiet:
-        until = quiet_hours_end(dispatch.recipient, claimed_at)
-        if until is not None:
-            # Not an attempt: the row waits, whole, for the end of the quiet hours.
-            _finish(
-                dispatch,
-                claimed_at,
-                status=Status.PENDING,
-                due_at=until,
-                enqueued_at=None,
-                attempts=F("attempts") - 1,
-            )
-            return "deferred"
     by_email = in_app = False
     try:
         if kind is None:
@@ -416,6 +403,20 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
         reason = f"The recipient gets “{kind.category}” in the app only, not by email."
         _finish(dispatch, claimed_at, status=Status.SKIPPED, last_error=reason)
         return "in app"
+    if kind.quiet:
+        until = quiet_hours_end(dispatch.recipient, claimed_at)
+        if until is not None:
+            # The inbox has it already; the email waits, whole, for the end of the quiet
+            # hours. Not an attempt.
+            _finish(
+                dispatch,
+                claimed_at,
+                status=Status.PENDING,
+                due_at=until,
+                enqueued_at=None,
+                attempts=F("attempts") - 1,
+            )
+            return "deferred"
     _decorate(message, dispatch, kind.category)
     try:
         if connection is not None:

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from conversations.services import batch_due, message_send, thread_mark_read
-from notifications.models import Category, Dispatch
+from notifications.models import Category, Dispatch, InboxItem
 from notifications.services import preferences_set, quiet_hours_set
 from tests.notifications import pairs
 
@@ -111,6 +111,22 @@ def test_quiet_hours_set_after_planning_still_hold_the_email_back(pair, scan):
     )
     at(scan, datetime(2027, 1, 4, 11, 0, tzinfo=UTC))
     assert len(outbox_to(mentee.email)) == 1
+
+
+def test_quiet_hours_hold_the_email_not_the_inbox(pair, scan):
+    """A row that falls due in quiet hours: its inbox item now, its email when they end. (The
+    messages of a whole night are planned for its end, to make one email; they reach the inbox
+    then too. The unread count in the navigation shows them at once.)"""
+    mentee = pair.mentees.get()
+    write(pair, START)
+    quiet_hours_set(user=mentee.user, starts=time(0, 0), ends=time(6, 0))
+    at(scan, datetime(2027, 1, 4, 9, 15, tzinfo=UTC))  # 04:15 in New York
+    assert outbox_to(mentee.email) == []
+    [item] = InboxItem.objects.filter(user=mentee.user)
+    assert "new message" in item.subject
+    at(scan, datetime(2027, 1, 4, 11, 0, tzinfo=UTC))
+    assert len(outbox_to(mentee.email)) == 1
+    assert InboxItem.objects.filter(user=mentee.user).count() == 1
 
 
 def test_quiet_hours_do_not_hold_back_other_mail(pair, committed):
