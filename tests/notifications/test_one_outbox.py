@@ -101,4 +101,5 @@ def test_each_app_registers_the_mail_it_sends_from_its_own_module():
         "digest": "portal.messages",
         "pair_messages": "conversations.messages",
         "message_reported": "conversations.messages",
+        "flash_schedule_ready": "flash.messages",
     }
