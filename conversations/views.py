@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from conversations import selectors, services
@@ -50,11 +51,13 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def unread_badge(request: HttpRequest) -> HttpResponse:
+    unread = selectors.unread_total(request.user)
     return render(
         request,
         "conversations/includes/unread_badge.html",
         {
-            "unread": selectors.unread_total(request.user),
+            "unread": unread,
+            "label": ngettext("unread message", "unread messages", unread),
             "poll_seconds": settings.MESSAGES_POLL_SECONDS,
         },
     )

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -93,11 +94,13 @@ def inbox_mark_read(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def bell(request: HttpRequest) -> HttpResponse:
+    unread = InboxItem.objects.filter(user=request.user, read_at=None).count()
     return render(
         request,
         "notifications/includes/bell.html",
         {
-            "unread": InboxItem.objects.filter(user=request.user, read_at=None).count(),
+            "unread": unread,
+            "label": ngettext("unread notification", "unread notifications", unread),
             "poll_seconds": settings.MESSAGES_POLL_SECONDS,
         },
     )
