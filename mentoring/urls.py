@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("goals.urls")),
     path("", include("sessions.urls")),
+    path("", include("conversations.urls")),
     path("", include("matching.urls")),
     path("", include("flash.urls")),
     path("", include("reports.urls")),

@@ -19,6 +19,7 @@ class Category(models.TextChoices):
     PULSE = "pulse", "A one-question survey on how useful my mentoring is, every few weeks"
     REQUESTS = "requests", "Reminders about mentor requests, and requests that expired"
     DIGEST = "digest", "The coordinator's daily digest"
+    MESSAGES = "messages", "New messages from my pair (at most one email a quarter hour)"
 
 
 class WebhookEvent(models.TextChoices):
@@ -140,13 +141,15 @@ class Dispatch(models.Model):
 
 
 class Preference(models.Model):
-    """A person's choice for one category; no row means the category is on."""
+    """A person's choice for one category: by email (`enabled`), in the app's inbox (`in_app`),
+    both or neither. No row means both."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     category = models.CharField(max_length=20, choices=Category)
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField("by email", default=True)
+    in_app = models.BooleanField("in the app", default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -156,3 +159,45 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {'on' if self.enabled else 'off'}"
+
+
+class QuietHours(models.Model):
+    """When a person wants no email that can wait (kinds registered with quiet=True), in their
+    own time zone; what falls in them goes out when they end. Equal times mean no quiet hours."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiet_hours"
+    )
+    starts = models.TimeField()
+    ends = models.TimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "quiet hours"
+
+    def __str__(self) -> str:
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class InboxItem(models.Model):
+    """A message as it appears in the person's inbox in the app: what the email said, made
+    from the same outbox row (one item per row, however often its sending is retried)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_items"
+    )
+    dispatch = models.OneToOneField(
+        Dispatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbox_item"
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.URLField(max_length=500, blank=True, help_text="The page the message is about.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="inbox_unread")]
+
+    def __str__(self) -> str:
+        return f"Inbox item #{self.pk} for user #{self.user_id}"

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from goals.models import CheckIn, Goal
 from profiles.models import Person
+from programs.models import Enrolment
 from relationships.access import mentorships_of, person_of
 from relationships.models import AgreementConfirmation, ClosingSurvey, Mentorship
 from sessions.models import SessionLog, SessionRating
@@ -166,6 +167,22 @@ def participant_overview(user) -> list[Mentorship]:
             or (mentorship.is_ended and not mentorship.survey_done)
         )
     return rows
+
+
+def attach_cards(mentorship: Mentorship, members: list[Person]) -> None:
+    """What a member's card shows beyond their profile: their enrolment in the pair's cohort
+    (what they offer and want) as `member.enrolment`, and their side as `member.role_label`.
+    One query."""
+    by_person = {
+        e.person_id: e
+        for e in Enrolment.objects.filter(
+            cohort_id=mentorship.cohort_id, person__in=[m.pk for m in members]
+        )
+    }
+    roles = mentorship.roles
+    for member in members:
+        member.enrolment = by_person.get(member.pk)
+        member.role_label = roles.mentor if member.pk == mentorship.mentor_id else roles.mentee
 
 
 def member_user_ids(mentorship_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -9,6 +9,11 @@ app_name = "relationships"
 urlpatterns = [
     path("mentorships/", views.mentorship_list, name="mentorship_list"),
     path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship_detail"),
+    path(
+        "mentorships/<int:pk>/people/<int:person_pk>/photo/",
+        views.member_photo,
+        name="member_photo",
+    ),
     path("mentorships/<int:pk>/agreement/", views.agreement_edit, name="agreement_edit"),
     path(
         "mentorships/<int:pk>/agreement/confirm/",

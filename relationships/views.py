@@ -6,9 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from conversations.selectors import activity_of as conversation_activity
 from core.errors import refusal_shown
+from profiles.photos import photo_response
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
 from relationships.access import (
@@ -46,6 +48,16 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_member(request.user, pk)
     return render_pair(request, mentorship)
+
+
+@require_GET
+def member_photo(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    """A member's photo, for the pair and its coordinators."""
+    mentorship = get_mentorship_for_member_or_coordinator(request.user, pk)
+    person = next((m for m in mentorship.members() if m.pk == person_pk), None)
+    if person is None:
+        raise Http404
+    return photo_response(person)
 
 
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -184,6 +196,7 @@ def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_coordinator(request.user, pk)
     pair = selectors.with_activity(Mentorship.objects.filter(pk=mentorship.pk)).get()
     pulse_rounds, pulse_comments = selectors.pulse_summary(mentorship)
+    selectors.attach_cards(pair, members := pair.members())
     return render(
         request,
         "relationships/mentorship_manage.html",
@@ -193,6 +206,8 @@ def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "events": pair.events.filter(kind="status").select_related("actor"),
             "pulse_rounds": pulse_rounds,
             "pulse_comments": pulse_comments,
+            "messages_activity": conversation_activity(pair),
+            "members": members,
             "close_form": CloseForm(
                 action=reverse("relationships:mentorship_transition", args=[pair.pk])
             ),

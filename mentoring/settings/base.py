@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "jobs",
     "goals",
     "sessions.apps.MentoringSessionsConfig",
+    "conversations",
     "reports",
     "api",
     "core",
@@ -225,6 +226,11 @@ NOTIFICATIONS_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 900, minimu
 # Seconds a running job may go without reporting before it counts as dead (its worker was
 # killed) and is handed out again (jobs/services.py). Keep it above CELERY_TASK_TIME_LIMIT.
 JOBS_STALE_AFTER = env_int("JOBS_STALE_AFTER", 360, minimum=1)
+
+# --- Pair messages ----------------------------------------------------------------------------
+# Seconds between the browser's checks for new messages (the unread count in the navigation,
+# an open thread).
+MESSAGES_POLL_SECONDS = env_int("MESSAGES_POLL_SECONDS", 20, minimum=1, maximum=3600)
 
 # --- Reports ----------------------------------------------------------------------------------
 # Any report figure computed over fewer people than this shows "fewer than K" instead.
@@ -393,7 +399,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (profile photos). Never published under a URL of their own: a view that checks
+# who may see a photo serves it (relationships.views.member_photo, profiles.views.my_photo).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+PROFILE_PHOTO_MAX_BYTES = env_int("PROFILE_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Width times height: bigger images are refused from their header, before decoding.
+PROFILE_PHOTO_MAX_PIXELS = env_int("PROFILE_PHOTO_MAX_PIXELS", 40_000_000, minimum=10_000)
 
 # --- UI -------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -100,5 +100,7 @@ def test_each_app_registers_the_mail_it_sends_from_its_own_module():
         "nudge": "relationships.messages",
         "pulse": "relationships.messages",
         "digest": "portal.messages",
+        "pair_messages": "conversations.messages",
+        "message_reported": "conversations.messages",
         "flash_schedule_ready": "flash.messages",
     }

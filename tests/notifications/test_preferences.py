@@ -10,7 +10,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from notifications.models import Category, Dispatch, Preference
+from notifications.models import Category, Dispatch, Preference, QuietHours
 from notifications.services import categories_switched_off
 from notifications.tokens import unsubscribe_token
 from scheduling.models import Meeting
@@ -128,3 +128,24 @@ def test_an_inactive_account_gets_nothing(recent_pair, scan):
     scan()
     assert outbox_to(mentee.email) == []
     assert len(mail.outbox) == 1
+
+
+def test_quiet_hours_are_saved_shown_again_and_cleared(client, make_user):
+    user = make_user(email="quiet@example.org")
+    client.force_login(user)
+    url = reverse("notifications:preferences")
+    client.post(url, {"messages": "on", "quiet_starts": "22:00", "quiet_ends": "07:00"})
+    quiet = QuietHours.objects.get(user=user)
+    assert (f"{quiet.starts:%H:%M}", f"{quiet.ends:%H:%M}") == ("22:00", "07:00")
+    page = client.get(url).content.decode()
+    assert 'value="22:00"' in page and 'value="07:00"' in page
+    client.post(url, {"messages": "on", "quiet_starts": "", "quiet_ends": ""})
+    assert not QuietHours.objects.filter(user=user).exists()
+
+
+def test_quiet_hours_need_both_ends(client, make_user):
+    user = make_user(email="quiet@example.org")
+    client.force_login(user)
+    response = client.post(reverse("notifications:preferences"), {"quiet_starts": "22:00"})
+    assert "Give both the start and the end" in response.content.decode()
+    assert not QuietHours.objects.exists()

@@ -1,5 +1,6 @@
-"""Private by construction: plant unique strings in a private note, a shared note and a goal,
-then crawl everything each role can reach and check who ever sees them."""
+"""Private by construction: plant unique strings in a private note, a shared note, a goal and
+the pair's messages (one of them reported to the coordinators), then crawl everything each role
+can reach and check who ever sees them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.services import message_report, message_send
 from goals.services import goal_checkin, goal_create
 from programs.models import Enrolment, MeetingFormat
 from relationships.services import agreement_confirm, mentorship_create
@@ -27,21 +29,32 @@ MENTEE_PRIVATE = "sentinel-mentee-private-9c2e"
 SHARED = "sentinel-shared-note-7a3f"
 GOAL = "sentinel-goal-text-5e8a"
 CHECKIN = "sentinel-checkin-note-2d6b"
+MESSAGE = "sentinel-pair-message-6f0a"
+REPORTED = "sentinel-reported-message-3c9d"
 OTHER_MENTOR, OTHER_MENTEE = "other_mentor", "other_mentee"
 
-PAIR_CONTENT = {SHARED, GOAL, CHECKIN}
+PAIR_CONTENT = {SHARED, GOAL, CHECKIN, MESSAGE, REPORTED}
+SENTINELS = (MENTOR_PRIVATE, MENTEE_PRIVATE, SHARED, GOAL, CHECKIN, MESSAGE, REPORTED)
 EXPECTED = {
     MENTOR: PAIR_CONTENT | {MENTOR_PRIVATE},
     MENTEE: PAIR_CONTENT | {MENTEE_PRIVATE},
-} | {
-    role: set() for role in (ANON, USER, ADMIN, COORD, OTHER_COORD, HR, OTHER_MENTOR, OTHER_MENTEE)
-}
+    # The program's coordinator reads the one message a member reported to them, nothing else.
+    COORD: {REPORTED},
+} | {role: set() for role in (ANON, USER, ADMIN, OTHER_COORD, HR, OTHER_MENTOR, OTHER_MENTEE)}
 MAX_PAGES = 300
 SKIP = ("/accounts/logout/", "/static/", "/admin/logout/")
 HREF = re.compile(r'(?:href|hx-get)="([^"#]+)')
 
 
-OURS = ("/mentorships/", "/sessions/", "/goals/", "/milestones/", "/dashboard/")
+OURS = (
+    "/mentorships/",
+    "/sessions/",
+    "/goals/",
+    "/milestones/",
+    "/dashboard/",
+    "/messages/",
+    "/reported-messages/",
+)
 
 
 def crawl(client: Client, start: list[str]) -> dict[str, str]:
@@ -121,6 +134,10 @@ def planted(world):
         rating=4,
     )
     private_note_save(session=session, author=mentee, body=f"Mine {MENTEE_PRIVATE}")
+    message_send(mentorship=mentorship, author=mentee, body=f"Hi {MESSAGE}")
+    reported = message_send(mentorship=mentorship, author=mentor, body=f"Hm {REPORTED}")
+    message_report(message=reported, reporter=mentee, reason="Please look")
+    world["sentinel_message"] = reported
     world["sentinel_session"] = session
     world["sentinel_goal"] = goal
     return world
@@ -140,6 +157,9 @@ def known_urls(world: dict) -> list[str]:
         reverse("relationships:mentorship_manage", args=[mentorship.pk]),
         reverse("relationships:cohort_health", args=[world["cohort"].slug]),
         reverse("relationships:mentorship_list"),
+        reverse("conversations:thread", args=[mentorship.pk]),
+        reverse("conversations:message_report", args=[world["sentinel_message"].pk]),
+        reverse("conversations:reported_messages"),
         reverse("programs:cohort_detail", args=[world["cohort"].slug]),
         reverse("admin:index"),
         # The API shows coordinators the same pairs: activity, never content.
@@ -170,7 +190,7 @@ def test_sentinels_appear_only_where_they_should(planted, role):
     pages = crawl(client, known_urls(planted))
     found: dict[str, list[str]] = {}
     for url, body in pages.items():
-        for sentinel in (MENTOR_PRIVATE, MENTEE_PRIVATE, SHARED, GOAL, CHECKIN):
+        for sentinel in SENTINELS:
             if sentinel in body:
                 found.setdefault(sentinel, []).append(url)
     leaked = {s: urls for s, urls in found.items() if s not in EXPECTED[role]}
