@@ -26,21 +26,23 @@ NOW = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def pair(make_pair):
+def inbox_pair(make_pair):
     return make_pair(started_at=NOW)
 
 
-def remind(pair, scan):
+def remind(inbox_pair, scan):
     Meeting.objects.create(
-        mentorship=pair, scheduled_by=pair.mentor.user, start=NOW + timedelta(minutes=30)
+        mentorship=inbox_pair,
+        scheduled_by=inbox_pair.mentor.user,
+        start=NOW + timedelta(minutes=30),
     )
     with time_machine.travel(NOW, tick=False):
         scan()
 
 
-def test_a_sent_email_also_lands_in_the_inbox_with_a_link_to_its_page(pair, scan):
-    mentee = pair.mentees.get()
-    remind(pair, scan)
+def test_a_sent_email_also_lands_in_the_inbox_with_a_link_to_its_page(inbox_pair, scan):
+    mentee = inbox_pair.mentees.get()
+    remind(inbox_pair, scan)
     (email,) = outbox_to(mentee.email)
     item = InboxItem.objects.get(user=mentee.user)
     assert item.subject == email.subject
@@ -48,29 +50,29 @@ def test_a_sent_email_also_lands_in_the_inbox_with_a_link_to_its_page(pair, scan
     assert item.url and "/unsubscribe/" not in item.url and item.url in email.body
 
 
-def test_in_the_app_only_sends_no_email(pair, scan):
-    mentee = pair.mentees.get()
+def test_in_the_app_only_sends_no_email(inbox_pair, scan):
+    mentee = inbox_pair.mentees.get()
     preferences_set(
         user=mentee.user, enabled={Category.REMINDERS: False}, in_app={Category.REMINDERS: True}
     )
-    remind(pair, scan)
+    remind(inbox_pair, scan)
     assert outbox_to(mentee.email) == []
     assert InboxItem.objects.filter(user=mentee.user).count() == 1
     assert Dispatch.objects.get(recipient=mentee.user).status == Dispatch.Status.SKIPPED
 
 
-def test_by_email_only_leaves_the_inbox_empty(pair, scan):
-    mentee = pair.mentees.get()
+def test_by_email_only_leaves_the_inbox_empty(inbox_pair, scan):
+    mentee = inbox_pair.mentees.get()
     preferences_set(
         user=mentee.user, enabled={Category.REMINDERS: True}, in_app={Category.REMINDERS: False}
     )
-    remind(pair, scan)
+    remind(inbox_pair, scan)
     assert len(outbox_to(mentee.email)) == 1
     assert not InboxItem.objects.filter(user=mentee.user).exists()
 
 
-def test_the_preferences_page_sets_both_channels(client, pair):
-    user = pair.mentor.user
+def test_the_preferences_page_sets_both_channels(client, inbox_pair):
+    user = inbox_pair.mentor.user
     client.force_login(user)
     url = reverse("notifications:preferences")
     data = {c: "on" for c in Category.values if c != "digest"} | {"app_meetings": "on"}

@@ -20,7 +20,7 @@ MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture
-def pair(make_pair):
+def thread_pair(make_pair):
     return make_pair(started_at=START)
 
 
@@ -34,8 +34,8 @@ def at(func, moment, **kwargs):
         return func(**kwargs)
 
 
-def write(pair, moment, body="secret-plans-4c1e"):
-    return at(message_send, moment, mentorship=pair, author=pair.mentor, body=body)
+def write(thread_pair, moment, body="secret-plans-4c1e"):
+    return at(message_send, moment, mentorship=thread_pair, author=thread_pair.mentor, body=body)
 
 
 def test_batches_fall_on_quarter_hours():
@@ -50,10 +50,10 @@ def test_batches_fall_on_quarter_hours():
     )
 
 
-def test_a_busy_thread_sends_one_email_a_quarter_hour(pair, scan):
-    mentee = pair.mentees.get()
+def test_a_busy_thread_sends_one_email_a_quarter_hour(thread_pair, scan):
+    mentee = thread_pair.mentees.get()
     for minute in (0, 3, 12):
-        write(pair, START + minute * MINUTE)
+        write(thread_pair, START + minute * MINUTE)
     assert Dispatch.objects.filter(recipient=mentee.user).count() == 1
     at(scan, START + 12 * MINUTE)
     assert outbox_to(mentee.email) == []  # not before the quarter hour is over
@@ -62,32 +62,32 @@ def test_a_busy_thread_sends_one_email_a_quarter_hour(pair, scan):
     [first] = outbox_to(mentee.email)
     assert "3 new messages from" in first.subject
     assert "secret-plans-4c1e" not in first.body + str(first.alternatives)  # text stays on site
-    assert f"/mentorships/{pair.pk}/messages/" in first.body
+    assert f"/mentorships/{thread_pair.pk}/messages/" in first.body
 
-    write(pair, datetime(2027, 1, 4, 9, 16, tzinfo=UTC))
-    write(pair, datetime(2027, 1, 4, 9, 29, tzinfo=UTC))
+    write(thread_pair, datetime(2027, 1, 4, 9, 16, tzinfo=UTC))
+    write(thread_pair, datetime(2027, 1, 4, 9, 29, tzinfo=UTC))
     at(scan, datetime(2027, 1, 4, 9, 29, tzinfo=UTC))
     assert len(outbox_to(mentee.email)) == 1
     at(scan, datetime(2027, 1, 4, 9, 30, tzinfo=UTC))
     assert len(outbox_to(mentee.email)) == 2
     # The author is never told about their own messages.
-    assert outbox_to(pair.mentor.email) == []
+    assert outbox_to(thread_pair.mentor.email) == []
 
 
-def test_no_email_about_messages_already_read_on_the_site(pair, scan):
-    mentee = pair.mentees.get()
-    message = write(pair, START)
-    thread_mark_read(mentorship=pair, person=mentee, up_to=message.pk)
+def test_no_email_about_messages_already_read_on_the_site(thread_pair, scan):
+    mentee = thread_pair.mentees.get()
+    message = write(thread_pair, START)
+    thread_mark_read(mentorship=thread_pair, person=mentee, up_to=message.pk)
     at(scan, datetime(2027, 1, 4, 9, 15, tzinfo=UTC))
     assert outbox_to(mentee.email) == []
     assert Dispatch.objects.get(recipient=mentee.user).status == Dispatch.Status.SKIPPED
 
 
-def test_a_nights_messages_wait_for_the_end_of_quiet_hours_in_one_email(pair, scan):
-    mentee = pair.mentees.get()  # in New York
+def test_a_nights_messages_wait_for_the_end_of_quiet_hours_in_one_email(thread_pair, scan):
+    mentee = thread_pair.mentees.get()  # in New York
     quiet_hours_set(user=mentee.user, starts=time(22, 0), ends=time(7, 0))
-    write(pair, datetime(2027, 1, 5, 4, 0, tzinfo=UTC), "late")  # 23:00 in New York
-    write(pair, datetime(2027, 1, 5, 9, 40, tzinfo=UTC), "early")  # 04:40
+    write(thread_pair, datetime(2027, 1, 5, 4, 0, tzinfo=UTC), "late")  # 23:00 in New York
+    write(thread_pair, datetime(2027, 1, 5, 9, 40, tzinfo=UTC), "early")  # 04:40
     [row] = Dispatch.objects.filter(recipient=mentee.user)
     assert row.due_at == datetime(2027, 1, 5, 12, 0, tzinfo=UTC)  # 07:00 in New York
     at(scan, datetime(2027, 1, 5, 11, 59, tzinfo=UTC))
@@ -97,9 +97,9 @@ def test_a_nights_messages_wait_for_the_end_of_quiet_hours_in_one_email(pair, sc
     assert "2 new messages" in email.subject
 
 
-def test_quiet_hours_set_after_planning_still_hold_the_email_back(pair, scan):
-    mentee = pair.mentees.get()
-    write(pair, START)  # due 09:15 UTC, 04:15 in New York
+def test_quiet_hours_set_after_planning_still_hold_the_email_back(thread_pair, scan):
+    mentee = thread_pair.mentees.get()
+    write(thread_pair, START)  # due 09:15 UTC, 04:15 in New York
     quiet_hours_set(user=mentee.user, starts=time(0, 0), ends=time(6, 0))
     at(scan, datetime(2027, 1, 4, 9, 15, tzinfo=UTC))
     assert outbox_to(mentee.email) == []
@@ -113,12 +113,12 @@ def test_quiet_hours_set_after_planning_still_hold_the_email_back(pair, scan):
     assert len(outbox_to(mentee.email)) == 1
 
 
-def test_quiet_hours_hold_the_email_not_the_inbox(pair, scan):
+def test_quiet_hours_hold_the_email_not_the_inbox(thread_pair, scan):
     """A row that falls due in quiet hours: its inbox item now, its email when they end. (The
     messages of a whole night are planned for its end, to make one email; they reach the inbox
     then too. The unread count in the navigation shows them at once.)"""
-    mentee = pair.mentees.get()
-    write(pair, START)
+    mentee = thread_pair.mentees.get()
+    write(thread_pair, START)
     quiet_hours_set(user=mentee.user, starts=time(0, 0), ends=time(6, 0))
     at(scan, datetime(2027, 1, 4, 9, 15, tzinfo=UTC))  # 04:15 in New York
     assert outbox_to(mentee.email) == []
@@ -129,7 +129,7 @@ def test_quiet_hours_hold_the_email_not_the_inbox(pair, scan):
     assert InboxItem.objects.filter(user=mentee.user).count() == 1
 
 
-def test_quiet_hours_do_not_hold_back_other_mail(pair, committed):
+def test_quiet_hours_do_not_hold_back_other_mail(thread_pair, committed):
     """Only kinds registered as able to wait are held; a meeting invitation is not one."""
     from notifications.registry import KINDS
 
@@ -137,9 +137,9 @@ def test_quiet_hours_do_not_hold_back_other_mail(pair, committed):
     assert not any(k.quiet for name, k in KINDS.items() if name != "pair_messages")
 
 
-def test_switching_messages_off_stops_the_email(pair, scan):
-    mentee = pair.mentees.get()
+def test_switching_messages_off_stops_the_email(thread_pair, scan):
+    mentee = thread_pair.mentees.get()
     preferences_set(user=mentee.user, enabled={Category.MESSAGES: False})
-    write(pair, START)
+    write(thread_pair, START)
     at(scan, datetime(2027, 1, 4, 9, 15, tzinfo=UTC))
     assert outbox_to(mentee.email) == []
