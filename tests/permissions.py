@@ -21,6 +21,7 @@ CASE_MODULES = [
     "tests.reports.permission_cases",
     "tests.scheduling.permission_cases",
     "tests.notifications.permission_cases",
+    "tests.governance.permission_cases",
 ]
 
 LOGIN = "login"  # a redirect to the sign-in page

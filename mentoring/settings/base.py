@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "reports",
     "core",
     "portal",
+    "governance",
 ]
 
 MIDDLEWARE = [
