@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit import services as audit
 from governance.models import ScimIdentity, ScimToken, token_digest
 from matching.models import MentorRequest
 from notifications.registry import Message
@@ -150,9 +151,11 @@ def scim_identity_save(
             )
         user = holder or User.objects.create_user(email=email)
         identity = ScimIdentity(user=user)
+        created = True
         was_active = user.is_active
     else:
         user = identity.user
+        created = False
         if holder is not None and holder.pk != user.pk:
             raise ScimRefused(
                 "Another user has this email address.", status=409, scim_type="uniqueness"
@@ -170,6 +173,13 @@ def scim_identity_save(
         person_leave(user=user, actor=actor)
     elif active and not was_active:
         person_return(user=user)
+    audit.record(
+        audit.Action.SCIM_CHANGE,
+        actor=actor,
+        obj=user,
+        object_label=user.email,
+        detail={"op": "create" if created else "update", "active": active},
+    )
     return identity
 
 
@@ -181,3 +191,10 @@ def scim_identity_delete(*, identity: ScimIdentity, actor=None) -> None:
     identity.delete()
     if user.is_active:
         person_leave(user=user, actor=actor)
+    audit.record(
+        audit.Action.SCIM_CHANGE,
+        actor=actor,
+        obj=user,
+        object_label=user.email,
+        detail={"op": "delete"},
+    )

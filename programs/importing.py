@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit import services as audit
 from profiles.access import can_manage_directory
 from profiles.languages import ISO_639_1
 from profiles.models import Person
@@ -241,6 +242,12 @@ def cohort_import_participants(
         if writing and report.ok:
             people = _apply(plan)
             report.applied = True
+            audit.record(
+                audit.Action.IMPORT_CONFIRMED,
+                actor=by,
+                obj=cohort,
+                detail={"rows": len(plan.rows)},
+            )
         else:
             people = directory_plan(entries=plan.entries)
             # Someone who signed up by themselves gets their directory entry created.

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from matching.engine import MatchResult, match_bipartite, match_peer, pair_breakdown
 from matching.loading import CohortBlock, MatchingError, load_cohort
 from matching.models import (
@@ -325,6 +326,12 @@ def match_run_publish(*, run: MatchRun, user=None) -> list[Mentorship]:
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
+    audit.record(
+        audit.Action.MATCHING_PUBLISHED,
+        actor=user,
+        obj=run.cohort,
+        detail={"run": run.pk, "pairs": len(mentorships)},
+    )
     dispatches_create_now(
         messages=[
             Message(KIND_MATCH_PUBLISHED, proposal.pk, "", person.user_id)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "users",
+    "audit",
     "profiles",
     "programs",
     "matching",
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     # Inside the CSP middleware: it widens form-action on the page that goes to the provider.
     "users.middleware.IdentityProviderFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records downloads and report views, and lends the request to entries made deeper down.
+    "audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -221,6 +224,10 @@ NOTIFICATIONS_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 900, minimu
 # --- Reports ----------------------------------------------------------------------------------
 # Any report figure computed over fewer people than this shows "fewer than K" instead.
 REPORTS_MIN_GROUP_SIZE = env_int("REPORTS_MIN_GROUP_SIZE", 5, minimum=1)
+
+# --- Audit log and retention -----------------------------------------------------------------
+# Audit entries older than this many days are deleted by a daily task; 0 keeps them forever.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=0)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

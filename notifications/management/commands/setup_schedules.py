@@ -1,4 +1,5 @@
-"""Registers the notifications scan with django-celery-beat; safe to run on every start."""
+"""Registers the notifications scan and the daily retention tasks with django-celery-beat; safe
+to run on every start."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 SCAN_TASK = "notifications.tasks.scan"
 SCAN_NAME = "notifications: scan for due messages"
+# Once a day, by name (the tasks live in higher apps): retention settings at work.
+DAILY_TASKS = {
+    "audit: prune entries past AUDIT_RETENTION_DAYS": "audit.tasks.prune",
+}
 
 
 class Command(BaseCommand):
@@ -37,3 +42,10 @@ class Command(BaseCommand):
         )
         verb = "Registered" if created else "Updated"
         self.stdout.write(f"{verb} “{SCAN_NAME}” every {minutes} min.")
+        daily, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.DAYS)
+        for name, task in DAILY_TASKS.items():
+            PeriodicTask.objects.update_or_create(
+                name=name,
+                defaults={"task": task, "interval": daily, "crontab": None, "enabled": True},
+            )
+            self.stdout.write(f"Registered “{name}” daily.")
