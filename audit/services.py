@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -67,3 +67,15 @@ def audit_prune(*, now: datetime | None = None) -> int:
     # A queryset delete: the model's own delete() refuses single deletions on purpose.
     deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+def forget(*, user, labels: list[str], replacement: str) -> int:
+    """Erasure (a data-subject request): the person's entries stay, but their name and email
+    in the labels are replaced. The one change the append-only log allows, so it goes around
+    the queryset's refusal on purpose."""
+    rows = 0
+    for label in {label for label in labels if label}:
+        for field in ("actor_label", "object_label"):
+            matching = AuditEvent.objects.filter(**{f"{field}__iexact": label})
+            rows += QuerySet.update(matching, **{field: replacement})
+    return rows

@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("flash.urls")),
     path("", include("reports.urls")),
+    path("privacy/", include("governance.privacy_urls")),
 ]

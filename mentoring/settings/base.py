@@ -228,6 +228,9 @@ REPORTS_MIN_GROUP_SIZE = env_int("REPORTS_MIN_GROUP_SIZE", 5, minimum=1)
 # --- Audit log and retention -----------------------------------------------------------------
 # Audit entries older than this many days are deleted by a daily task; 0 keeps them forever.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=0)
+# What was written in a pair (notes, goals, comments) is deleted this many months after the
+# pair ended, by a daily task; the rows stay for the reports. 0 keeps it.
+PAIR_CONTENT_RETENTION_MONTHS = env_int("PAIR_CONTENT_RETENTION_MONTHS", 0, minimum=0)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

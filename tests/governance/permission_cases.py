@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.permissions import Case, everyone
+from tests.permissions import ADMIN, MENTEE, Case, everyone, signed_in
 
 SCIM_ONLY = everyone(401)
 
@@ -20,4 +20,15 @@ CASES: dict[str, Case] = {
     "scim:users_search": Case(SCIM_ONLY, method="post"),
     "scim:user": Case(SCIM_ONLY, lambda world: {"pk": "00000000-0000-0000-0000-000000000000"}),
     "scim:not_found": Case(SCIM_ONLY, lambda world: {"rest": "Groups"}),
+}
+
+
+def _mentee_person(world: dict) -> dict:
+    return {"pk": world["users"][MENTEE].person.pk}
+
+
+CASES |= {
+    "privacy:my_data": Case(signed_in(200)),
+    "privacy:my_data_download": Case(signed_in(200), method="post"),
+    "privacy:person_erase": Case(signed_in(404, **{ADMIN: 200}), _mentee_person),
 }

@@ -12,6 +12,9 @@ SCAN_NAME = "notifications: scan for due messages"
 # Once a day, by name (the tasks live in higher apps): retention settings at work.
 DAILY_TASKS = {
     "audit: prune entries past AUDIT_RETENTION_DAYS": "audit.tasks.prune",
+    "governance: delete pair content past PAIR_CONTENT_RETENTION_MONTHS": (
+        "governance.tasks.prune_pair_content"
+    ),
 }
 
 
