@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from core.admin import ModelAdmin
 from governance.models import ScimIdentity, ScimToken, token_digest
+from profiles.models import Person
 
 
 @admin.register(ScimToken)
@@ -36,3 +38,19 @@ class ScimIdentityAdmin(ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # the identity provider provisions people
+
+
+# A site admin erases a person from the directory list: the action opens the confirmation page.
+# profiles cannot import this app (layers), so the action is added to its admin from here.
+@admin.action(description="Erase the selected person (data-subject request)…")
+def erase_person(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        messages.error(request, "Select exactly one person to erase.")
+        return None
+    return redirect("privacy:person_erase", pk=queryset.get().pk)
+
+
+_person_admin = admin.site._registry.get(Person)
+if _person_admin is not None:
+    # Only superusers may erase; the page itself 404s for everyone else.
+    _person_admin.actions = [*(_person_admin.actions or []), erase_person]

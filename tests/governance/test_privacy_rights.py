@@ -121,3 +121,22 @@ def test_retention_deletes_the_content_of_pairs_ended_long_ago(planted, settings
         assert sentinel not in dump.getvalue()
     assert not PrivateNote.objects.filter(session__mentorship=pair).exists()
     assert SessionLog.objects.filter(mentorship=pair).exists()  # the rows stay for reports
+
+
+def test_the_directory_admin_offers_erasure_for_one_person(client, make_user):
+    from tests.factories import PersonFactory
+
+    client.force_login(make_user(email="root@example.org", is_staff=True, is_superuser=True))
+    person = PersonFactory()
+    response = client.post(
+        reverse("admin:profiles_person_changelist"),
+        {"action": "erase_person", "_selected_action": [person.pk]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("privacy:person_erase", args=[person.pk])
+    assert (
+        signed_in(make_user(email="staff@example.org", is_staff=True))
+        .get(response["Location"])
+        .status_code
+        == 404
+    )
