@@ -224,6 +224,33 @@ def not_found(request: HttpRequest, rest: str) -> HttpResponse:
 
 # --- Users -------------------------------------------------------------------------------------
 
+MANAGER = f"{EnterpriseUser.__schema__}:manager"
+
+
+def _manager_reference(value: object, base: str) -> object:
+    """Entra ID and Okta send the manager as a bare id, or without `$ref`: complete it."""
+    if isinstance(value, str) and value:
+        return {"value": value, "$ref": f"{base}/Users/{value}"}
+    if isinstance(value, dict) and value.get("value") and not value.get("$ref"):
+        return {**value, "$ref": f"{base}/Users/{value['value']}"}
+    return value
+
+
+def _with_manager_references(data: dict[str, Any], base: str) -> dict[str, Any]:
+    extension = data.get(str(EnterpriseUser.__schema__))
+    if isinstance(extension, dict) and "manager" in extension:
+        extension["manager"] = _manager_reference(extension["manager"], base)
+    for operation in data.get("Operations") or []:
+        if not isinstance(operation, dict):
+            continue
+        path = str(operation.get("path") or "")
+        if path.lower() == MANAGER.lower():
+            operation["value"] = _manager_reference(operation.get("value"), base)
+        elif path.lower() == f"{MANAGER}.value".lower():
+            operation["path"] = MANAGER
+            operation["value"] = _manager_reference(operation.get("value"), base)
+    return data
+
 
 def _as_resource(identity: ScimIdentity, base: str) -> ScimUser:
     resource = ScimUser.model_validate(identity.resource, scim_ctx=None)
@@ -296,7 +323,8 @@ def users(request: HttpRequest) -> HttpResponse:
     base = _base(request)
     if request.method == "POST":
         resource = ScimUser.model_validate(
-            _json(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
+            _with_manager_references(_json(request), base),
+            scim_ctx=Context.RESOURCE_CREATION_REQUEST,
         )
         with transaction.atomic():
             identity = _save(request, resource, None)
@@ -365,14 +393,16 @@ def user(request: HttpRequest, pk: str) -> HttpResponse:
             )
         if request.method == "PUT":
             replacement = ScimUser.model_validate(
-                _json(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
+                _with_manager_references(_json(request), base),
+                scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST,
             )
             replacement.replace(_as_resource(identity, base))
             identity = _save(request, replacement, identity)
             context = Context.RESOURCE_REPLACEMENT_RESPONSE
         elif request.method == "PATCH":
             patch = PatchOp[ScimUser].model_validate(
-                _json(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
+                _with_manager_references(_json(request), base),
+                scim_ctx=Context.RESOURCE_PATCH_REQUEST,
             )
             resource = _as_resource(identity, base)
             patch.patch(resource)

@@ -173,3 +173,21 @@ def test_deleting_through_scim_is_a_leaver_and_the_user_is_gone_from_scim(scim, 
     lena.user.refresh_from_db()
     assert not lena.user.is_active
     assert Mentorship.objects.filter(mentor=lena, close_reason="left_organisation").exists()
+
+
+def test_entra_style_updates_set_the_manager_by_bare_id_and_deactivate(scim):
+    boss = provision(scim, "boss@example.org")
+    lena = provision(scim, "lena@example.org")
+    body = {
+        "schemas": [PATCH],
+        "Operations": [
+            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss["id"]},
+            {"op": "Replace", "path": f"{ENTERPRISE}:department", "value": "Legal"},
+            {"op": "Replace", "path": "active", "value": "False"},
+        ],
+    }
+    response = scim("patch", f"Users/{lena['id']}", body)
+    assert response.status_code == 200, response.content
+    person = Person.objects.get(user__email="lena@example.org")
+    assert (person.manager.user.email, person.department) == ("boss@example.org", "Legal")
+    assert not person.user.is_active
