@@ -208,3 +208,24 @@ def test_the_daily_prune_is_registered_with_beat():
     (task,) = PeriodicTask.objects.filter(task="audit.tasks.prune")
     assert task.interval.every == 1 and task.interval.period == "days"
     assert prune.name == "audit.tasks.prune"
+
+
+def test_a_change_to_a_programs_matching_settings_is_recorded(client, coordinator, program):  # noqa: F811
+    client.force_login(coordinator)
+    url = reverse("matching:settings", args=[program.slug])
+    data = {
+        "weight_expertise": 50,
+        "weight_seniority": 0,
+        "weight_department": 10,
+        "weight_language": 10,
+        "weight_timezone": 10,
+        "weight_format": 0,
+        "department_preference": "same",
+        "max_tz_gap_hours": 4,
+        "max_requests": 2,
+        "request_expiry_days": 7,
+    }
+    assert client.post(url, data, REMOTE_ADDR="10.9.8.7").status_code == 302
+    (row,) = rows(Action.SETTINGS_CHANGED)
+    assert (row.actor, row.object_id, row.ip_address) == (coordinator, str(program.pk), "10.9.8.7")
+    assert row.detail["settings"] == "matching" and "weight_expertise" in row.detail["fields"]
