@@ -8,7 +8,7 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_init, post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
@@ -55,21 +55,28 @@ def _mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
     )
 
 
-@receiver(pre_save, sender=User)
-def _remember_roles(sender, instance, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    before = sender.objects.filter(pk=instance.pk).values(*ROLE_FIELDS).first()
-    instance._audit_roles_before = before
+def _roles(instance) -> dict:
+    # Deferred fields are not in __dict__: they were not loaded, so they cannot have changed.
+    return {f: instance.__dict__[f] for f in ROLE_FIELDS if f in instance.__dict__}
+
+
+@receiver(post_init, sender=User)
+def _remember_roles(sender, instance, **kwargs) -> None:
+    # A snapshot as loaded (no query): post_save compares against it.
+    instance._audit_roles = _roles(instance)
 
 
 @receiver(post_save, sender=User)
 def _roles_changed(sender, instance, created, raw=False, **kwargs) -> None:
-    before = getattr(instance, "_audit_roles_before", None)
-    instance._audit_roles_before = None
-    if raw or before is None:
+    before = {} if created else getattr(instance, "_audit_roles", {})
+    now = _roles(instance)
+    instance._audit_roles = now
+    if raw:
         return
-    changed = {f: getattr(instance, f) for f in ROLE_FIELDS if before[f] != getattr(instance, f)}
+    if created:
+        changed = {f: v for f, v in now.items() if f != "is_active" and v}
+    else:
+        changed = {f: v for f, v in now.items() if f in before and before[f] != v}
     if changed:
         record(Action.ROLE_CHANGED, obj=instance, detail=changed)
 
@@ -92,6 +99,8 @@ def _coordinators(sender, instance, action, reverse, pk_set, **kwargs) -> None:
 def _permissions(sender, instance, action, reverse, pk_set, model, **kwargs) -> None:
     if action not in ("post_add", "post_remove", "post_clear") or reverse:
         return
+    if action != "post_clear" and not pk_set:
+        return  # adding what was already there changes nothing
     what = "groups" if model._meta.model_name == "group" else "user_permissions"
     record(Action.ROLE_CHANGED, obj=instance, detail={what: action.removeprefix("post_")})
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from allauth.mfa import signals as mfa_signals
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +71,14 @@ def test_role_and_permission_changes_are_recorded(make_user):
     user.first_name = "Ann"
     user.save()  # not a role: no entry
     assert len(rows(Action.ROLE_CHANGED)) == 1
+
+    permission = Permission.objects.get(codename="manage_directory")
+    user.user_permissions.add(permission)
+    user.user_permissions.add(permission)  # already there: nothing changes, nothing recorded
+    assert [r.detail for r in rows(Action.ROLE_CHANGED)] == [
+        {"user_permissions": "add"},
+        {"is_staff": True, "is_hr_viewer": True},
+    ]
 
     prog = program_create(name="P", slug="p", coordinators=[user])
     assert [r.object_id for r in rows(Action.COORDINATOR_ADDED)] == [str(user.pk)]
