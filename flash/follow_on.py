@@ -145,29 +145,48 @@ class FollowOnResult:
     skipped: list[str] = field(default_factory=list)  # one sentence per pair left out
 
 
-def _enrol(cohort: Cohort, person: Person, role: str, result: FollowOnResult) -> str | None:
-    """Approve the person in the follow-on cohort in `role`; why not, if they cannot be."""
+class _LeftOut(Exception):
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(reasons)
+        self.reasons = reasons
+
+
+def _pair_enrol(cohort: Cohort, mentee: Person, mentor: Person) -> int:
+    """Both people approved in the follow-on cohort in their roles; how many were not yet."""
+    return _enrol(cohort, mentee, Enrolment.Role.MENTEE) + _enrol(
+        cohort, mentor, Enrolment.Role.MENTOR
+    )
+
+
+def _enrol(cohort: Cohort, person: Person, role: str) -> int:
+    """Approve the person in the follow-on cohort in `role` (1 if they were not approved)."""
     enrolment = Enrolment.objects.filter(cohort=cohort, person=person).first()
     if enrolment is None:
         Enrolment.objects.create(
             cohort=cohort, person=person, role=role, status=Enrolment.Status.APPROVED
         )
-        result.enrolled += 1
-        return None
+        return 1
     if enrolment.role != role:
-        return _("%(name)s takes part in %(cohort)s as %(role)s.") % {
-            "name": person.name,
-            "cohort": cohort,
-            "role": enrolment.get_role_display().lower(),
-        }
+        raise _LeftOut(
+            [
+                _("%(name)s takes part in %(cohort)s as %(role)s.")
+                % {
+                    "name": person.name,
+                    "cohort": cohort,
+                    "role": enrolment.get_role_display().lower(),
+                }
+            ]
+        )
     if enrolment.status in (Enrolment.Status.DECLINED, Enrolment.Status.WITHDRAWN):
-        return _("%(name)s has left %(cohort)s.") % {"name": person.name, "cohort": cohort}
-    if enrolment.status != Enrolment.Status.APPROVED:
-        enrolment.status = Enrolment.Status.APPROVED
-        enrolment.responded_at = enrolment.responded_at or timezone.now()
-        enrolment.save(update_fields=["status", "responded_at", "updated_at"])
-        result.enrolled += 1
-    return None
+        raise _LeftOut(
+            [_("%(name)s has left %(cohort)s.") % {"name": person.name, "cohort": cohort}]
+        )
+    if enrolment.status == Enrolment.Status.APPROVED:
+        return 0
+    enrolment.status = Enrolment.Status.APPROVED
+    enrolment.responded_at = enrolment.responded_at or timezone.now()
+    enrolment.save(update_fields=["status", "responded_at", "updated_at"])
+    return 1
 
 
 def _follow_on_cohort(event: FlashEvent) -> Cohort:
@@ -228,22 +247,22 @@ def follow_on_propose(*, event: FlashEvent, user=None) -> FollowOnResult:
                 _("%(name)s already has a proposed pair in this run.") % {"name": mentee.name}
             )
             continue
-        refusal = _enrol(cohort, mentee, Enrolment.Role.MENTEE, result) or _enrol(
-            cohort, mentor, Enrolment.Role.MENTOR, result
-        )
-        if refusal:
-            result.skipped.append(refusal)
-            continue
         pairs = [*accepted, (mentee, mentor)]
-        groups = [(b, [a]) for a, b in pairs]
-        # Checked together with the pairs already accepted: a mentor's free slots and a person
-        # in two pairs count across them. Draft proposals of the run also take slots.
-        review = pairing_review(cohort=cohort, groups=groups)
-        hosted = sum(1 for _a, b in pairs if b.pk == mentor.pk)
-        problems = review.problems or _slot_taken_in_run(run, review.block, mentor, hosted)
-        if problems:
-            result.skipped.extend(problems)
+        # A pair left out enrols nobody: each pair's enrolments are undone with it.
+        try:
+            with transaction.atomic():
+                enrolled = _pair_enrol(cohort, mentee, mentor)
+                # Checked together with the pairs already accepted: a mentor's free slots and a
+                # person in two pairs count across them. Draft proposals of the run take slots.
+                review = pairing_review(cohort=cohort, groups=[(b, [a]) for a, b in pairs])
+                hosted = sum(1 for _a, b in pairs if b.pk == mentor.pk)
+                problems = review.problems or _slot_taken_in_run(run, review.block, mentor, hosted)
+                if problems:
+                    raise _LeftOut(problems)
+        except _LeftOut as left_out:
+            result.skipped.extend(left_out.reasons)
             continue
+        result.enrolled += enrolled
         accepted.append((mentee, mentor))
     if accepted:
         result.proposed = _store(run, cohort, accepted)

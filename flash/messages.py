@@ -32,7 +32,6 @@ def build_schedule_ready(dispatch: Dispatch):
             "event": event,
             "cohort": event.cohort,
             "meetings": meetings,
-            # The participant's schedule page, once it exists; their programs until then.
-            "link": link("flash:schedule", [event.cohort.slug], fallback="programs:my_enrolments"),
+            "link": link("flash:my_schedule", [event.cohort.slug]),
         },
     )

@@ -8,8 +8,8 @@ One path into the core for the event page, `plan_flash_rounds` and the demo data
   and stores one `Meeting` per seat and the figures in `RotationPlan`. Rounds already held stay
   as they are; only the later rounds are replaced, in one transaction.
 - Someone enrolled as "both" sits on one side for the whole event (never mentor and mentee in
-  the same round): the side they had in a held round, otherwise the side that seats the most
-  people (see `split_both`).
+  the same round): the side they had in the plan before, otherwise the side that seats the
+  most people (see `split_both`).
 - Each mentor hosts at one table for the whole event: the one they had, else the first free
   table by position. When an event has fewer tables than mentors, planning adds the missing
   ones, named "Table N"; the coordinator renames them or adds links in the event settings.
@@ -98,7 +98,8 @@ def _sides(event: FlashEvent) -> Sides:
         .order_by("pk")
         .values_list("pk", "person_id", "role", "person__seniority")
     )
-    # A "both" person who already sat on one side in a held round stays there.
+    # A "both" person who already has a side in the plan keeps it: re-planning never moves
+    # someone across, whatever the balance has become.
     as_mentor = set(Meeting.objects.filter(event=event).values_list("mentor_id", flat=True))
     as_mentee = set(Meeting.objects.filter(event=event).values_list("mentee_id", flat=True))
     mentees = [pk for pk, _p, role, _s in rows if role == Enrolment.Role.MENTEE]
@@ -289,7 +290,8 @@ def rotation_plan_publish(*, event: FlashEvent, now: dt.datetime | None = None) 
         "mentee__user_id", "mentor__user_id"
     ):
         people.update((mentee, mentor))
-    occurrence = occurrence_stamp(plan.planned_at)
+    # One message per plan: two plans can fall in the same second, so the microseconds count.
+    occurrence = f"{occurrence_stamp(plan.planned_at)}.{plan.planned_at.microsecond:06d}"
     dispatches_create_now(
         messages=[
             Message(KIND_SCHEDULE_READY, event.pk, occurrence, user_id)

@@ -14,12 +14,12 @@ urlpatterns: list = [
     path("cohorts/<slug:slug>/event/print/", views.event_print, name="event_print"),
     path("cohorts/<slug:slug>/event/rounds.csv", views.event_csv, name="event_csv"),
     path(
-        "flash/<slug:slug>/follow-on/",
+        "cohorts/<slug:slug>/event/follow-on/",
         participant_views.follow_on_page,
         name="follow_on",
     ),
     path(
-        "flash/<slug:slug>/follow-on/propose/",
+        "cohorts/<slug:slug>/event/follow-on/propose/",
         participant_views.follow_on_propose,
         name="follow_on_propose",
     ),

@@ -7,7 +7,11 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the matching mail (matches, requests and their expiry) with notifications.
-        from matching import messages  # noqa: F401
+        # Registers the match run that workers do for the browser with jobs.
+        from matching import (
+            jobs,  # noqa: F401
+            messages,  # noqa: F401
+        )
 
         # Hands the pairing rule down to relationships.services.mentorships_create, which every
         # path that pairs people goes through (relationships.pairing says why).

@@ -343,3 +343,8 @@ class MentorRequest(models.Model):
     def is_overdue(self) -> bool:
         """Pending past its expiry date: nobody answered in time."""
         return self.is_pending and self.expires_at <= timezone.now()
+
+
+def matching_lock_key(cohort) -> str:
+    """The key of the one matching job a cohort may have under way (jobs.models.Job)."""
+    return f"matching:cohort:{cohort.pk}"

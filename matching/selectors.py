@@ -7,9 +7,17 @@ import numpy as np
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from jobs.models import Job
 from matching.engine import pair_breakdown, score_matrix
 from matching.loading import OPEN_MENTORSHIP, Participant, load_cohort
-from matching.models import MATCHABLE_FORMATS, QUESTION_PREFIX, MatchRun, MentorRequest, Proposal
+from matching.models import (
+    MATCHABLE_FORMATS,
+    QUESTION_PREFIX,
+    MatchRun,
+    MentorRequest,
+    Proposal,
+    matching_lock_key,
+)
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
 
@@ -298,3 +306,8 @@ def suggested_mentors(enrolment: Enrolment, limit: int = 10) -> list[Suggestion]
         )
         for k, (j, parts) in enumerate(zip(order.tolist(), breakdown.as_dicts(), strict=True))
     ]
+
+
+def matching_job(cohort: Cohort) -> Job | None:
+    """The matching run under way on a worker for the cohort, if any."""
+    return Job.objects.filter(lock_key=matching_lock_key(cohort), state__in=Job.ACTIVE).first()

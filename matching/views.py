@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit import services as audit
-from core.errors import refusal_shown
+from core.errors import DomainError, refusal_shown
+from jobs.access import jobs_visible_to
+from jobs.services import JobBusy
 from matching import selectors, services
 from matching.access import (
     get_proposal_for_coordinator,
@@ -68,6 +70,7 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
         unmatched = list(selectors.run_unmatched(run)[:PAGE_SIZE])
         figures = selectors.run_figures(run)
     published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
+    under_way = selectors.matching_job(cohort)
     return render(
         request,
         "matching/cohort_matching.html",
@@ -85,6 +88,9 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
             "unmatched_count": run.unmatched.count() if run is not None else 0,
             "overdue": list(selectors.overdue_requests(cohort)[:PAGE_SIZE]),
             "pair_form": PairByHandForm(roles=cohort.program.roles) if editable else None,
+            "under_way": under_way,
+            "under_way_visible": under_way is not None
+            and jobs_visible_to(request.user).filter(pk=under_way.pk).exists(),
         },
     )
 
@@ -113,16 +119,19 @@ def run_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def run_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A worker matches the cohort; the job page shows how far it got and then the run."""
     cohort = get_cohort_for_coordinator(request.user, slug)
-    with refusal_shown(request) as done:
-        run = services.match_run_create(cohort=cohort, run_by=request.user)
-    if done:
-        messages.success(
-            request,
-            f"{run.summary(run.proposals.count())} in {run.seconds:.2f} s "
-            f"(total score {run.objective:.2f}).",
-        )
-    return redirect("matching:cohort", slug=cohort.slug)
+    try:
+        job = services.match_run_start(cohort=cohort, run_by=request.user)
+    except JobBusy as busy:
+        messages.info(request, str(busy))
+        if not jobs_visible_to(request.user).filter(pk=busy.job.pk).exists():
+            return redirect("matching:cohort", slug=cohort.slug)  # another coordinator's
+        job = busy.job
+    except DomainError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("matching:cohort", slug=cohort.slug)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _back(proposal) -> HttpResponse:

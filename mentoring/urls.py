@@ -31,11 +31,17 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("scheduling.urls")),
     path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
     path("", include("relationships.urls")),
     path("", include("goals.urls")),
     path("", include("sessions.urls")),
+    path("", include("conversations.urls")),
     path("", include("matching.urls")),
     path("", include("flash.urls")),
     path("", include("reports.urls")),
     path("privacy/", include("governance.privacy_urls")),
+    path("", include("api.urls")),
 ]
+
+# Pages get the site's 404 page; the API's addresses get JSON.
+handler404 = "api.views.page_not_found"

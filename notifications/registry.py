@@ -43,6 +43,8 @@ class Kind:
     name: str
     category: str | None  # None: always sent, never offered as a switch
     build: Callable[[Dispatch], EmailMultiAlternatives | None]
+    # Mail that can wait: held back during the recipient's quiet hours, sent when they end.
+    quiet: bool = False
 
 
 def occurrence_stamp(moment: datetime) -> str:
@@ -56,9 +58,9 @@ KINDS: dict[str, Kind] = {}
 PLANNERS: dict[str, Planner] = {}
 
 
-def kind(name: str, *, category: str | None):
+def kind(name: str, *, category: str | None, quiet: bool = False):
     def register(build):
-        KINDS[name] = Kind(name=name, category=category, build=build)
+        KINDS[name] = Kind(name=name, category=category, build=build, quiet=quiet)
         return build
 
     return register

@@ -29,9 +29,10 @@ NOTIFICATIONS_CLAIM_TIMEOUT must be longer than a send can take: Celery's hard t
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,11 +40,20 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from notifications import registry
+from notifications import registry, webhooks
 from notifications.mail import message_id_for
-from notifications.models import Dispatch, Preference
+from notifications.models import (
+    Dispatch,
+    InboxItem,
+    Preference,
+    QuietHours,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from notifications.quiet import quiet_until
 from notifications.registry import Message, Planned
 from notifications.tokens import unsubscribe_url
 
@@ -73,18 +83,62 @@ def categories_switched_off(user) -> set[str]:
     )
 
 
-def category_allowed(user, category: str | None) -> bool:
+def categories_out_of_app(user) -> set[str]:
+    return set(
+        Preference.objects.filter(user=user, in_app=False).values_list("category", flat=True)
+    )
+
+
+def channels_for(user, category: str | None) -> tuple[bool, bool]:
+    """(by email, in the app) for a message of `category`; account mail goes both ways."""
     if category is None:
-        return True
-    return not Preference.objects.filter(user=user, category=category, enabled=False).exists()
+        return True, True
+    preference = Preference.objects.filter(user=user, category=category).first()
+    if preference is None:
+        return True, True
+    return preference.enabled, preference.in_app
+
+
+def category_allowed(user, category: str | None) -> bool:
+    return channels_for(user, category)[0]
 
 
 @transaction.atomic
-def preferences_set(*, user, enabled: dict[str, bool]) -> None:
+def preferences_set(
+    *, user, enabled: dict[str, bool], in_app: dict[str, bool] | None = None
+) -> None:
+    """`enabled`: by email, per category; `in_app`: in the inbox (left as it is if not given)."""
     for category, on in enabled.items():
-        Preference.objects.update_or_create(
-            user=user, category=category, defaults={"enabled": bool(on)}
-        )
+        defaults = {"enabled": bool(on)}
+        if in_app is not None and category in in_app:
+            defaults["in_app"] = bool(in_app[category])
+        Preference.objects.update_or_create(user=user, category=category, defaults=defaults)
+
+
+def quiet_hours_of(user) -> QuietHours | None:
+    return QuietHours.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def quiet_hours_set(*, user, starts, ends) -> None:
+    """Both times, or neither (no quiet hours)."""
+    if starts is None or ends is None or starts == ends:
+        QuietHours.objects.filter(user=user).delete()
+        return
+    QuietHours.objects.update_or_create(user=user, defaults={"starts": starts, "ends": ends})
+
+
+def quiet_hours_end(user, moment: datetime, quiet: QuietHours | None = None) -> datetime | None:
+    """When the user's quiet hours that `moment` falls in end; None outside them."""
+    quiet = quiet or quiet_hours_of(user)
+    if quiet is None:
+        return None
+    return quiet_until(starts=quiet.starts, ends=quiet.ends, zone=user.timezone, moment=moment)
+
+
+def deliverable_at(user, moment: datetime) -> datetime:
+    """`moment`, or the end of the user's quiet hours when it falls in them."""
+    return quiet_hours_end(user, moment) or moment
 
 
 # --- Planning ---------------------------------------------------------------------------------
@@ -156,6 +210,18 @@ def dispatches_create_now(*, messages: Iterable[Message]) -> list[int]:
     Dispatch.objects.filter(pk__in=ids).update(enqueued_at=now)
     _enqueue_on_commit(ids)
     return ids
+
+
+@transaction.atomic
+def dispatches_schedule(*, planned: Iterable[Planned]) -> int:
+    """Messages that go out later, when the scan finds them due (a batch of a pair's messages
+    at the end of its quarter hour). As with dispatches_create_now, the key keeps each to one
+    row; returns how many rows were new."""
+    planned = list(planned)
+    for item in planned:
+        if item.kind not in registry.KINDS:
+            raise LookupError(f"no message kind {item.kind!r} is registered")
+    return dispatch_plan(planned)
 
 
 def _send_tasks(ids: list[int]) -> None:
@@ -317,14 +383,18 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
     claimed_at = timezone.now()
     if not dispatch_claim(dispatch_id=dispatch_id, now=claimed_at):
         return "not claimed"
-    dispatch = Dispatch.objects.select_related("recipient").get(pk=dispatch_id)
+    dispatch = Dispatch.objects.select_related("recipient", "endpoint").get(pk=dispatch_id)
+    if dispatch.endpoint_id is not None:
+        return _webhook_send(dispatch, claimed_at)
     kind = registry.KINDS.get(dispatch.kind)
+    by_email = in_app = False
     try:
         if kind is None:
             raise LookupError(f"no message kind {dispatch.kind!r} is registered")
+        by_email, in_app = channels_for(dispatch.recipient, kind.category)
         if not dispatch.recipient.is_active:
             message, reason = None, "The recipient's account is inactive."
-        elif not category_allowed(dispatch.recipient, kind.category):
+        elif not (by_email or in_app):
             message, reason = None, f"The recipient switched off “{kind.category}”."
         else:
             message, reason = kind.build(dispatch), "No longer relevant."
@@ -336,6 +406,26 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
     if message is None:
         _finish(dispatch, claimed_at, status=Status.SKIPPED, last_error=reason)
         return "skipped"
+    if in_app:
+        inbox_item_create(dispatch=dispatch, message=message)
+    if not by_email:
+        reason = f"The recipient gets “{kind.category}” in the app only, not by email."
+        _finish(dispatch, claimed_at, status=Status.SKIPPED, last_error=reason)
+        return "in app"
+    if kind.quiet:
+        until = quiet_hours_end(dispatch.recipient, claimed_at)
+        if until is not None:
+            # The inbox has it already; the email waits, whole, for the end of the quiet
+            # hours. Not an attempt.
+            _finish(
+                dispatch,
+                claimed_at,
+                status=Status.PENDING,
+                due_at=until,
+                enqueued_at=None,
+                attempts=F("attempts") - 1,
+            )
+            return "deferred"
     _decorate(message, dispatch, kind.category)
     try:
         if connection is not None:
@@ -362,6 +452,42 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
     return "sent"
 
 
+def _webhook_send(dispatch: Dispatch, claimed_at: datetime) -> str:
+    """One attempt at a webhook delivery; the same claim, backoff and give-up as email."""
+    if not dispatch.endpoint.active:
+        _finish(dispatch, claimed_at, status=Status.SKIPPED, last_error="The endpoint is off.")
+        return "skipped"
+    try:
+        code = webhooks.deliver(dispatch)
+    except webhooks.DeliveryError as exc:
+        if exc.transient and dispatch.attempts < MAX_ATTEMPTS:
+            _finish(
+                dispatch,
+                claimed_at,
+                status=Status.PENDING,
+                due_at=timezone.now() + backoff(dispatch.attempts),
+                enqueued_at=None,
+                response_code=exc.status,
+                last_error=str(exc)[:2000],
+            )
+            logger.warning("delivering %s failed, will retry: %s", dispatch.key, exc)
+            return "retry"
+        _finish(
+            dispatch,
+            claimed_at,
+            status=Status.FAILED,
+            response_code=exc.status,
+            last_error=str(exc)[:2000],
+        )
+        logger.error("delivering %s failed for good: %s", dispatch.key, exc)
+        return "failed"
+    if not _finish(
+        dispatch, claimed_at, status=Status.SENT, sent_at=timezone.now(), response_code=code
+    ):
+        logger.warning("%s was delivered, but its claim had been taken over", dispatch.key)
+    return "sent"
+
+
 def _decorate(message, dispatch: Dispatch, category: str | None) -> None:
     message.to = [dispatch.recipient.email]
     message.extra_headers["Message-ID"] = message_id_for(dispatch.pk, dispatch.kind)
@@ -370,6 +496,109 @@ def _decorate(message, dispatch: Dispatch, category: str | None) -> None:
         # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs here.
         message.extra_headers["List-Unsubscribe"] = f"<{link}>"
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+# --- Webhooks (notifications.webhooks says how they are signed and retried) ------------------
+
+
+def _endpoints_for(event: str):
+    endpoints = WebhookEndpoint.objects.filter(active=True)
+    return [e for e in endpoints if event == webhooks.TEST_EVENT or event in e.events]
+
+
+@transaction.atomic
+def webhooks_emit(
+    *,
+    event: str,
+    items: Iterable[tuple[int, Mapping]],
+    occurrence: str = "",
+    endpoints: list[WebhookEndpoint] | None = None,
+) -> list[int]:
+    """Each item (object id, event data) goes to every endpoint subscribed to the event, a row
+    per delivery, handed to a worker once the caller's transaction commits. An event whose row
+    exists already (a service that ran twice) is not delivered again."""
+    if event != webhooks.TEST_EVENT and event not in WebhookEvent.values:
+        raise LookupError(f"no webhook event {event!r}")
+    targets = endpoints if endpoints is not None else _endpoints_for(event)
+    if not targets:
+        return []
+    kind, now = f"webhook:{event}", timezone.now()
+    by_object = dict(items)
+    Dispatch.objects.bulk_create(
+        [
+            Dispatch(
+                kind=kind,
+                object_id=object_id,
+                occurrence=occurrence,
+                endpoint=endpoint,
+                payload={"event": event, "occurred_at": now.isoformat(), "data": dict(data)},
+                enqueued_at=now,
+            )
+            for object_id, data in by_object.items()
+            for endpoint in targets
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    ids = list(
+        Dispatch.objects.filter(
+            kind=kind,
+            object_id__in=list(by_object),
+            occurrence=occurrence,
+            endpoint__in=targets,
+            status=Status.PENDING,
+            attempts=0,
+        ).values_list("pk", flat=True)
+    )
+    _enqueue_on_commit(ids)
+    return ids
+
+
+def webhook_test_send(*, endpoints: list[WebhookEndpoint]) -> list[int]:
+    """The admin's "send test event": a ping to each endpoint, whatever it subscribed to."""
+    now = timezone.now()
+    return webhooks_emit(
+        event=webhooks.TEST_EVENT,
+        items=[(0, {"message": "ping"})],
+        occurrence=now.strftime("%Y%m%dT%H%M%S.%fZ"),
+        endpoints=endpoints,
+    )
+
+
+# --- The inbox in the app ------------------------------------------------------------------
+
+
+def inbox_item_create(*, dispatch: Dispatch, message) -> InboxItem:
+    """The inbox's copy of a built email: its subject, its text, and the first page of ours it
+    links to (not the unsubscribe or preferences links). One per outbox row, so a retried
+    send does not add a second."""
+    item, _ = InboxItem.objects.get_or_create(
+        dispatch=dispatch,
+        defaults={
+            "user_id": dispatch.recipient_id,
+            "subject": message.subject[:300],
+            "body": message.body,
+            "url": _first_own_link(message.body)[:500],
+        },
+    )
+    return item
+
+
+def _first_own_link(text: str) -> str:
+    site = settings.SITE_URL.rstrip("/")
+    skip = ("/unsubscribe/", reverse("notifications:preferences"))
+    for found in re.findall(r"https?://\S+", text):
+        if found.startswith(site) and not any(part in found for part in skip):
+            return found
+    return ""
+
+
+def inbox_mark_read(*, user, item_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's items read (all of them when no ids are given)."""
+    items = InboxItem.objects.filter(user=user, read_at=None)
+    if item_ids is not None:
+        items = items.filter(pk__in=list(item_ids))
+    return items.update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -35,6 +39,8 @@ class Person(models.Model):
     )
     location = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True)
+    # Re-encoded by profiles.photos, served only through views that check who may see it.
+    photo = models.ImageField(upload_to="photos/", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -56,3 +62,29 @@ class Person(models.Model):
     @property
     def name(self) -> str:
         return self.user.get_full_name() or self.user.email
+
+    @property
+    def initials(self) -> str:
+        """What stands in for a photo: first letters of the first and last name."""
+        parts = [self.user.first_name, self.user.last_name]
+        letters = "".join(part.strip()[:1] for part in parts if part.strip())
+        return (letters or self.user.email[:1]).upper()
+
+    @property
+    def local_time(self) -> datetime:
+        """Now, on this person's clock."""
+        return datetime.now(ZoneInfo(self.user.timezone or "UTC"))
+
+    @property
+    def local_time_label(self) -> str:
+        """Now on this person's clock, as text: a datetime would be shown in the viewer's zone."""
+        return f"{self.local_time:%H:%M}"
+
+    @property
+    def language_names(self) -> list[str]:
+        return [LANG_INFO.get(code, {}).get("name", code) for code in self.languages]
+
+    @property
+    def photo_version(self) -> str:
+        """Changes with the photo, so a browser's cached copy is not shown after a new one."""
+        return self.photo.name.rsplit("/", 1)[-1].removesuffix(".jpg") if self.photo else ""

@@ -197,6 +197,21 @@ def profile_update(*, person: Person, **values: object) -> Person:
     return person
 
 
+@transaction.atomic
+def profile_photo_set(*, person: Person, photo) -> None:
+    """Store a photo made by profiles.photos.photo_from_upload (None: remove it); the file of
+    the one it replaces goes once the change is committed."""
+    old = person.photo.name if person.photo else ""
+    if photo is None:
+        person.photo = ""
+    else:
+        person.photo.save(photo.name, photo, save=False)
+    person.save(update_fields=["photo", "updated_at"])
+    if old and old != person.photo.name:
+        storage = person.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+
+
 def person_for_user(user) -> Person:
     """Everyone signed in has a directory entry; one that signed up by themselves gets it now."""
     person, _ = Person.objects.select_related("user").get_or_create(user=user)

@@ -6,4 +6,7 @@ from profiles import views
 
 app_name = "profiles"
 
-urlpatterns = [path("profile/", views.profile_edit, name="profile")]
+urlpatterns = [
+    path("profile/", views.profile_edit, name="profile"),
+    path("profile/photo/", views.my_photo, name="my_photo"),
+]

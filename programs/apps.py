@@ -7,4 +7,8 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the program mail (invitations, application decisions) with notifications.
-        from programs import messages  # noqa: F401
+        # Registers the import that workers confirm for the browser with jobs.
+        from programs import (
+            jobs,  # noqa: F401
+            messages,  # noqa: F401
+        )

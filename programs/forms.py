@@ -35,6 +35,7 @@ class ProgramForm(CrispyFormMixin, forms.ModelForm):
             "enrolment",
             "default_capacity",
             "cadence_days",
+            "pulse_every_days",
             "confidentiality_statement",
             "coordinators",
         ]

@@ -39,6 +39,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit import services as audit
+from jobs.models import Job
+from jobs.progress import NO_PROGRESS, Progress
+from jobs.services import job_start
 from profiles.access import can_manage_directory
 from profiles.languages import ISO_639_1
 from profiles.models import Person
@@ -51,7 +54,8 @@ from profiles.services import (
     directory_upsert,
 )
 from programs.access import programs_coordinated_by
-from programs.models import Cohort, Enrolment, EnrolmentQuestion
+from programs.events import enrolments_created
+from programs.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantImport
 
 MAX_BYTES = 10 * 1024 * 1024
 BATCH_SIZE = 1000
@@ -197,19 +201,86 @@ class _Row:
     withheld: dict[str, object] | None = None
 
 
+JOB_IMPORT = "programs.import"
+
+
+def participant_import_start(*, pending: ParticipantImport, by) -> Job:
+    """Confirm an upload on a worker (programs.jobs does the work). One import per cohort at a
+    time: the import locks the cohort anyway, and a second would only wait behind it."""
+    cohort = pending.cohort
+    return job_start(
+        kind=JOB_IMPORT,
+        title=_("Importing %(filename)s into %(cohort)s")
+        % {"filename": pending.filename, "cohort": cohort.name},
+        target_id=pending.pk,
+        created_by=by,
+        lock_key=f"import:cohort:{cohort.pk}",
+        back_url=cohort.get_absolute_url(),
+    )
+
+
 def cohort_import_participants(
-    *, cohort: Cohort, data: bytes, by, dry_run: bool = False
+    *,
+    cohort: Cohort,
+    data: bytes,
+    by,
+    dry_run: bool = False,
+    pending: ParticipantImport | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportReport:
     """Validate the whole file, then (unless it is a dry run) write all of it or nothing.
 
     `by` is the coordinator importing in the browser, whose import changes the directory
     record only of people in their own programs alone; None is the HR import on the command
-    line, which writes every record."""
+    line, which writes every record. `pending`, the upload being confirmed, is deleted in the
+    transaction that writes the file."""
     report = ImportReport()
+    progress(0, 2, _("Reading the file"))
     table = _read_table(data, report.file_errors)
     if table is None:
         return report
     header, lines = table
+    return _import_table(
+        report,
+        cohort,
+        header,
+        lines,
+        by=by,
+        dry_run=dry_run,
+        pending=pending,
+        progress=progress,
+    )
+
+
+def cohort_import_records(
+    *, cohort: Cohort, records: Sequence[Mapping[str, str]], by, dry_run: bool = False
+) -> ImportReport:
+    """The same import from records instead of a file (the API's bulk upsert): each record
+    maps column names to cells as the CSV would hold them, and a column a record leaves out
+    is a blank cell. A row's `line` is then the record's position, from 1."""
+    report = ImportReport()
+    if not records:
+        report.file_errors.append("There are no rows of people.")
+        return report
+    header = list(dict.fromkeys(name for record in records for name in record))
+    lines = [
+        (position, [record.get(name, "") for name in header])
+        for position, record in enumerate(records, start=1)
+    ]
+    return _import_table(report, cohort, header, lines, by=by, dry_run=dry_run)
+
+
+def _import_table(
+    report: ImportReport,
+    cohort: Cohort,
+    header: list[str],
+    lines: list[tuple[int, list[str]]],
+    *,
+    by,
+    dry_run: bool,
+    pending: ParticipantImport | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> ImportReport:
     # A question whose slug is a standard column cannot be told apart from it; the standard
     # column wins, and the question is answered in the browser instead.
     questions = {
@@ -224,6 +295,14 @@ def cohort_import_participants(
     rows = [_parse_row(line, cells, columns, questions) for line, cells in lines]
     report.rows = [row.report for row in rows]
     unique = _unique_rows(rows)
+    progress(
+        1,
+        2,
+        ngettext(
+            "Checking and writing %(count)s row", "Checking and writing %(count)s rows", len(rows)
+        )
+        % {"count": len(rows)},
+    )
 
     writing = not dry_run
     # The checks against the database and the writes share one transaction, so what was
@@ -240,7 +319,11 @@ def cohort_import_participants(
         _check_managers(unique, directory)
         plan = _plan(cohort, unique, directory, questions)
         if writing and report.ok:
+            progress.applying()
             people = _apply(plan)
+            enrolments_created(cohort=cohort, enrolments=plan.new_enrolments)
+            if pending is not None:
+                pending.delete()
             report.applied = True
             audit.record(
                 audit.Action.IMPORT_CONFIRMED,

@@ -60,6 +60,13 @@ class Program(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="Pairs are expected to meet this often.",
     )
+    pulse_every_days = models.PositiveSmallIntegerField(
+        "pulse survey every (days)",
+        default=60,
+        validators=[MaxValueValidator(365)],
+        help_text="A short “how useful is your mentoring?” check 30 days after a match, then "
+        "this often. 0: no pulse surveys.",
+    )
     confidentiality_statement = models.TextField(default=DEFAULT_CONFIDENTIALITY)
     enrolment = models.CharField(max_length=20, choices=Enrolment, default=Enrolment.INVITE_ONLY)
     created_at = models.DateTimeField(auto_now_add=True)

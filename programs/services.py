@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from core.errors import DomainError
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
+from programs.events import enrolments_created
 from programs.models import Cohort, Enrolment, FlashEvent, FlashTable, Format, Program
 
 KIND_INVITATION = "program_invitation"
@@ -271,7 +272,9 @@ def enrolment_apply(
         person=person,
         defaults={"role": role, "status": Enrolment.Status.APPLIED, "answers": answers, **details},
     )
-    if not created:
+    if created:
+        enrolments_created(cohort=cohort, enrolments={person.user.email: enrolment})
+    else:
         if enrolment.status != Enrolment.Status.WITHDRAWN:
             raise TransitionError("You are already enrolled in this cohort.")
         for key, value in {"role": role, "answers": answers, **details}.items():

@@ -7,7 +7,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import refusal_shown
+from jobs.access import jobs_visible_to
+from jobs.services import JobBusy
 from profiles.services import person_for_user
 from programs import selectors, services
 from programs.access import (
@@ -37,7 +38,7 @@ from programs.forms import (
     QuestionForm,
     details_initial,
 )
-from programs.importing import cohort_import_participants
+from programs.importing import cohort_import_participants, participant_import_start
 from programs.invitations import enrolment_for_token, link_signs_in
 from programs.models import Cohort, Enrolment, ParticipantImport
 
@@ -230,34 +231,21 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-# The confirmation names this many people whose directory data was kept, then counts the rest.
-KEPT_LISTED = 10
-
-
 def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The preview; confirming it hands the import to a worker and shows the job's page."""
     cohort = get_cohort_for_coordinator(request.user, slug)
     pending = get_object_or_404(cohort.imports, pk=pk, applied_at=None)
-    data = pending.content.encode("utf-8")
     if request.method == "POST":
-        with transaction.atomic():
-            report = cohort_import_participants(cohort=cohort, data=data, by=request.user)
-            if report.ok:
-                pending.delete()
-        if report.ok:
-            messages.success(request, _("Imported: %(summary)s") % {"summary": report.summary})
-            kept = [row for row in report.rows if row.kept]
-            for row in kept[:KEPT_LISTED]:
-                messages.warning(request, f"{row.email}: {row.kept_message}")
-            if len(kept) > KEPT_LISTED:
-                messages.warning(
-                    request,
-                    _("… and %(count)s more people whose directory data was kept.")
-                    % {"count": len(kept) - KEPT_LISTED},
-                )
-            return redirect(cohort)
-        messages.error(request, "The directory changed since the preview; nothing was written.")
-    else:
-        report = cohort_import_participants(cohort=cohort, data=data, by=request.user, dry_run=True)
+        try:
+            job = participant_import_start(pending=pending, by=request.user)
+        except JobBusy as busy:
+            messages.info(request, str(busy))
+            if not jobs_visible_to(request.user).filter(pk=busy.job.pk).exists():
+                return redirect("programs:import_preview", slug=cohort.slug, pk=pending.pk)
+            job = busy.job
+        return redirect("jobs:detail", pk=job.pk)
+    data = pending.content.encode("utf-8")
+    report = cohort_import_participants(cohort=cohort, data=data, by=request.user, dry_run=True)
     return render(
         request,
         "programs/import_preview.html",

@@ -165,3 +165,28 @@ class ClosingQuestionForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = ClosingQuestion
         fields = ["text", "kind", "position"]
+
+
+class PulseForm(CrispyFormMixin, forms.Form):
+    """The pulse survey's optional second step: the rating the email link recorded (it may be
+    changed), a comment, and whether the coordinator may read it."""
+
+    submit_label = gettext_lazy("Send")
+    rating = forms.TypedChoiceField(
+        label=gettext_lazy("How useful is your mentoring so far?"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("1: not useful, 5: very useful."),
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Anything the coordinator should know?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    share_with_coordinator = forms.BooleanField(
+        label=gettext_lazy("Send my comment to the coordinator"),
+        required=False,
+        help_text=gettext_lazy("Unticked, nobody but you sees it. Reports never show comments."),
+    )

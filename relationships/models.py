@@ -328,3 +328,37 @@ class ClosingSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"Closing survey #{self.pk}"
+
+
+class PulseAnswer(models.Model):
+    """One person's answer to one pulse survey of a pair: a rating of 1 to 5 ("How useful is your
+    mentoring so far?") and, optionally, a comment that reaches the coordinator only when the
+    person ticks `share_with_coordinator`. Reports show the ratings in aggregate, never the
+    comment. Round 0 is due 30 days after the pair started, each next one the program's
+    `pulse_every_days` later (relationships.pulse)."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="pulse_answers"
+    )
+    person = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    share_with_coordinator = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["mentorship", "round", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "person", "round"], name="one_pulse_answer_per_round"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="pulse_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pulse {self.round} of {self.mentorship} by {self.person}"

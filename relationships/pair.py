@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.thread import thread_context
 from goals.forms import CheckInForm
 from goals.models import Goal
 from profiles.models import Person
@@ -51,6 +52,7 @@ def pair_context(
     )
     me = person_of(request.user)
     members = mentorship.members()
+    selectors.attach_cards(mentorship, members)
     agreement = agreement_for(mentorship)
     confirmed = agreement.confirmed_by()
     goals = list(
@@ -112,7 +114,7 @@ def pair_context(
         )
 
     can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
-    return {
+    return thread_context(request, mentorship) | {
         "mentorship": mentorship,
         "program": mentorship.cohort.program,
         "me": me,

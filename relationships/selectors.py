@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from goals.models import CheckIn, Goal
 from profiles.models import Person
+from programs.models import Enrolment
 from relationships.access import mentorships_of, person_of
 from relationships.models import AgreementConfirmation, ClosingSurvey, Mentorship
 from sessions.models import SessionLog, SessionRating
@@ -168,6 +169,22 @@ def participant_overview(user) -> list[Mentorship]:
     return rows
 
 
+def attach_cards(mentorship: Mentorship, members: list[Person]) -> None:
+    """What a member's card shows beyond their profile: their enrolment in the pair's cohort
+    (what they offer and want) as `member.enrolment`, and their side as `member.role_label`.
+    One query."""
+    by_person = {
+        e.person_id: e
+        for e in Enrolment.objects.filter(
+            cohort_id=mentorship.cohort_id, person__in=[m.pk for m in members]
+        )
+    }
+    roles = mentorship.roles
+    for member in members:
+        member.enrolment = by_person.get(member.pk)
+        member.role_label = roles.mentor if member.pk == mentorship.mentor_id else roles.mentee
+
+
 def member_user_ids(mentorship_ids: Iterable[int]) -> dict[int, list[int]]:
     """Mentorship id -> the user ids of its members (mentor first), in two queries."""
     ids = list(set(mentorship_ids))
@@ -184,3 +201,20 @@ def member_user_ids(mentorship_ids: Iterable[int]) -> dict[int, list[int]]:
 
 def is_member(mentorship_id: int, user_id: int) -> bool:
     return user_id in member_user_ids([mentorship_id]).get(mentorship_id, [])
+
+
+def pulse_summary(mentorship) -> tuple[list[dict], list]:
+    """For the pair's coordinator: per survey round, how many answered and the average rating;
+    and the comments the pair chose to send (an unshared comment is never loaded)."""
+    rounds = [
+        {"number": row["round"] + 1, "answers": row["answers"], "average": row["average"]}
+        for row in mentorship.pulse_answers.values("round")
+        .order_by("round")
+        .annotate(answers=Count("pk"), average=Avg("rating"))
+    ]
+    shared = list(
+        mentorship.pulse_answers.filter(share_with_coordinator=True)
+        .exclude(comment="")
+        .select_related("person__user")
+    )
+    return rounds, shared

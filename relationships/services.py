@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from audit import services as audit
 from core.errors import DomainError
+from notifications.models import WebhookEvent
+from notifications.services import webhooks_emit
 from programs.models import Enrolment, Format
 from relationships.hooks import pair_ended
 from relationships.models import (
@@ -15,6 +17,7 @@ from relationships.models import (
     ClosingSurvey,
     Mentorship,
     MentorshipEvent,
+    PulseAnswer,
 )
 from relationships.pairing import Group, PairingRefused, pairing_problems
 
@@ -33,7 +36,7 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 
 
 def _event(mentorship: Mentorship, *, actor, kind: str, from_status: str = "", note: str = ""):
-    return MentorshipEvent.objects.create(
+    event = MentorshipEvent.objects.create(
         mentorship=mentorship,
         actor=actor,
         kind=kind,
@@ -41,6 +44,24 @@ def _event(mentorship: Mentorship, *, actor, kind: str, from_status: str = "", n
         to_status=mentorship.status,
         note=note[:200],
     )
+    if kind == MentorshipEvent.Kind.STATUS:
+        # Ids and states only: the note (a close reason, who confirmed) stays here.
+        webhooks_emit(
+            event=WebhookEvent.MENTORSHIP_STATUS_CHANGED,
+            occurrence=str(event.pk),
+            items=[
+                (
+                    mentorship.pk,
+                    {
+                        "mentorship": mentorship.pk,
+                        "cohort": mentorship.cohort.slug,
+                        "from_status": from_status,
+                        "to_status": mentorship.status,
+                    },
+                )
+            ],
+        )
+    return event
 
 
 @transaction.atomic
@@ -314,3 +335,37 @@ def closing_survey_submit(
     if not created:
         raise TransitionError("You have already answered this survey. Thank you!")
     return survey
+
+
+@transaction.atomic
+def pulse_answer_save(
+    *,
+    mentorship: Mentorship,
+    person,
+    round_: int,
+    rating: int,
+    comment: str | None = None,
+    share_with_coordinator: bool = False,
+) -> PulseAnswer:
+    """Record (or change) a person's pulse rating for a round, and with `comment` (the optional
+    second step) their comment and whether the coordinator may read it. Clicking twice keeps one
+    answer: the unique key, not a look-up, keeps it to one row when two clicks race. A comment
+    not shared is nobody's but the person's; an empty one is never shared."""
+    if rating not in range(1, 6):
+        raise DomainError("A pulse rating is from 1 to 5.")
+    fields: dict = {"rating": rating}
+    if comment is not None:
+        fields |= {
+            "comment": comment,
+            "share_with_coordinator": share_with_coordinator and bool(comment),
+        }
+    answer, created = PulseAnswer.objects.get_or_create(
+        mentorship=mentorship, person=person, round=round_, defaults=fields
+    )
+    changed = {name for name, value in fields.items() if getattr(answer, name) != value}
+    if not created and changed:
+        for name in changed:
+            setattr(answer, name, fields[name])
+        answer.answered_at = timezone.now()
+        answer.save(update_fields=[*changed, "answered_at"])
+    return answer

@@ -9,6 +9,11 @@ app_name = "relationships"
 urlpatterns = [
     path("mentorships/", views.mentorship_list, name="mentorship_list"),
     path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship_detail"),
+    path(
+        "mentorships/<int:pk>/people/<int:person_pk>/photo/",
+        views.member_photo,
+        name="member_photo",
+    ),
     path("mentorships/<int:pk>/agreement/", views.agreement_edit, name="agreement_edit"),
     path(
         "mentorships/<int:pk>/agreement/confirm/",
@@ -18,6 +23,7 @@ urlpatterns = [
     path("mentorships/<int:pk>/status/", views.mentorship_transition, name="mentorship_transition"),
     path("mentorships/<int:pk>/survey/", views.closing_survey, name="closing_survey"),
     path("mentorships/<int:pk>/manage/", views.mentorship_manage, name="mentorship_manage"),
+    path("pulse/<str:token>/<int:rating>/", views.pulse_answer, name="pulse_answer"),
     path("cohorts/<slug:slug>/relationships/", views.cohort_health, name="cohort_health"),
     path("cohorts/<slug:slug>/relationships/new/", views.mentorship_new, name="mentorship_new"),
     path("programs/<slug:slug>/closing-survey/", views.closing_questions, name="closing_questions"),

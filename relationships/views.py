@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from conversations.selectors import activity_of as conversation_activity
 from core.errors import refusal_shown
+from profiles.photos import photo_response
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
 from relationships.access import (
     get_mentorship_for_coordinator,
     get_mentorship_for_member,
     get_mentorship_for_member_or_coordinator,
+    get_pulse_for_token,
     person_of,
 )
 from relationships.forms import (
@@ -21,11 +26,13 @@ from relationships.forms import (
     ClosingQuestionForm,
     ClosingSurveyForm,
     MentorshipCreateForm,
+    PulseForm,
     TransitionForm,
 )
-from relationships.models import Mentorship
+from relationships.models import Mentorship, PulseAnswer
 from relationships.pair import render_pair
 from relationships.pairing import PairingRefused
+from relationships.pulse import RATINGS
 
 # --- Participants -------------------------------------------------------------------------------
 
@@ -41,6 +48,16 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_member(request.user, pk)
     return render_pair(request, mentorship)
+
+
+@require_GET
+def member_photo(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    """A member's photo, for the pair and its coordinators."""
+    mentorship = get_mentorship_for_member_or_coordinator(request.user, pk)
+    person = next((m for m in mentorship.members() if m.pk == person_pk), None)
+    if person is None:
+        raise Http404
+    return photo_response(person)
 
 
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -178,6 +195,8 @@ def cohort_health(request: HttpRequest, slug: str) -> HttpResponse:
 def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_coordinator(request.user, pk)
     pair = selectors.with_activity(Mentorship.objects.filter(pk=mentorship.pk)).get()
+    pulse_rounds, pulse_comments = selectors.pulse_summary(mentorship)
+    selectors.attach_cards(pair, members := pair.members())
     return render(
         request,
         "relationships/mentorship_manage.html",
@@ -185,6 +204,10 @@ def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "pair": pair,
             "cohort": pair.cohort,
             "events": pair.events.filter(kind="status").select_related("actor"),
+            "pulse_rounds": pulse_rounds,
+            "pulse_comments": pulse_comments,
+            "messages_activity": conversation_activity(pair),
+            "members": members,
             "close_form": CloseForm(
                 action=reverse("relationships:mentorship_transition", args=[pair.pk])
             ),
@@ -234,3 +257,36 @@ def closing_question_delete(request: HttpRequest, slug: str, pk: int) -> HttpRes
     get_object_or_404(program.closing_questions, pk=pk).delete()
     messages.success(request, "Question removed. Answers already given stay on record.")
     return redirect("relationships:closing_questions", slug=program.slug)
+
+
+@login_not_required
+def pulse_answer(request: HttpRequest, token: str, rating: int) -> HttpResponse:
+    """A pulse survey answered from the email: the link's rating is recorded by the page's
+    script as soon as it opens (one click from the email), or by the Send button without
+    JavaScript; the page then offers the optional comment. A GET alone records nothing: mail
+    systems open links by themselves, and must not answer on the person's behalf."""
+    mentorship, person, round_ = get_pulse_for_token(token)
+    if rating not in RATINGS:
+        raise Http404
+    keys = {"mentorship": mentorship, "person": person, "round_": round_}
+    if request.method == "POST" and request.POST.get("record") == "1":
+        services.pulse_answer_save(**keys, rating=rating)
+        return HttpResponse(status=204)
+    answer = PulseAnswer.objects.filter(mentorship=mentorship, person=person, round=round_).first()
+    initial = {"rating": rating}
+    if answer is not None:
+        initial |= {
+            "comment": answer.comment,
+            "share_with_coordinator": answer.share_with_coordinator,
+        }
+    form = PulseForm(request.POST or None, initial=initial)
+    done = False
+    if request.method == "POST" and form.is_valid():
+        services.pulse_answer_save(**keys, **form.cleaned_data)
+        messages.success(request, _("Thank you: your answer is saved."))
+        done = True
+    return render(
+        request,
+        "relationships/pulse.html",
+        {"form": form, "done": done, "program": mentorship.cohort.program, "rating": rating},
+    )

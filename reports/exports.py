@@ -18,6 +18,11 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from reports.figures import FIGURES, OFF_PERIOD, SUPPRESSED, band_of, display
+from reports.funnel import ALL, Funnel
+from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
+from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
+from reports.pulse import FIGURES as PULSE_FIGURES
+from reports.pulse import SOURCE_FIGURES, Pulse
 from reports.selectors import (
     DIMENSIONS,
     SESSION_DIMENSIONS,
@@ -71,31 +76,101 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
             yield (section, group.label, figure.label, display(value, figure) if text else value)
     for period, value in report.trend_values():
         yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
+    yield from funnel_rows(report.funnel, text=text)
+    yield from pulse_rows(report.pulse, text=text)
+    if report.validity is not None:
+        for key, value in report.validity.values().items():
+            yield ("match quality", ALL, key, "" if value is None else value)
+        for label, stats in report.validity.by_source:
+            values = report.validity.source_values(stats)
+            for figure in SOURCE_FIGURES:
+                value = values[figure.key]
+                shown_value = display(value, figure) if text else value
+                yield ("pulse by pair source", label, str(figure.label), shown_value)
 
 
-def report_json(report: Report) -> str:
+def funnel_rows(funnel: Funnel | None, *, text: bool) -> Iterator[tuple]:
+    """The funnel as (section, group, figure, value) rows: "funnel" for the total, then
+    "funnel by program" and so on."""
+    if funnel is not None:
+        yield from _grouped_rows("funnel", funnel, funnel.figures, FUNNEL_DIMENSIONS, text=text)
+
+
+def pulse_rows(pulse: Pulse | None, *, text: bool) -> Iterator[tuple]:
+    if pulse is not None:
+        yield from _grouped_rows("pulse", pulse, PULSE_FIGURES, PULSE_DIMENSIONS, text=text)
+
+
+def _grouped_rows(name: str, source, figures, dimensions, *, text: bool) -> Iterator[tuple]:
+    groups = [(name, ALL, source.overall)] + [
+        (f"{name} by {dim}", label, stats)
+        for dim in dimensions
+        for label, stats in source.breakdowns[dim]
+    ]
+    for section, label, stats in groups:
+        values = source.values(stats)
+        for figure in figures:
+            value = values[figure.key]
+            yield (section, label, str(figure.label), display(value, figure) if text else value)
+
+
+def pulse_json(pulse: Pulse) -> dict:
+    return {
+        "figures": {figure.key: str(figure.label) for figure in PULSE_FIGURES},
+        "overall": pulse.values(pulse.overall),
+        **{
+            f"by_{dim}": {label: pulse.values(stats) for label, stats in pulse.breakdowns[dim]}
+            for dim in PULSE_DIMENSIONS
+        },
+    }
+
+
+def funnel_json(funnel: Funnel) -> dict:
+    return {
+        "first_meeting_days": funnel.first_meeting_days,
+        "figures": {figure.key: str(figure.label) for figure in funnel.figures},
+        "overall": funnel.values(funnel.overall),
+        **{
+            f"by_{dim}": {label: funnel.values(stats) for label, stats in funnel.breakdowns[dim]}
+            for dim in FUNNEL_DIMENSIONS
+        },
+    }
+
+
+def report_data(report: Report) -> dict:
+    """The report as plain data, suppression applied (the JSON export and the API)."""
     k = report.k
 
     def groups(dim: str) -> dict:
         return {group.label: group.values(k) for group in report.breakdowns[dim]}
 
-    return json.dumps(
-        {
-            "filters": dict(report.filters.describe()),
-            "min_group_size": k,
-            "suppressed_as": SUPPRESSED.format(k=k),
-            "not_for_this_range_as": OFF_PERIOD,
-            "figures": {figure.key: figure.label for figure in FIGURES},
-            "overall": report.overall.values(k),
-            "by_department": groups("department"),
-            "by_seniority": groups("seniority"),
-            "sessions_per_period": [
-                {"period": period, "sessions": value} for period, value in report.trend_values()
-            ],
+    return {
+        "filters": dict(report.filters.describe()),
+        "min_group_size": k,
+        "suppressed_as": SUPPRESSED.format(k=k),
+        "not_for_this_range_as": OFF_PERIOD,
+        "figures": {figure.key: figure.label for figure in FIGURES},
+        "overall": report.overall.values(k),
+        "by_department": groups("department"),
+        "by_seniority": groups("seniority"),
+        "sessions_per_period": [
+            {"period": period, "sessions": value} for period, value in report.trend_values()
+        ],
+        "funnel": funnel_json(report.funnel) if report.funnel else None,
+        "pulse": pulse_json(report.pulse) if report.pulse else None,
+        "match_quality": report.validity
+        and {
+            **report.validity.values(),
+            "by_pair_source": {
+                label: report.validity.source_values(stats)
+                for label, stats in report.validity.by_source
+            },
         },
-        indent=2,
-        ensure_ascii=False,
-    )
+    }
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False)
 
 
 def session_table(filters: ReportFilters, *, k: int) -> Iterator[tuple]:

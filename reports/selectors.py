@@ -74,7 +74,9 @@ from reports.figures import (
     ratio,
     shown,
 )
+from reports.funnel import FIRST_MEETING_DAYS, Funnel, program_funnel
 from reports.periods import Periods, month_end, month_number, month_start, periods
+from reports.pulse import MatchValidity, Pulse, match_validity, pulse_ratings
 from sessions.models import SessionLog, SessionRating
 
 ALL = "All"
@@ -204,6 +206,9 @@ class Report:
     overall: Group
     breakdowns: dict[str, list[Group]]
     trend: list[tuple[str, Stat]]  # sessions per reporting period: (its months, sessions)
+    funnel: Funnel | None = None
+    pulse: Pulse | None = None
+    validity: MatchValidity | None = None
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
     def trend_values(self) -> list[tuple[str, int | str]]:
@@ -211,7 +216,9 @@ class Report:
         return [(label, shown(stat, figure, self.k)) for label, stat in self.trend]
 
 
-def participation_report(filters: ReportFilters, *, k: int) -> Report:
+def participation_report(
+    filters: ReportFilters, *, k: int, first_meeting_days: int = FIRST_MEETING_DAYS
+) -> Report:
     raw: dict[str, dict[str, dict[str, float]]] = {
         dim: defaultdict(lambda: defaultdict(float)) for dim in ("all", *DIMENSIONS)
     }
@@ -281,6 +288,9 @@ def participation_report(filters: ReportFilters, *, k: int) -> Report:
         overall=overall,
         breakdowns=breakdowns,
         trend=_trend(filters, timeline["sessions"], cells["sessions"]),
+        funnel=program_funnel(filters, k=k, first_meeting_days=first_meeting_days),
+        pulse=pulse_ratings(filters, k=k),
+        validity=match_validity(filters, k=k),
     )
 
 

@@ -10,9 +10,11 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programs.access import programs_coordinated_by
 from reports.access import pair_list_programs, report_programs
+from reports.charts import chart, pivot
 from reports.exports import (
     csv_lines,
     pair_table,
@@ -22,6 +24,12 @@ from reports.exports import (
 )
 from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, OFF_PERIOD, display
 from reports.forms import ReportFilterForm
+from reports.funnel import DIMENSION_LABELS, MEASURES
+from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
+from reports.pulse import DIMENSION_LABELS as PULSE_DIMENSION_LABELS
+from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
+from reports.pulse import FIGURES as PULSE_FIGURES
+from reports.pulse import SOURCE_FIGURES
 from reports.selectors import ReportFilters, participation_report, report_departments
 
 
@@ -53,11 +61,6 @@ def participation(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _number(value: int | float | str) -> int | float | None:
-    """For the charts: a suppressed value is a gap, never a number."""
-    return None if isinstance(value, str) else value
-
-
 def _page(report) -> dict:
     """The report as the template and the charts read it: every value already shown as text
     (or "fewer than K"); numbers for the charts with None where a value is suppressed."""
@@ -70,40 +73,95 @@ def _page(report) -> dict:
         return [{"label": group.label, "values": group.values(k)} for group in groups]
 
     departments = rows(report.breakdowns["department"])
-    for table in (departments, seniority := rows(report.breakdowns["seniority"])):
-        for row in table:
-            row["cells"] = [display(row["values"][f.key], f) for f in FIGURES]
+    seniority = rows(report.breakdowns["seniority"])
+    labels = [f.label for f in FIGURES]
+
+    def table(groups: list[dict]) -> list:
+        cells = [
+            (row["label"], [display(row["values"][f.key], f) for f in FIGURES]) for row in groups
+        ]
+        return pivot(cells, labels)
+
     trend = report.trend_values()
     matched_rows = [("All", overall["share_matched"])] + [
         (row["label"], row["values"]["share_matched"]) for row in departments
     ]
     outcomes = [(FIGURE_BY_KEY[key], overall[key]) for key in outcome_keys]
+    funnel = report.funnel
+    funnel_overall = funnel.values(funnel.overall)
+    funnel_stages = [(str(f.label), funnel_overall[f.key]) for f in funnel.stages]
+    pulse = report.pulse
+    pulse_overall = pulse.values(pulse.overall)
+    pulse_average = PULSE_FIGURES[1]
+    pulse_points = [(str(_("All")), pulse_overall["pulse_average"])] + [
+        (label, pulse.values(stats)["pulse_average"])
+        for label, stats in pulse.breakdowns["department"]
+    ]
+    charts = {
+        "pulse": chart(pulse_points),
+        "funnel": chart(funnel_stages),
+        "trend": chart(trend),
+        "matched": chart(matched_rows),
+        "outcomes": chart([(figure.label, value) for figure, value in outcomes]),
+    }
     return {
         "k": k,
         "off_period": OFF_PERIOD,
         "filters": report.filters.describe(),
         "figures": FIGURES,
         "summary": [(f, display(overall[f.key], f)) for f in FIGURES],
-        "departments": departments,
-        "seniority": seniority,
+        "departments": table(departments),
+        "seniority": table(seniority),
         "trend": [(period, str(value)) for period, value in trend],
         "matched": [(label, display(value, matched)) for label, value in matched_rows],
         "outcomes": [(figure.label, display(value, figure)) for figure, value in outcomes],
-        "chart_data": {
-            "trend": {
-                "labels": [period for period, _ in trend],
-                "values": [_number(value) for _, value in trend],
-            },
-            "matched": {
-                "labels": [label for label, _ in matched_rows],
-                "values": [_number(value) for _, value in matched_rows],
-            },
-            "outcomes": {
-                "labels": [figure.label for figure, _ in outcomes],
-                "values": [_number(value) for _, value in outcomes],
-            },
-        },
+        "funnel_stages": [
+            (label, display(value, figure))
+            for (label, value), figure in zip(funnel_stages, funnel.stages, strict=True)
+        ],
+        "funnel_measures": [
+            (figure, display(funnel_overall[figure.key], figure)) for figure in MEASURES
+        ],
+        "funnel_breakdowns": [
+            (
+                DIMENSION_LABELS[dim],
+                f"funnel-by-{dim}",
+                _tables(funnel, funnel.figures, funnel.breakdowns[dim]),
+            )
+            for dim in FUNNEL_DIMENSIONS
+        ],
+        "funnel_days": funnel.first_meeting_days,
+        "pulse_rows": [(label, display(value, pulse_average)) for label, value in pulse_points],
+        "validity": report.validity.values(),
+        "validity_sources": [
+            (label, _cells(report.validity.source_values(stats), SOURCE_FIGURES))
+            for label, stats in report.validity.by_source
+        ],
+        "pulse_summary": [(f, display(pulse_overall[f.key], f)) for f in PULSE_FIGURES],
+        "pulse_breakdowns": [
+            (
+                PULSE_DIMENSION_LABELS[dim],
+                f"pulse-by-{dim}",
+                _tables(pulse, PULSE_FIGURES, pulse.breakdowns[dim]),
+            )
+            for dim in PULSE_DIMENSIONS
+        ],
+        "charts": charts,
+        "chart_data": {name: c.as_json() for name, c in charts.items()},
     }
+
+
+def _cells(values: dict, figures) -> list[str]:
+    return [display(values[f.key], f) for f in figures]
+
+
+def _tables(source, figures, breakdown) -> list:
+    """A breakdown of the funnel or the pulse as narrow tables (reports.charts.pivot)."""
+    groups = []
+    for label, stats in breakdown:
+        values = source.values(stats)
+        groups.append((label, _cells(values, figures)))
+    return pivot(groups, [str(f.label) for f in figures])
 
 
 def _filtered(request: HttpRequest, programs) -> ReportFilters | None:

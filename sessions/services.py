@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.dateranges import session_time_error
+from notifications.models import WebhookEvent
+from notifications.services import webhooks_emit
 from relationships.models import Mentorship
 from relationships.services import TransitionError
 from sessions import crypto
@@ -100,6 +102,22 @@ def session_log(
         private_note_save(session=session, author=person, body=private_note)
     if rating is not None:
         session_rate(session=session, person=person, rating=rating, feedback=feedback)
+    # When, how long and how: never the topics, notes or feedback people wrote.
+    webhooks_emit(
+        event=WebhookEvent.SESSION_LOGGED,
+        items=[
+            (
+                session.pk,
+                {
+                    "session": session.pk,
+                    "mentorship": mentorship.pk,
+                    "occurred_at": session.occurred_at.isoformat(),
+                    "duration_minutes": session.duration_minutes,
+                    "format": session.format,
+                },
+            )
+        ],
+    )
     return session
 
 

@@ -9,13 +9,22 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from profiles.models import Person
+from programs.models import Cohort, Enrolment
+from programs.services import cohort_create, program_create
+from tests.factories import (
+    PASSWORD,
+    CohortFactory,
+    EnrolmentFactory,
+    PersonFactory,
+    create_user,
+)
 from tests.notifications.pairs import make_pair  # noqa: F401 - pairs for tests anywhere
-from tests.permissions import world  # noqa: F401 - the permission matrix's fixture
+from tests.permissions import module_world, shared_world, world  # noqa: F401 - the matrix's world
 from tests.support.broker import PrivateRedis
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "correct-horse-battery-staple"
 
 
 def service_missing(reason: str) -> None:
@@ -54,19 +63,6 @@ def password() -> str:
     return PASSWORD
 
 
-def create_user(password: str, **kwargs):
-    """A user who can sign in with `password`, their email address verified."""
-    from allauth.account.models import EmailAddress
-
-    from tests.factories import UserFactory
-
-    user = UserFactory(**kwargs)
-    user.set_password(password)
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
 @pytest.fixture
 def make_user(db, password):
     def make(**kwargs):
@@ -83,6 +79,75 @@ def plain_user(make_user):
 @pytest.fixture
 def site_admin(make_user):
     return make_user(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+# --- People, programs and cohorts: one name, one meaning, in every folder ----------------------
+# A cohort fixture is named for its status; all three are "2027" (leaders-2027) of `program`, run
+# by `coordinator`: a test takes one of them.
+
+
+@pytest.fixture
+def make_person(make_user):
+    """A person whose user can sign in with `password`; keyword arguments go to the user."""
+
+    def make(email: str, **user_fields) -> Person:
+        return PersonFactory(user=make_user(email=email, **user_fields))
+
+    return make
+
+
+@pytest.fixture
+def coordinator(make_user):
+    """Cora, who coordinates `program`."""
+    return make_user(email="coord@example.org", first_name="Cora")
+
+
+@pytest.fixture
+def program(coordinator):
+    """Leaders, a one-to-one program run by `coordinator`."""
+    return program_create(name="Leaders", slug="leaders", coordinators=[coordinator])
+
+
+@pytest.fixture
+def draft_cohort(program):
+    return cohort_create(program=program, name="2027", slug="leaders-2027")
+
+
+@pytest.fixture
+def matching_cohort(program):
+    return cohort_create(
+        program=program, name="2027", slug="leaders-2027", status=Cohort.Status.MATCHING
+    )
+
+
+@pytest.fixture
+def active_cohort(program):
+    """A cohort of `program` whose pairs meet (every 14 days)."""
+    return CohortFactory(
+        program=program, name="2027", slug="leaders-2027", status=Cohort.Status.ACTIVE
+    )
+
+
+@pytest.fixture
+def enrol_email(make_user):
+    """enrol_email(cohort, email, role=mentee, **fields): a new person with that address in
+    `cohort` (invited, unless `status` is given)."""
+
+    def enrol(cohort: Cohort, email: str, role: str = Enrolment.Role.MENTEE, **fields) -> Enrolment:
+        person, _ = Person.objects.get_or_create(user=make_user(email=email))
+        return Enrolment.objects.create(cohort=cohort, person=person, role=role, **fields)
+
+    return enrol
+
+
+def approved_participant(make_person, cohort: Cohort, role: str) -> Person:
+    """Mona the mentor or Milo the mentee, approved in `cohort`."""
+    if role == Enrolment.Role.MENTOR:
+        person = make_person("mentor@example.org", first_name="Mona", last_name="Mentor")
+    else:
+        person = make_person("mentee@example.org", first_name="Milo", last_name="Mentee")
+    EnrolmentFactory(cohort=cohort, person=person, role=role, status=Enrolment.Status.APPROVED)
+    return person
 
 
 @pytest.fixture

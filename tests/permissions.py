@@ -2,15 +2,25 @@
 
 Each app lists its URL names in `tests/<app>/permission_cases.py` (CASES, and an optional
 `extend_world(world)` that adds the objects its URLs point at); `CASE_MODULES` names them all.
+
+Two fixtures hold the world: `world` builds it for the one test that asks; `shared_world` builds
+it once per test module (`module_world`), inside a transaction rolled back when the module ends,
+and runs each test in a savepoint of it that is rolled back after the test, so a POST case cannot
+change what the next case sees. Every database test of a module that uses `shared_world` sees the
+world once it is built: use it only in modules whose database tests all take it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 
 import pytest
+from django.db import transaction
+
+from tests.factories import create_user
 
 CASE_MODULES = [
     "tests.core_permission_cases",
@@ -22,6 +32,8 @@ CASE_MODULES = [
     "tests.scheduling.permission_cases",
     "tests.notifications.permission_cases",
     "tests.governance.permission_cases",
+    "tests.api.permission_cases",
+    "tests.jobs.permission_cases",
 ]
 
 LOGIN = "login"  # a redirect to the sign-in page
@@ -58,8 +70,43 @@ def coordinators_only(status: int) -> dict[str, int | str]:
 
 
 @pytest.fixture
-def world(db, make_user) -> dict:
-    return build_world(make_user)
+def world(db) -> dict:
+    """A world of this test's own."""
+    return build_world(create_user)
+
+
+@contextmanager
+def module_transaction(django_db_blocker) -> Iterator[None]:
+    """A transaction held open across a module's tests and rolled back after the last one.
+
+    The database stays blocked between tests: only tests marked for it (here, through `db`) reach
+    it, each in a savepoint of this transaction. A module that holds one must not also run
+    `transactional_db` or `live_server` tests: they would commit or flush inside it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[dict]:
+    """The world, built once for the test module; tests take `shared_world`."""
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_world(create_user)
+        yield built
+
+
+@pytest.fixture
+def shared_world(module_world, db) -> dict:
+    """The module's world, for one test: what the test writes is rolled back after it (`db`),
+    and what it adds to the dict stays in this copy."""
+    return module_world | {"users": dict(module_world["users"])}
 
 
 def build_world(make_user: Callable[..., object]) -> dict:

@@ -38,6 +38,12 @@ def pk_of(key: str) -> Callable[[dict], dict]:
     return lambda world: {"pk": world[key].pk}
 
 
+def pulse(world: dict) -> dict:
+    from relationships.pulse import pulse_token
+
+    return {"token": pulse_token(world["mentorship"].pk, world["users"][MENTEE].pk, 0), "rating": 4}
+
+
 ROUND_TRIPS: dict[str, RoundTrip] = {
     "profiles:profile": RoundTrip(MENTEE),
     # The site admin also gets the coordinators (a many-to-many field).
@@ -74,6 +80,9 @@ ROUND_TRIPS: dict[str, RoundTrip] = {
     ),
     "scheduling:meeting_edit": RoundTrip(MENTOR, pk_of("meeting"), ("Save and send the update",)),
     "scheduling:reminder_settings": RoundTrip(COORD, program),
+    # The pulse page answers through its signed link, for the mentee; answered already (rating 4,
+    # the link's), so saving it unchanged changes nothing.
+    "relationships:pulse_answer": RoundTrip(MENTEE, pulse, ("Send",)),
     # The tables are one text field ("Name | link" per line); saved unchanged they stay the same
     # rows, so the meetings keep their table.
     "flash:event_settings": RoundTrip(

@@ -12,7 +12,6 @@ timeout."""
 from __future__ import annotations
 
 import email
-import importlib.util
 import signal
 import time
 from contextlib import contextmanager
@@ -25,17 +24,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-import mentoring.settings.base
 from matching.loading import settings_for
 from matching.models import MentorRequest
-from mentoring.celery import app
 from notifications.models import Dispatch
 from notifications.services import notifications_scan
 from programs.models import Enrolment
 from programs.services import cohort_create, program_create
 from tests.conftest import create_user
 from tests.factories import PersonFactory
-from tests.support.broker import worker_env
+from tests.support.broker import celery_publishing_to, production_settings, worker_env
 from tests.support.workers import WorkerProcess
 
 pytestmark = [
@@ -48,18 +45,6 @@ pytestmark = [
 FAST = 2.0  # seconds a page may take with the broker down
 
 
-def production_settings(redis_url: str):
-    """What mentoring/settings/base.py makes of REDIS_URL, read afresh (test.py overrides the
-    cache and makes tasks eager)."""
-    path = mentoring.settings.base.__file__
-    spec = importlib.util.spec_from_file_location("broker_down_settings", path)
-    module = importlib.util.module_from_spec(spec)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REDIS_URL", redis_url)
-        spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def app_on_private_redis(redis_server, settings):
     """Django's cache and Celery's broker as production configures them, on the test's Redis."""
@@ -67,25 +52,8 @@ def app_on_private_redis(redis_server, settings):
     settings.CACHES = production.CACHES
     if production.CACHES["default"]["BACKEND"].endswith(".db.DatabaseCache"):
         call_command("createcachetable")
-    celery = {
-        name.removeprefix("CELERY_").lower(): value
-        for name, value in vars(production).items()
-        # Not the result store: pages keep no results, and Celery caches it per thread.
-        if name.startswith("CELERY_") and not name.startswith("CELERY_RESULT_")
-    } | {"task_always_eager": False}
-    before = {name: app.conf.get(name) for name in celery}
-    app.conf.update(celery)
-    forget_connections()
-    yield redis_server
-    forget_connections()
-    app.conf.update(before)
-
-
-def forget_connections() -> None:
-    """Celery keeps one connection pool per process; the broker URL just changed. (Not
-    closed: kombu shares pools between apps, and a closed one would fail later tests.)"""
-    app._pool = None
-    app.amqp._producer_pool = None
+    with celery_publishing_to(production):
+        yield redis_server
 
 
 @contextmanager

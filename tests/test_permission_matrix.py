@@ -2,6 +2,7 @@
 
 A new URL pattern that is not listed fails `test_every_url_pattern_is_in_the_matrix`, so nobody
 can add a page without saying who may open it. Cases live per app (see tests/permissions.py).
+The world is built once for the module; each case runs in a savepoint rolled back after it.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def test_every_url_pattern_is_in_the_matrix():
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_the_matrix_says(name, role, world):
+def test_url_answers_each_role_as_the_matrix_says(name, role, shared_world):
+    world = shared_world
     case = MATRIX[name]
     assert set(case.expect) == set(ROLES), f"{name}: every role needs an expected status"
     url = reverse(name, kwargs=case.kwargs(world))
@@ -94,7 +96,8 @@ def admin_urls(superuser) -> list[str]:
     return urls
 
 
-def test_django_admin_is_for_site_admins_only(world):
+def test_django_admin_is_for_site_admins_only(shared_world):
+    world = shared_world
     clients = {role: client_for(role, world) for role in ROLES}
     for url in admin_urls(world["users"][ADMIN]):
         assert clients[ADMIN].get(url).status_code == 200, url

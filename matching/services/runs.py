@@ -9,10 +9,14 @@ from collections.abc import Callable
 
 import numpy as np
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from jobs.models import Job
+from jobs.progress import NO_PROGRESS, Progress
+from jobs.services import job_start
 from matching.engine import MatchResult, match_bipartite, match_peer, pair_breakdown
 from matching.loading import CohortBlock, MatchingError, load_cohort
 from matching.models import (
@@ -21,16 +25,19 @@ from matching.models import (
     MatchRun,
     Proposal,
     Unmatched,
+    matching_lock_key,
 )
 from matching.rules import explain_violations, pairing_review
+from notifications.models import WebhookEvent
 from notifications.registry import Message
-from notifications.services import dispatches_create_now
+from notifications.services import dispatches_create_now, webhooks_emit
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
 from relationships.pairing import PairingRefused
 from relationships.services import mentorships_create
 
 KIND_MATCH_PUBLISHED = "match_published"
+JOB_MATCH_RUN = "matching.run"
 
 
 def _check_matchable(cohort: Cohort) -> None:
@@ -99,19 +106,22 @@ def _solve(block: CohortBlock, locked: list[tuple[int, int]]) -> MatchResult:
         raise MatchingError(f"Matching could not run: {exc}.") from exc
 
 
-@transaction.atomic
 def match_run_create(
     *,
     cohort: Cohort,
     run_by=None,
     on_result: Callable[[CohortBlock, MatchResult], None] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> MatchRun:
     """Match the whole cohort at once around the locked pairs and store the proposals.
 
+    Loading and solving only read; the run and its proposals are written in one transaction
+    at the end, so a run stopped part-way (cancelled, its worker killed) leaves nothing.
     `on_result` sees the engine's full result (every pair's score and feasibility), which
     the command line uses to export scores."""
     started = time.perf_counter()
     _check_matchable(cohort)
+    progress(0, 3, _("Loading the cohort"))
     block = load_cohort(cohort)
     if block.peer and len(block.mentees) < 2:
         raise MatchingError("A peer cohort needs at least two approved participants (role both).")
@@ -122,11 +132,38 @@ def match_run_create(
     locked_sources = _locked_pairs(cohort, block)
     _check_locked(block, locked_sources)
     loaded = time.perf_counter()
+    progress(
+        1,
+        3,
+        _("Matching %(mentees)s mentees with %(mentors)s mentors")
+        % {"mentees": len(block.mentees), "mentors": len(block.mentors)},
+    )
     result = _solve(block, [block.pair(a, b) for a, b in locked_sources])
     if on_result is not None:
         on_result(block, result)
     solved = time.perf_counter()
+    progress(2, 3, _("Saving the proposals"))
+    with transaction.atomic():
+        progress.applying()
+        run = _run_store(cohort, run_by, block, result, locked_sources)
+        finished = time.perf_counter()
+        run.timings = {
+            "loading": round(loaded - started, 3),
+            **{name: round(seconds, 3) for name, seconds in result.seconds.items()},
+            "storing": round(finished - solved, 3),
+        }
+        run.seconds = round(finished - started, 3)
+        run.save(update_fields=["timings", "seconds"])
+    return run
 
+
+def _run_store(
+    cohort: Cohort,
+    run_by,
+    block: CohortBlock,
+    result: MatchResult,
+    locked_sources: dict[tuple[int, int], str],
+) -> MatchRun:
     solution = result.solution
     run = MatchRun.objects.create(
         cohort=cohort,
@@ -177,15 +214,21 @@ def match_run_create(
             )
         )
     Unmatched.objects.bulk_create(unmatched, batch_size=2000)
-    finished = time.perf_counter()
-    run.timings = {
-        "loading": round(loaded - started, 3),
-        **{name: round(seconds, 3) for name, seconds in result.seconds.items()},
-        "storing": round(finished - solved, 3),
-    }
-    run.seconds = round(finished - started, 3)
-    run.save(update_fields=["timings", "seconds"])
     return run
+
+
+def match_run_start(*, cohort: Cohort, run_by=None) -> Job:
+    """Match the cohort on a worker (matching.jobs does the work): one run per cohort at a
+    time, a JobBusy naming the run under way otherwise."""
+    _check_matchable(cohort)
+    return job_start(
+        kind=JOB_MATCH_RUN,
+        title=_("Matching %(cohort)s") % {"cohort": cohort.name},
+        target_id=cohort.pk,
+        created_by=run_by,
+        lock_key=matching_lock_key(cohort),
+        back_url=reverse("matching:cohort", args=[cohort.slug]),
+    )
 
 
 def _editable(proposal: Proposal) -> MatchRun:
@@ -338,5 +381,19 @@ def match_run_publish(*, run: MatchRun, user=None) -> list[Mentorship]:
             for proposal in proposals
             for person in (proposal.mentee.person, proposal.mentor.person)
         ]
+    )
+    webhooks_emit(
+        event=WebhookEvent.MATCHING_PUBLISHED,
+        items=[
+            (
+                run.pk,
+                {
+                    "run": run.pk,
+                    "program": cohort.program.slug,
+                    "cohort": cohort.slug,
+                    "mentorships": [mentorship.pk for mentorship in mentorships],
+                },
+            )
+        ],
     )
     return mentorships

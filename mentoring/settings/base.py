@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "users",
     "audit",
     "profiles",
@@ -85,9 +89,12 @@ INSTALLED_APPS = [
     "relationships",
     "scheduling",
     "notifications",
+    "jobs",
     "goals",
     "sessions.apps.MentoringSessionsConfig",
+    "conversations",
     "reports",
+    "api",
     "core",
     "portal",
     "governance",
@@ -220,6 +227,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # task was lost, or its worker died mid-send). Keep it above CELERY_TASK_TIME_LIMIT, so a send
 # still running is never taken over.
 NOTIFICATIONS_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 900, minimum=1)
+# Seconds a running job may go without reporting before it counts as dead (its worker was
+# killed) and is handed out again (jobs/services.py). Keep it above CELERY_TASK_TIME_LIMIT.
+JOBS_STALE_AFTER = env_int("JOBS_STALE_AFTER", 360, minimum=1)
+
+# --- Pair messages ----------------------------------------------------------------------------
+# Seconds between the browser's checks for new messages (the unread count in the navigation,
+# an open thread).
+MESSAGES_POLL_SECONDS = env_int("MESSAGES_POLL_SECONDS", 20, minimum=1, maximum=3600)
 
 # --- Reports ----------------------------------------------------------------------------------
 # Any report figure computed over fewer people than this shows "fewer than K" instead.
@@ -231,6 +246,41 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=0)
 # What was written in a pair (notes, goals, comments) is deleted this many months after the
 # pair ended, by a daily task; the rows stay for the reports. 0 keeps it.
 PAIR_CONTENT_RETENTION_MONTHS = env_int("PAIR_CONTENT_RETENTION_MONTHS", 0, minimum=0)
+# --- API ------------------------------------------------------------------------------------
+# Personal tokens (api.authentication) or the signed-in session; only coordinators, HR viewers
+# and site admins get in, and each object is then scoped as on the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.ApiUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": (
+        "Programs, cohorts, enrolments, matching (run as jobs), pair activity and aggregate "
+        "reports. "
+        "Authenticate with a personal API token: `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"JobStateEnum": "jobs.models.Job.State"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
@@ -359,7 +409,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (profile photos). Never published under a URL of their own: a view that checks
+# who may see a photo serves it (relationships.views.member_photo, profiles.views.my_photo).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+PROFILE_PHOTO_MAX_BYTES = env_int("PROFILE_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Width times height: bigger images are refused from their header, before decoding.
+PROFILE_PHOTO_MAX_PIXELS = env_int("PROFILE_PHOTO_MAX_PIXELS", 40_000_000, minimum=10_000)
 
 # --- UI -------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

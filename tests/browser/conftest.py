@@ -4,6 +4,7 @@ import functools
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, PASSWORD
 
@@ -44,9 +45,11 @@ def console_errors(page) -> list[str]:
     # The console says a resource failed but not which: name it.
     page.on(
         "response",
-        lambda response: response.status == 404
-        and response.request.resource_type != "document"
-        and errors.append(f"404 {response.url}"),
+        lambda response: (
+            response.status == 404
+            and response.request.resource_type != "document"
+            and errors.append(f"404 {response.url}")
+        ),
     )
     return errors
 
@@ -72,3 +75,11 @@ def sign_in_with_password(page, user, password: str = PASSWORD) -> None:
 @pytest.fixture
 def sign_in(password):
     return functools.partial(sign_in_with_password, password=password)
+
+
+def finish_job(page, start_button: str) -> None:
+    """Start a job (a matching run, an import) and follow it to its result. Tasks run eagerly
+    here, on commit, so the job page the button leads to shows the job finished."""
+    page.get_by_role("button", name=start_button).click()
+    expect(page.get_by_role("heading", name="Finished")).to_be_visible()
+    page.get_by_role("link", name="See the result").click()

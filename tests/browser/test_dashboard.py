@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from matching.loading import settings_for
 from matching.models import MentorRequest
 from matching.services import mentor_request_create
+from programs.models import Cohort, Enrolment
 from programs.services import cohort_create, program_create
 from relationships.models import Mentorship
 from relationships.services import agreement_confirm, mentorship_create
@@ -21,15 +22,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def world(make_user):
+def dashboard_world(make_user):
     coordinator = make_user(email="coord@example.org", first_name="Cora")
     program = program_create(name="Leaders", slug="leaders", coordinators=[coordinator])
     settings = settings_for(program)
     settings.requests_allowed = True
     settings.save()
-    cohort = cohort_create(program=program, name="2027", slug="leaders-2027", status="matching")
+    cohort = cohort_create(
+        program=program, name="2027", slug="leaders-2027", status=Cohort.Status.MATCHING
+    )
 
-    def person(email: str, first_name: str, role: str = "mentee", status: str = "approved"):
+    def person(
+        email: str,
+        first_name: str,
+        role: str = Enrolment.Role.MENTEE,
+        status: str = Enrolment.Status.APPROVED,
+    ):
         someone = PersonFactory(user=make_user(email=email, first_name=first_name, last_name="T"))
         EnrolmentFactory(cohort=cohort, person=someone, role=role, status=status, capacity=2)
         return someone
@@ -41,9 +49,9 @@ def needs_you(page):
     return page.get_by_role("region", name="Needs you now")
 
 
-def test_a_mentor_answers_a_waiting_request_from_the_dashboard(page, sign_in, world):
-    mentor = world["person"]("mona@example.org", "Mona", role="mentor")
-    mentee = world["person"]("milo@example.org", "Milo")
+def test_a_mentor_answers_a_waiting_request_from_the_dashboard(page, sign_in, dashboard_world):
+    mentor = dashboard_world["person"]("mona@example.org", "Mona", role="mentor")
+    mentee = dashboard_world["person"]("milo@example.org", "Milo")
     mentor_request_create(
         mentee=mentee.enrolments.get(), mentor_enrolment_id=mentor.enrolments.get().pk
     )
@@ -60,8 +68,8 @@ def test_a_mentor_answers_a_waiting_request_from_the_dashboard(page, sign_in, wo
     expect(page.locator("#agreement")).to_be_visible()
 
 
-def test_an_invitee_finds_the_invitation_on_the_dashboard(page, sign_in, world):
-    invitee = world["person"]("ivy@example.org", "Ivy", status="invited")
+def test_an_invitee_finds_the_invitation_on_the_dashboard(page, sign_in, dashboard_world):
+    invitee = dashboard_world["person"]("ivy@example.org", "Ivy", status="invited")
     sign_in(page, invitee.user)
     needs_you(page).get_by_role("link", name="Answer your invitation to Leaders: 2027").click()
     expect(page.get_by_role("heading", name="Leaders: 2027", level=1)).to_be_visible()
@@ -72,8 +80,10 @@ def test_an_invitee_finds_the_invitation_on_the_dashboard(page, sign_in, world):
     expect(needs_you(page).get_by_role("listitem")).to_have_text(["Find a mentor in Leaders: 2027"])
 
 
-def test_a_coordinator_goes_from_the_dashboard_to_each_thing_waiting(page, sign_in, world):
-    person, cohort = world["person"], world["cohort"]
+def test_a_coordinator_goes_from_the_dashboard_to_each_thing_waiting(
+    page, sign_in, dashboard_world
+):
+    person, cohort = dashboard_world["person"], dashboard_world["cohort"]
     person("ann@example.org", "Ann", status="applied")
     mentor = person("mona@example.org", "Mona", role="mentor")
     asking = person("milo@example.org", "Milo")
@@ -90,7 +100,7 @@ def test_a_coordinator_goes_from_the_dashboard_to_each_thing_waiting(page, sign_
         agreement_confirm(mentorship=pair, person=member, actor=member.user)
     Mentorship.objects.filter(pk=pair.pk).update(started_at=timezone.now() - timedelta(days=60))
 
-    sign_in(page, world["coordinator"])
+    sign_in(page, dashboard_world["coordinator"])
     items = needs_you(page)
     expect(items.get_by_role("listitem")).to_have_count(4)
 

@@ -65,6 +65,7 @@ def coordinator_runs_a_flash_event(page, coordinator, tmp_path) -> Cohort:
     page.get_by_role("button", name="Upload and preview").click()
     page.get_by_role("button", name="Confirm import").click()
     expect(page.get_by_text("Imported: 6 created")).to_be_visible()
+    page.get_by_role("link", name="See the result").click()
     page.get_by_label("Scope").select_option("all")
     page.get_by_label("With").select_option("approve")
     page.get_by_role("button", name="Apply").click()
@@ -120,6 +121,8 @@ def test_coordinator_plans_a_flash_event_replans_around_a_no_show_and_prints(
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "flash-event-390.png"), full_page=True)
     grid_box = page.get_by_role("region", name="Rounds by table")
     assert grid_box.evaluate("el => getComputedStyle(el).overflowX") == "auto"
 
@@ -132,7 +135,6 @@ def test_coordinator_plans_a_flash_event_replans_around_a_no_show_and_prints(
     assert rounds.first.evaluate("el => getComputedStyle(el).breakAfter") == "page"
     assert rounds.last.evaluate("el => getComputedStyle(el).breakAfter") == "auto"
     expect(page.get_by_role("link", name="Back to the event")).to_be_hidden()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "flash-print.png"), full_page=True)
     pdf = page.pdf()
     # One sheet per round.

@@ -11,7 +11,8 @@ from matching.loading import settings_for
 from profiles.models import Person
 from programs.services import cohort_create, program_create
 from relationships.models import Mentorship
-from tests.matching.conftest import enrol
+from tests.browser.conftest import finish_job
+from tests.factories import enrol_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,13 +37,13 @@ def test_coordinator_tunes_runs_reviews_and_publishes(page, make_user, sign_in):
             department="Sales",
             manager=manager,
         )
-        enrol(cohort, mentee, "mentee", interests=["python", "sales"][: 1 + i % 2])
+        enrol_person(cohort, mentee, "mentee", interests=["python", "sales"][: 1 + i % 2])
     for name in ["Max", "Zoe"]:
         mentor = person(
             make_user, f"{name.lower()}@example.org", name, seniority=6, department="Finance"
         )
-        enrol(cohort, mentor, "mentor", capacity=2, expertise=["python", "sales"])
-    enrol(cohort, boss, "mentor", capacity=1, expertise=["sales"])
+        enrol_person(cohort, mentor, "mentor", capacity=2, expertise=["python", "sales"])
+    enrol_person(cohort, boss, "mentor", capacity=1, expertise=["sales"])
 
     sign_in(page, coordinator)
     page.goto(f"/programs/{program.slug}/matching/")
@@ -53,7 +54,7 @@ def test_coordinator_tunes_runs_reviews_and_publishes(page, make_user, sign_in):
 
     page.goto(f"/cohorts/{cohort.slug}/")
     page.get_by_role("link", name="Matching").click()
-    page.get_by_role("button", name="Run matching").click()
+    finish_job(page, "Run matching")
     pairs = page.get_by_role("table", name="Proposed pairs")
     expect(pairs.locator(":scope > tbody > tr")).to_have_count(4)
     pairs.get_by_text("Why?").first.click()
@@ -72,7 +73,7 @@ def test_coordinator_tunes_runs_reviews_and_publishes(page, make_user, sign_in):
     ).nth(1).click()
     expect(page.get_by_role("alert")).to_contain_text("Rejected ")
 
-    page.get_by_role("button", name="Run matching again").click()
+    finish_job(page, "Run matching again")
     first_row = (
         page.get_by_role("table", name="Proposed pairs").locator(":scope > tbody > tr").first
     )
@@ -93,8 +94,8 @@ def test_mentee_requests_a_mentor_who_accepts(page, make_user, sign_in):
     cohort = cohort_create(program=program, name="Spring", slug="spring", status="active")
     mentee = person(make_user, "mia@example.org", "Mia", seniority=2)
     mentor = person(make_user, "noah@example.org", "Noah", seniority=7)
-    enrol(cohort, mentee, "mentee", interests=["design"])
-    enrol(cohort, mentor, "mentor", capacity=1, expertise=["design"])
+    enrol_person(cohort, mentee, "mentee", interests=["design"])
+    enrol_person(cohort, mentor, "mentor", capacity=1, expertise=["design"])
 
     sign_in(page, mentee.user)
     page.get_by_role("link", name="Mentor requests").click()
@@ -133,15 +134,15 @@ def test_coordinator_rejects_reruns_publishes_then_rematches_after_a_pair_closes
     cohort = cohort_create(program=program, name="2027", slug="leaders-2027", status="matching")
     for name in ["Ada", "Ben", "Cy"]:
         mentee = person(make_user, f"{name.lower()}@example.org", name, seniority=2)
-        enrol(cohort, mentee, "mentee", interests=["python"])
+        enrol_person(cohort, mentee, "mentee", interests=["python"])
     mentors = {}
     for name, capacity in [("Max", 2), ("Zoe", 1)]:
         mentors[name] = person(make_user, f"{name.lower()}@example.org", name, seniority=6)
-        enrol(cohort, mentors[name], "mentor", capacity=capacity, expertise=["python"])
+        enrol_person(cohort, mentors[name], "mentor", capacity=capacity, expertise=["python"])
 
     sign_in(page, coordinator)
     page.goto(f"/cohorts/{cohort.slug}/matching/")
-    page.get_by_role("button", name="Run matching").click()
+    finish_job(page, "Run matching")
     expect(proposed_rows(page)).to_have_count(3)
     ada_row = proposed_rows(page).filter(has_text="Ada Tester")
     rejected_mentor = ada_row.locator("td").nth(1).inner_text().split("\n")[0]
@@ -164,7 +165,7 @@ def test_coordinator_rejects_reruns_publishes_then_rematches_after_a_pair_closes
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.get_by_role("button", name="Run matching again").click()
+    finish_job(page, "Run matching again")
     expect(proposed_rows(page)).to_have_count(3)
     ada_row = proposed_rows(page).filter(has_text="Ada Tester")
     expect(ada_row).not_to_contain_text(rejected_mentor)
@@ -181,10 +182,10 @@ def test_coordinator_rejects_reruns_publishes_then_rematches_after_a_pair_closes
     page.get_by_role("button", name="Close early").click()
     expect(page.get_by_text("Closed early").first).to_be_visible()
     late = person(make_user, "lea@example.org", "Lea", seniority=2)
-    enrol(cohort, late, "mentee", interests=["python"])
+    enrol_person(cohort, late, "mentee", interests=["python"])
 
     page.goto(f"/cohorts/{cohort.slug}/matching/")
-    page.get_by_role("button", name="Run matching again").click()
+    finish_job(page, "Run matching again")
     summary = page.get_by_role("region", name="Run summary")
     expect(summary).to_contain_text("1 of 2 mentees")
     expect(summary).to_contain_text("Pairs published earlier stay as they are")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from programs.models import Cohort
 from relationships import services as relationship_services
 from relationships.models import Mentorship
 from scheduling.models import Meeting
@@ -22,29 +23,36 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def pair(make_user):
-    cohort = CohortFactory(program=ProgramFactory(slug="eng"), slug="eng-2027", status="active")
+def ines_and_tom(make_user):
+    """An active pair: Ines mentors Tom."""
+    cohort = CohortFactory(
+        program=ProgramFactory(slug="eng"), slug="eng-2027", status=Cohort.Status.ACTIVE
+    )
     mentor = PersonFactory(user=make_user(email="ines@example.org", first_name="Ines"))
     mentee = PersonFactory(user=make_user(email="tom@example.org", first_name="Tom"))
     pair = paired(cohort=cohort, mentor=mentor, mentees=[mentee])
-    Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=timezone.now())
+    Mentorship.objects.filter(pk=pair.pk).update(
+        status=Mentorship.Status.ACTIVE, started_at=timezone.now()
+    )
     pair.refresh_from_db()
     return pair
 
 
 def test_closing_a_pair_takes_its_meeting_off_coming_up_and_sends_the_cancellation(
-    page, sign_in, pair
+    page, sign_in, ines_and_tom
 ):
     meeting = meeting_schedule(
-        mentorship=pair, scheduled_by=pair.mentor.user, start=timezone.now() + timedelta(days=3)
+        mentorship=ines_and_tom,
+        scheduled_by=ines_and_tom.mentor.user,
+        start=timezone.now() + timedelta(days=3),
     )
     mail.outbox.clear()
-    sign_in(page, pair.mentor.user)
+    sign_in(page, ines_and_tom.mentor.user)
     page.goto("/meetings/")
     coming_up = page.get_by_role("table").first
     expect(coming_up).to_contain_text(f"{timezone.localtime(meeting.start):%-d %b}")
 
-    page.goto(pair.get_absolute_url())
+    page.goto(ines_and_tom.get_absolute_url())
     page.get_by_text("Close this mentorship early").click()
     page.get_by_label("Reason").select_option("no_time")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -91,13 +99,13 @@ def click_twice(page, button) -> None:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_a_double_click_on_log_session_saves_one_session(
-    browser, live_server, sign_in, pair, slow_server, javascript
+    browser, live_server, sign_in, ines_and_tom, slow_server, javascript
 ):
     slow_server(session_services, "session_log")
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     page = context.new_page()
-    sign_in(page, pair.mentor.user)
-    page.goto(pair.get_absolute_url())
+    sign_in(page, ines_and_tom.mentor.user)
+    page.goto(ines_and_tom.get_absolute_url())
     form = page.locator("#log-session")
     form.get_by_label("Minutes").fill("45")
     form.get_by_label("Shared notes").fill("We met once")
@@ -106,18 +114,20 @@ def test_a_double_click_on_log_session_saves_one_session(
         expect(page.get_by_role("status")).to_contain_text("Session logged")
     else:  # the server refused the second copy
         expect(page.get_by_text("already logged for your pair")).to_be_visible()
-    page.goto(pair.get_absolute_url())
+    page.goto(ines_and_tom.get_absolute_url())
     expect(page.get_by_text(re.compile("1 session so far"))).to_be_visible()
     assert SessionLog.objects.count() == 1
     context.close()
 
 
-def test_a_double_click_on_a_plain_form_sends_it_once(page, sign_in, pair, slow_server):
+def test_a_double_click_on_a_plain_form_sends_it_once(page, sign_in, ines_and_tom, slow_server):
     """The closing survey posts without htmx: the second click must not reach the server."""
     slow_server(relationship_services, "closing_survey_submit")
-    Mentorship.objects.filter(pk=pair.pk).update(status="completed", ended_at=timezone.now())
-    sign_in(page, pair.mentees.get().user)
-    page.goto(f"/mentorships/{pair.pk}/survey/")
+    Mentorship.objects.filter(pk=ines_and_tom.pk).update(
+        status="completed", ended_at=timezone.now()
+    )
+    sign_in(page, ines_and_tom.mentees.get().user)
+    page.goto(f"/mentorships/{ines_and_tom.pk}/survey/")
     score = page.get_by_role("group", name=re.compile("How likely are you to recommend"))
     score.get_by_text("9", exact=True).click()
     click_twice(page, page.get_by_role("button", name="Send my answers"))
@@ -125,11 +135,13 @@ def test_a_double_click_on_a_plain_form_sends_it_once(page, sign_in, pair, slow_
     expect(page.get_by_text("You have already answered")).to_have_count(0)
 
 
-def test_the_recommendation_scale_works_by_keyboard_and_fits_a_phone(page, sign_in, pair):
-    Mentorship.objects.filter(pk=pair.pk).update(status="completed", ended_at=timezone.now())
+def test_the_recommendation_scale_works_by_keyboard_and_fits_a_phone(page, sign_in, ines_and_tom):
+    Mentorship.objects.filter(pk=ines_and_tom.pk).update(
+        status="completed", ended_at=timezone.now()
+    )
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, pair.mentor.user)
-    page.goto(f"/mentorships/{pair.pk}/survey/")
+    sign_in(page, ines_and_tom.mentor.user)
+    page.goto(f"/mentorships/{ines_and_tom.pk}/survey/")
     scale = page.get_by_role("group", name=re.compile("How likely are you to recommend"))
     expect(scale).to_contain_text("0 = not at all likely")
     expect(scale).to_contain_text("10 = extremely likely")
@@ -140,4 +152,4 @@ def test_the_recommendation_scale_works_by_keyboard_and_fits_a_phone(page, sign_
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_text("Thank you for your answers.")).to_be_visible()
-    assert pair.closing_surveys.get().recommend_score == 9
+    assert ines_and_tom.closing_surveys.get().recommend_score == 9

@@ -57,6 +57,7 @@ def test_coordinator_sets_up_a_program_and_imports_participants(page, make_user,
     page.get_by_role("button", name="Confirm import").click()
 
     expect(page.get_by_text("Imported: 3 created")).to_be_visible()
+    page.get_by_role("link", name="See the result").click()
     table = page.get_by_role("table")
     for name in ("Ines Ortiz", "Tom Berg", "Ada Mensah"):
         expect(table).to_contain_text(name)

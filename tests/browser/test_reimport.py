@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from profiles.models import Person
 from programs.services import cohort_create, program_create
-from tests.matching.conftest import enrol
+from tests.factories import enrol_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def test_coordinator_reimports_known_people_and_their_profiles_stay(
         manager=boss,
         location="Oslo",
     )
-    enrol(cohort, dora, "mentor", status="approved")
+    enrol_person(cohort, dora, "mentor", status="approved")
     sign_in(page, coordinator)
 
     page.goto(cohort.get_absolute_url())
@@ -76,6 +76,7 @@ def test_coordinator_reimports_known_people_and_their_profiles_stay(
     page.get_by_role("button", name="Confirm import").click()
 
     expect(page.get_by_text("Imported: 0 created, 2 updated, 0 unchanged")).to_be_visible()
+    page.get_by_role("link", name="See the result").click()
     table = page.get_by_role("table")
     expect(table.get_by_role("row", name=re.compile("Eli Tester"))).to_contain_text(
         "Imported, not invited yet"
@@ -118,7 +119,7 @@ def test_a_coordinator_enrols_someone_from_another_program_and_their_record_stay
         user=make_user(email="max@example.org", first_name="Max", last_name="Tester"),
         department="Sales",
     )
-    enrol(other, max_, "mentor")
+    enrol_person(other, max_, "mentor")
     sign_in(page, coordinator)
 
     page.goto(cohort.get_absolute_url())

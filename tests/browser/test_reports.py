@@ -38,12 +38,15 @@ def test_hr_viewer_filters_by_department_and_downloads_the_same_figures(
     assert summary["Hours of mentoring"] == "5.0"
     assert summary["Applications pending"] == "fewer than 2"
 
-    for name in ("trend", "matched", "outcomes"):
+    for name in ("trend", "matched", "funnel"):
         drawn = page.evaluate(
             "(id) => !!window.Chart.getChart(document.getElementById(id))", f"chart-{name}"
         )
         assert drawn, f"{name} chart not drawn"
         expect(page.locator(f"#{name}-table")).to_be_visible()
+    # Every Eng outcome stands for one mentee: a sentence and the table, no empty grid.
+    expect(page.locator("#outcomes-empty")).to_be_visible()
+    expect(page.locator("#outcomes-table")).to_be_visible()
     expect(page.locator("#by-department")).to_contain_text("Eng")
 
     with page.expect_download() as csv_download:
@@ -92,3 +95,28 @@ def test_hr_viewer_picks_months_and_sees_why_a_figure_is_not_for_that_range(
     page.goto("/reports/?since=2027-06&until=2027-06")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=tmp_path / "report-june-390.png", full_page=True)
+
+
+def test_charts_start_at_zero_and_label_hidden_values(
+    page,
+    org,  # noqa: F811 - the imported fixture
+    settings,
+    sign_in,
+):
+    settings.REPORTS_MIN_GROUP_SIZE = 2
+    sign_in(page, org["hr"])
+    page.goto("/reports/")
+    axes = page.evaluate(
+        """() => ["trend", "matched", "outcomes"].map((name) => {
+            const chart = window.Chart.getChart(document.getElementById(`chart-${name}`));
+            const axis = chart.options.indexAxis === "y" ? chart.scales.x : chart.scales.y;
+            return [name, axis.min, chart.config.options.gapNotes];
+        })"""
+    )
+    assert [(name, low) for name, low, _ in axes] == [("trend", 0), ("matched", 0), ("outcomes", 0)]
+    # Pairs completed: one mentee behind it, a gap with the table's words.
+    assert {name: notes for name, _, notes in axes}["outcomes"][0] == "fewer than 2"
+    settings.REPORTS_MIN_GROUP_SIZE = 5
+    page.goto("/reports/")
+    expect(page.locator("#outcomes-empty")).to_contain_text("Nothing to draw")
+    expect(page.locator("#chart-outcomes")).to_have_count(0)

@@ -19,13 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
+def flash_world():
     return flash_event(mentors=3, mentees=5, rounds=4, tables=["Window", "Garden"])
 
 
 @pytest.fixture
-def client_in(client, world):
-    client.force_login(world.coordinator)
+def client_in(client, flash_world):
+    client.force_login(flash_world.coordinator)
     return client
 
 
@@ -33,13 +33,13 @@ def url(name: str, world) -> str:
     return reverse(name, args=[world.cohort.slug])
 
 
-def test_the_event_page_shows_the_grid_with_tables_names_and_figures(client_in, world):
-    response = client_in.get(url("flash:event", world))
+def test_the_event_page_shows_the_grid_with_tables_names_and_figures(client_in, flash_world):
+    response = client_in.get(url("flash:event", flash_world))
     html = response.content.decode()
     assert response.status_code == 200
     for name in ("Window", "Garden", "Table 3"):
         assert name in html
-    first = world.meetings(round_=1)[0]
+    first = flash_world.meetings(round_=1)[0]
     assert first.mentor.name in html and first.mentee.name in html
     figures = response.context["figures"]
     assert figures.repeats == 0
@@ -48,7 +48,7 @@ def test_the_event_page_shows_the_grid_with_tables_names_and_figures(client_in, 
     assert figures.objective <= figures.upper_bound
     assert "Re-plan remaining rounds" in html
     # Not a matching page: a flash cohort has no matching tabs.
-    assert reverse("matching:cohort", args=[world.cohort.slug]) not in html
+    assert reverse("matching:cohort", args=[flash_world.cohort.slug]) not in html
 
 
 def test_the_event_page_reads_the_same_number_of_queries_at_two_sizes(client):
@@ -65,70 +65,75 @@ def test_the_event_page_reads_the_same_number_of_queries_at_two_sizes(client):
     assert small == large
 
 
-def test_print_layout_has_one_section_per_round_and_the_print_css(client_in, world):
-    html = client_in.get(url("flash:event_print", world)).content.decode()
+def test_print_layout_has_one_section_per_round_and_the_print_css(client_in, flash_world):
+    html = client_in.get(url("flash:event_print", flash_world)).content.decode()
     assert html.count('class="flash-print-round"') == 4
     assert "css/flash-print.css" in html
 
 
-def test_csv_has_one_row_per_seat_with_times_tables_and_emails(client_in, world):
-    response = client_in.get(url("flash:event_csv", world))
+def test_csv_has_one_row_per_seat_with_times_tables_and_emails(client_in, flash_world):
+    response = client_in.get(url("flash:event_csv", flash_world))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
         "round", "starts_at", "table", "link", "mentor", "mentor_email", "mentee", "mentee_email",
     ]  # fmt: skip
-    assert len(rows) - 1 == len(world.meetings())
+    assert len(rows) - 1 == len(flash_world.meetings())
     assert rows[1][0] == "1" and rows[1][1].startswith("2027-03-04T14:00")
     assert rows[1][2] == "Window" and "@example.org" in rows[1][5]
 
 
-def test_mark_a_no_show_then_replan_keeps_the_held_round(client_in, world):
-    first = {(m.mentee_id, m.mentor_id) for m in world.meetings(round_=1)}
-    gone = world.mentees[0]
+def test_mark_a_no_show_then_replan_keeps_the_held_round(client_in, flash_world):
+    first = {(m.mentee_id, m.mentor_id) for m in flash_world.meetings(round_=1)}
+    gone = flash_world.mentees[0]
     response = client_in.post(
-        url("flash:event_attendance", world), {"person": gone.pk, "arrives": "no_show"}
+        url("flash:event_attendance", flash_world), {"person": gone.pk, "arrives": "no_show"}
     )
     assert response.status_code == 302
     assert Attendance.objects.get(person=gone).is_no_show
-    client_in.post(url("flash:event_plan", world), {"held": "1"})
-    assert {(m.mentee_id, m.mentor_id) for m in world.meetings(round_=1)} == first
-    assert not [m for m in world.meetings() if m.round > 1 and m.mentee_id == gone.pk]
-    assert RotationPlan.objects.get(event=world.event).held_rounds == 1
+    client_in.post(url("flash:event_plan", flash_world), {"held": "1"})
+    assert {(m.mentee_id, m.mentor_id) for m in flash_world.meetings(round_=1)} == first
+    assert not [m for m in flash_world.meetings() if m.round > 1 and m.mentee_id == gone.pk]
+    assert RotationPlan.objects.get(event=flash_world.event).held_rounds == 1
     # Clearing the mark: on time again.
-    client_in.post(url("flash:event_attendance", world), {"person": gone.pk, "arrives": "on_time"})
+    client_in.post(
+        url("flash:event_attendance", flash_world), {"person": gone.pk, "arrives": "on_time"}
+    )
     assert not Attendance.objects.exists()
 
 
-def test_a_late_arrival_is_marked_for_their_round(client_in, world):
-    late = world.mentors[1]
-    client_in.post(url("flash:event_attendance", world), {"person": late.pk, "arrives": "3"})
+def test_a_late_arrival_is_marked_for_their_round(client_in, flash_world):
+    late = flash_world.mentors[1]
+    client_in.post(url("flash:event_attendance", flash_world), {"person": late.pk, "arrives": "3"})
     assert Attendance.objects.get(person=late).arrives_round == 3
-    page = client_in.get(url("flash:event", world)).content.decode()
+    page = client_in.get(url("flash:event", flash_world)).content.decode()
     assert "arrives for round 3" in page
 
 
-def test_attendance_for_someone_outside_the_event_is_refused(client_in, world):
+def test_attendance_for_someone_outside_the_event_is_refused(client_in, flash_world):
     other = flash_event(mentors=1, mentees=1)
     response = client_in.post(
-        url("flash:event_attendance", world), {"person": other.mentees[0].pk, "arrives": "no_show"}
+        url("flash:event_attendance", flash_world),
+        {"person": other.mentees[0].pk, "arrives": "no_show"},
     )
     assert response.status_code == 302
     assert not Attendance.objects.exists()
 
 
-def test_publish_tells_participants(client_in, world, django_capture_on_commit_callbacks):
+def test_publish_tells_participants(client_in, flash_world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client_in.post(url("flash:event_publish", world))
-    assert RotationPlan.objects.get(event=world.event).is_published
+        client_in.post(url("flash:event_publish", flash_world))
+    assert RotationPlan.objects.get(event=flash_world.event).is_published
     assert Dispatch.objects.filter(kind="flash_schedule_ready").count() == 8
 
 
-def test_settings_save_the_event_and_its_tables(client_in, world):
-    one_to_one = program_create(name="Follow", slug="follow", coordinators=[world.coordinator])
+def test_settings_save_the_event_and_its_tables(client_in, flash_world):
+    one_to_one = program_create(
+        name="Follow", slug="follow", coordinators=[flash_world.coordinator]
+    )
     follow = cohort_create(program=one_to_one, name="After", slug="after")
     response = client_in.post(
-        url("flash:event_settings", world),
+        url("flash:event_settings", flash_world),
         {
             "starts_at": "2027-03-04T15:30",
             "rounds": "5",
@@ -140,15 +145,18 @@ def test_settings_save_the_event_and_its_tables(client_in, world):
         },
     )
     assert response.status_code == 302
-    world.event.refresh_from_db()
-    assert (world.event.rounds, world.event.round_minutes) == (5, 8)
-    assert world.event.follow_on_cohort == follow
-    assert [(t.name, t.link) for t in world.tables] == [
+    flash_world.event.refresh_from_db()
+    assert (flash_world.event.rounds, flash_world.event.round_minutes) == (5, 8)
+    assert flash_world.event.follow_on_cohort == follow
+    assert [(t.name, t.link) for t in flash_world.tables] == [
         ("Window", "https://meet.example.org/w"), ("Garden", ""), ("Roof", ""),
     ]  # fmt: skip
     # The mentors keep their tables: the third table was renamed, not replaced.
-    assert {m.table.name for m in world.meetings()} == {"Window", "Garden", "Roof"}
-    assert "more rounds than the plan" in client_in.get(url("flash:event", world)).content.decode()
+    assert {m.table.name for m in flash_world.meetings()} == {"Window", "Garden", "Roof"}
+    assert (
+        "more rounds than the plan"
+        in client_in.get(url("flash:event", flash_world)).content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,32 +167,32 @@ def test_settings_save_the_event_and_its_tables(client_in, world):
         ("| https://meet.example.org/x", "has a link but no name"),
     ],
 )
-def test_bad_tables_are_field_errors(client_in, world, tables, message):
+def test_bad_tables_are_field_errors(client_in, flash_world, tables, message):
     data = {"rounds": "4", "round_minutes": "10", "break_minutes": "2", "table_size": "1"}
-    response = client_in.post(url("flash:event_settings", world), data | {"tables": tables})
+    response = client_in.post(url("flash:event_settings", flash_world), data | {"tables": tables})
     assert response.status_code == 200
     assert message in response.content.decode()
 
 
-def test_follow_on_cohorts_are_one_to_one_cohorts_the_coordinator_runs(client_in, world):
-    mine = program_create(name="Mine", slug="mine", coordinators=[world.coordinator])
+def test_follow_on_cohorts_are_one_to_one_cohorts_the_coordinator_runs(client_in, flash_world):
+    mine = program_create(name="Mine", slug="mine", coordinators=[flash_world.coordinator])
     cohort_create(program=mine, name="Mine 1", slug="mine-1")
     theirs = program_create(name="Theirs", slug="theirs")
     cohort_create(program=theirs, name="Theirs 1", slug="theirs-1")
     group = program_create(
-        name="Group", slug="group", format="group", coordinators=[world.coordinator]
+        name="Group", slug="group", format="group", coordinators=[flash_world.coordinator]
     )
     cohort_create(program=group, name="Group 1", slug="group-1")
-    form = client_in.get(url("flash:event_settings", world)).context["form"]
+    form = client_in.get(url("flash:event_settings", flash_world)).context["form"]
     assert [c.slug for c in form.fields["follow_on_cohort"].queryset] == ["mine-1"]
 
 
-def test_the_matching_page_of_a_flash_cohort_leads_to_its_event(client_in, world):
-    response = client_in.get(reverse("matching:cohort", args=[world.cohort.slug]))
+def test_the_matching_page_of_a_flash_cohort_leads_to_its_event(client_in, flash_world):
+    response = client_in.get(reverse("matching:cohort", args=[flash_world.cohort.slug]))
     assert response.status_code == 302
-    assert response.url == url("flash:event", world)
-    page = client_in.get(world.cohort.get_absolute_url()).content.decode()
-    assert url("flash:event", world) in page
+    assert response.url == url("flash:event", flash_world)
+    page = client_in.get(flash_world.cohort.get_absolute_url()).content.decode()
+    assert url("flash:event", flash_world) in page
     assert "Plan the rounds" in page
 
 
@@ -193,3 +201,14 @@ def test_planning_an_event_with_nobody_shows_why(client_in):
     client_in.force_login(empty.coordinator)
     response = client_in.post(url("flash:event_plan", empty), follow=True)
     assert "Nobody to seat" in response.content.decode()
+
+
+def test_removing_a_table_moves_its_mentor_to_a_new_one(client_in, flash_world):
+    data = {"rounds": "4", "round_minutes": "10", "break_minutes": "2", "table_size": "1"}
+    client_in.post(url("flash:event_settings", flash_world), data | {"tables": "Window"})
+    assert all(m.table is not None for m in flash_world.meetings())
+    hosts = {}
+    for m in flash_world.meetings():
+        assert hosts.setdefault(m.mentor_id, m.table_id) == m.table_id
+    assert len(set(hosts.values())) == 3
+    assert [t.name for t in flash_world.tables] == ["Window", "Table 2", "Table 3"]

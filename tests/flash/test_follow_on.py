@@ -15,7 +15,7 @@ from matching.models import MatchRun, Proposal
 from matching.services.runs import match_run_publish
 from programs.models import Enrolment
 from relationships.models import Mentorship
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person_in_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +29,13 @@ def after():
 
 
 @pytest.fixture
-def coordinator(make_user):
+def flash_coordinator(make_user):
     return make_user(email="coordinator@example.org")
 
 
 @pytest.fixture
-def flash(coordinator):
-    world = flash_event(coordinators=[coordinator])
-    ana = enrol(world, person("ana@example.org", department="Finance"), "mentee", "ana")
-    ben = enrol(world, person("ben@example.org", department="Sales"), "mentee", "ben")
-    mia = enrol(world, person("mia@example.org", department="Data"), "mentor", "mia")
-    max_ = enrol(world, person("max@example.org", department="Tech"), "mentor", "max")
-    meet(world, 1, ana, mia, table=0)
-    meet(world, 1, ben, max_, table=1)
-    meet(world, 2, ana, max_, table=1)
-    meet(world, 2, ben, mia, table=0)
-    publish(world)
-    return world
+def flash(flash_coordinator):
+    return four_people(coordinators=[flash_coordinator])
 
 
 def choose(world, chooser: str, *chosen: str) -> None:
@@ -55,12 +45,12 @@ def choose(world, chooser: str, *chosen: str) -> None:
     )
 
 
-def test_only_mutual_choices_become_proposals(flash, after, coordinator):
+def test_only_mutual_choices_become_proposals(flash, after, flash_coordinator):
     choose(flash, "ana", "mia", "max")
     choose(flash, "mia", "ana")
     choose(flash, "ben", "mia")  # Mia did not choose Ben
     choose(flash, "max", "ben")  # Ben did not choose Max
-    result = follow_on.follow_on_propose(event=flash.event, user=coordinator)
+    result = follow_on.follow_on_propose(event=flash.event, user=flash_coordinator)
     proposals = list(result.run.proposals.all())
     assert [(p.mentee.person, p.mentor.person) for p in proposals] == [
         (flash.people["ana"], flash.people["mia"])
@@ -95,12 +85,12 @@ def test_proposing_again_adds_nothing_twice(flash, after):
 
 
 def test_publishing_the_follow_on_pair_creates_a_mentorship_in_the_follow_on_cohort(
-    flash, after, coordinator
+    flash, after, flash_coordinator
 ):
     choose(flash, "ana", "mia")
     choose(flash, "mia", "ana")
-    result = follow_on.follow_on_propose(event=flash.event, user=coordinator)
-    [mentorship] = match_run_publish(run=result.run, user=coordinator)
+    result = follow_on.follow_on_propose(event=flash.event, user=flash_coordinator)
+    [mentorship] = match_run_publish(run=result.run, user=flash_coordinator)
     assert mentorship.cohort == flash.follow_on
     assert mentorship.mentor == flash.people["mia"]
     assert list(mentorship.mentees.all()) == [flash.people["ana"]]
@@ -118,6 +108,20 @@ def test_the_pairing_rules_still_apply_to_a_mutual_pair(flash, after):
     assert result.run is None
     assert len(result.skipped) == 1 and "reporting line" in result.skipped[0]
     assert not Proposal.objects.exists()
+    # A pair left out enrols neither person.
+    assert not Enrolment.objects.filter(cohort=flash.follow_on).exists()
+
+
+def test_someone_in_the_follow_on_cohort_in_the_other_role_is_left_out(flash, after):
+    Enrolment.objects.create(
+        cohort=flash.follow_on, person=flash.people["mia"], role="mentee", status="approved"
+    )
+    choose(flash, "ana", "mia")
+    choose(flash, "mia", "ana")
+    result = follow_on.follow_on_propose(event=flash.event)
+    assert result.run is None
+    assert "as mentee" in result.skipped[0]
+    assert not Enrolment.objects.filter(cohort=flash.follow_on, person=flash.people["ana"])
 
 
 def test_a_mentee_chosen_by_two_mentors_is_proposed_once(flash, after):
@@ -139,7 +143,7 @@ def test_a_no_show_met_nobody_in_the_rounds_they_missed(flash, after):
 
 
 def test_nobody_chooses_someone_they_did_not_meet(flash, after):
-    outsider = person("out@example.org")
+    outsider = person_in_zone("out@example.org")
     with pytest.raises(follow_on.FollowOnError):
         follow_on.choices_set(event=flash.event, person=flash.people["ana"], chosen=[outsider])
     assert not Choice.objects.exists()
@@ -200,12 +204,12 @@ def test_choices_are_private_until_mutual(client, flash, after):
 
 
 def test_the_coordinator_sees_counts_and_no_names_before_proposing(
-    client, flash, after, coordinator
+    client, flash, after, flash_coordinator
 ):
     choose(flash, "ana", "mia", "max")
     choose(flash, "mia", "ana")
     choose(flash, "ben", "mia")
-    client.force_login(coordinator)
+    client.force_login(flash_coordinator)
     response = client.get(reverse("flash:follow_on", args=[flash.cohort.slug]))
     figures = response.context["figures"]
     assert (figures.choosers, figures.choices, figures.mutual, figures.proposed) == (3, 4, 1, 0)
@@ -214,10 +218,12 @@ def test_the_coordinator_sees_counts_and_no_names_before_proposing(
         assert someone.name not in html
 
 
-def test_the_coordinator_proposes_and_lands_on_the_matching_run(client, flash, after, coordinator):
+def test_the_coordinator_proposes_and_lands_on_the_matching_run(
+    client, flash, after, flash_coordinator
+):
     choose(flash, "ana", "mia")
     choose(flash, "mia", "ana")
-    client.force_login(coordinator)
+    client.force_login(flash_coordinator)
     response = client.post(reverse("flash:follow_on_propose", args=[flash.cohort.slug]))
     run = MatchRun.objects.get(cohort=flash.follow_on)
     assert response["Location"] == reverse(
@@ -227,10 +233,19 @@ def test_the_coordinator_proposes_and_lands_on_the_matching_run(client, flash, a
     assert "Chose each other at a flash event" in detail.content.decode()
 
 
-def test_follow_on_proposals_join_the_cohorts_draft_run(flash, after, coordinator):
-    run = MatchRun.objects.create(cohort=flash.follow_on, run_by=coordinator)
+def test_follow_on_proposals_join_the_cohorts_draft_run(flash, after, flash_coordinator):
+    run = MatchRun.objects.create(cohort=flash.follow_on, run_by=flash_coordinator)
     choose(flash, "ana", "mia")
     choose(flash, "mia", "ana")
     result = follow_on.follow_on_propose(event=flash.event)
     assert result.run == run
     assert run.proposals.get().source == Proposal.Source.FLASH
+
+
+def test_choices_and_survey_answers_are_not_in_the_admin():
+    from django.contrib import admin
+
+    from flash.models import SurveyResponse
+
+    assert Choice not in admin.site._registry
+    assert SurveyResponse not in admin.site._registry

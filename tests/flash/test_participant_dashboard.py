@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from flash import follow_on
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person_in_zone, publish
 from tests.portal.test_dashboard import actions
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def flash():
-    world = flash_event()
-    ana = enrol(world, person("ana@example.org"), "mentee", "ana")
-    mia = enrol(world, person("mia@example.org"), "mentor", "mia")
-    meet(world, 1, ana, mia)
-    return world
+    return four_people(published=False)
 
 
 def links(client, who) -> set[str]:
@@ -36,7 +32,7 @@ def test_the_schedule_is_on_the_dashboard_once_the_plan_is_published(client, fla
         assert schedule not in links(client, flash.people["ana"])
         publish(flash)
         assert schedule in links(client, flash.people["ana"])
-        assert schedule not in links(client, person("out@example.org"))
+        assert schedule not in links(client, person_in_zone("out@example.org"))
 
 
 def test_after_the_event_the_dashboard_asks_for_choices_and_the_survey_until_given(client, flash):

@@ -11,37 +11,14 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from flash.ics import round_uid
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, meet, person_in_zone, publish, take_part
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def flash():
-    world = flash_event(links=("", "https://video.example.org/room-b"))
-    ana = enrol(
-        world,
-        person("ana@example.org", tz="Europe/Berlin", job_title="Analyst", department="Finance"),
-        "mentee",
-        "ana",
-    )
-    ben = enrol(world, person("ben@example.org", tz="America/New_York"), "mentee", "ben")
-    mia = enrol(
-        world,
-        person("mia@example.org", tz="Asia/Tokyo", job_title="Head of Data", department="Data"),
-        "mentor",
-        "mia",
-    )
-    max_ = enrol(
-        world, person("max@example.org", job_title="CTO", department="Tech"), "mentor", "max"
-    )
-    meet(world, 1, ana, mia, table=0)
-    meet(world, 1, ben, max_, table=1)
-    meet(world, 2, ana, max_, table=1)
-    meet(world, 2, ben, mia, table=0)
-    # Round 3: Ana sits out, Ben meets nobody new either; two people sit out.
-    publish(world)
-    return world
+    return four_people()
 
 
 def get_as(client, person, name, slug):
@@ -87,7 +64,7 @@ def test_a_mentor_sees_the_mentees_at_their_table(client, flash):
 
 
 def test_nobody_sees_a_schedule_of_an_event_they_are_not_in(client, flash):
-    outsider = person("out@example.org")
+    outsider = person_in_zone("out@example.org")
     assert get_as(client, outsider, "flash:my_schedule", flash.cohort.slug).status_code == 404
     assert get_as(client, outsider, "flash:my_schedule_ics", flash.cohort.slug).status_code == 404
 
@@ -149,3 +126,23 @@ def test_after_the_event_the_schedule_points_to_the_choice(client, flash):
     with time_machine.travel(START + dt.timedelta(hours=2)):
         response = get_as(client, flash.people["ana"], "flash:my_schedule", flash.cohort.slug)
     assert reverse("flash:choose", args=[flash.cohort.slug]) in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_the_schedule_costs_the_same_queries_however_many_rounds_and_people(
+    client, django_assert_max_num_queries, extra
+):
+    world = four_people(published=False)
+    world.event.rounds = 3 + extra
+    world.event.save()
+    ana = world.people["ana"]
+    for n in range(extra):
+        mentor = take_part(
+            world, person_in_zone(f"mentor{n}@example.org", job_title="Lead"), "mentor"
+        )
+        meet(world, 3 + n, ana, mentor, table=n % 2)
+    publish(world)
+    client.force_login(ana.user)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("flash:my_schedule", args=[world.cohort.slug]))
+    assert len(response.context["rounds"]) == 3 + extra

@@ -9,19 +9,14 @@ import time_machine
 from django.urls import reverse
 
 from flash.models import SurveyResponse
-from tests.flash.people_builders import START, enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import START, four_people, person_in_zone
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def flash():
-    world = flash_event()
-    ana = enrol(world, person("ana@example.org"), "mentee", "ana")
-    mia = enrol(world, person("mia@example.org"), "mentor", "mia")
-    meet(world, 1, ana, mia)
-    publish(world)
-    return world
+    return four_people()
 
 
 def url(world) -> str:
@@ -66,6 +61,6 @@ def test_a_rating_outside_one_to_five_is_a_field_error(client, flash, usefulness
 
 def test_someone_not_at_the_event_has_no_survey(client, flash):
     with time_machine.travel(START + dt.timedelta(days=1), tick=False):
-        client.force_login(person("out@example.org").user)
+        client.force_login(person_in_zone("out@example.org").user)
         assert client.get(url(flash)).status_code == 404
         assert client.post(url(flash), {"usefulness": "5"}).status_code == 404

@@ -227,3 +227,22 @@ def test_publishing_tells_everyone_seated_once_per_plan(django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         rotation_plan_publish(event=world.event)
     assert Dispatch.objects.filter(kind="flash_schedule_ready").count() == 10
+
+
+def test_the_schedule_mail_counts_conversations_in_the_recipients_zone(
+    django_capture_on_commit_callbacks,
+):
+    world = flash_event(mentors=1, mentees=2, rounds=2)
+    mentee = world.mentees[0].user
+    mentee.timezone = "Asia/Tokyo"
+    mentee.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        rotation_plan_publish(event=world.event)
+    sent = next(m for m in mail.outbox if m.to == [mentee.email])
+    # Two rounds, one mentor: each mentee meets them once, the mentor meets both.
+    assert "you have 1 conversation." in sent.body
+    to_mentor = next(m for m in mail.outbox if m.to == [world.mentors[0].user.email])
+    assert "you have 2 conversations." in to_mentor.body
+    # 14:00 UTC is 23:00 in Tokyo.
+    assert "Thursday 4 March 2027, 23:00 (Asia/Tokyo)" in sent.body
+    assert f"/flash/{world.cohort.slug}/me/" in sent.body

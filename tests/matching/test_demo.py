@@ -7,7 +7,7 @@ import pytest
 from matching.models import MatchRun, MentorRequest
 from portal.demo import matching as demo
 from programs.services import cohort_create
-from tests.matching.conftest import enrol, make_person
+from tests.factories import enrol_person, person_from_email
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,8 @@ def test_demo_seed_publishes_and_asks_once(small_cohort, program):
     cohort.slug = demo.ACTIVE_COHORT
     cohort.save()
     spring = cohort_create(program=program, name="Spring", slug=demo.REQUEST_COHORT)
-    enrol(spring, make_person("spring-mentee@example.org"), "mentee", interests=["x"])
-    enrol(spring, make_person("spring-mentor@example.org", seniority=7), "mentor")
+    enrol_person(spring, person_from_email("spring-mentee@example.org"), "mentee", interests=["x"])
+    enrol_person(spring, person_from_email("spring-mentor@example.org", seniority=7), "mentor")
     out = StringIO()
     demo.seed(out)
     demo.seed(out)

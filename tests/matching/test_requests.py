@@ -16,7 +16,7 @@ from matching.loading import MatchingError, settings_for
 from matching.models import MentorRequest
 from relationships.models import Mentorship
 from relationships.pairing import PairingRefused
-from tests.matching.conftest import enrol, make_person
+from tests.factories import enrol_person, person_from_email
 
 
 @pytest.fixture
@@ -150,14 +150,16 @@ def test_participant_pages(requests_on, client):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_accepts_never_give_the_last_slot_twice(cohort):
-    settings = settings_for(cohort.program)
+def test_two_concurrent_accepts_never_give_the_last_slot_twice(matching_cohort):
+    settings = settings_for(matching_cohort.program)
     settings.requests_allowed = True
     settings.save()
-    mentor = enrol(cohort, make_person("mentor@example.org", seniority=7), "mentor", capacity=1)
+    mentor = enrol_person(
+        matching_cohort, person_from_email("mentor@example.org", seniority=7), "mentor", capacity=1
+    )
     requests = [
         services.mentor_request_create(
-            mentee=enrol(cohort, make_person(f"m{i}@example.org"), "mentee"),
+            mentee=enrol_person(matching_cohort, person_from_email(f"m{i}@example.org"), "mentee"),
             mentor_enrolment_id=mentor.pk,
         )
         for i in range(2)
@@ -181,4 +183,4 @@ def test_two_concurrent_accepts_never_give_the_last_slot_twice(cohort):
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(outcomes) == ["full", "ok"]
-    assert Mentorship.objects.filter(cohort=cohort, mentor=mentor.person).count() == 1
+    assert Mentorship.objects.filter(cohort=matching_cohort, mentor=mentor.person).count() == 1

@@ -18,7 +18,7 @@ from matching.rules import pairing_check
 from relationships.models import Mentorship
 from relationships.pairing import PairingRefused
 from relationships.services import mentorship_close, mentorship_create
-from tests.matching.conftest import enrol, make_person
+from tests.factories import enrol_person, person_from_email
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_a_pair_outside_every_rule_may_be_formed(small_cohort):
 
 def test_the_reporting_chain_rules_a_pair_out_at_any_depth(small_cohort):
     bob, zoe = small_cohort["people"]["bob"], small_cohort["people"]["zoe"]
-    bob.manager = make_person("middle@example.org", manager=zoe)
+    bob.manager = person_from_email("middle@example.org", manager=zoe)
     bob.save()
     assert "reporting line" in check(small_cohort, "zoe", "bob")
     assert "reporting line" in check(small_cohort, "max", "ann")  # Max manages Ann directly
@@ -60,9 +60,9 @@ def test_open_mentorships_use_up_the_mentors_slots(small_cohort):
     cohort, people = small_cohort["cohort"], small_cohort["people"]
     mentorship_create(cohort=cohort, mentor=people["zoe"], mentees=[people["bob"]])
     assert "Zoe Test has no free slot left" in check(small_cohort, "zoe", "cat")
-    newcomers = [make_person(f"{name}@example.org") for name in ("dan", "eve")]
+    newcomers = [person_from_email(f"{name}@example.org") for name in ("dan", "eve")]
     for person in newcomers:
-        enrol(cohort, person, "mentee")
+        enrol_person(cohort, person, "mentee")
     with pytest.raises(PairingRefused, match="Max Test has 2 free slot"):
         mentorship_create(cohort=cohort, mentor=people["max"], mentees=[people["cat"], *newcomers])
 
@@ -82,14 +82,16 @@ def test_the_programs_optional_rules_apply_to_a_single_pair(small_cohort):
     assert "time zones" in check(small_cohort, "zoe", "bob")
 
 
-def test_only_approved_participants_in_their_role_can_be_paired(small_cohort, cohort):
+def test_only_approved_participants_in_their_role_can_be_paired(small_cohort, matching_cohort):
     small_cohort["enrolments"]["cat"].status = "withdrawn"
     small_cohort["enrolments"]["cat"].save()
     assert "not a mentee waiting" in check(small_cohort, "zoe", "cat")
     assert "not a mentor" in check(small_cohort, "bob", "cat")
-    both = make_person("both@example.org")
-    enrol(cohort, both, "both")
-    assert "same person" in " ".join(pairing_check(cohort=cohort, mentor=both, mentee=both))
+    both = person_from_email("both@example.org")
+    enrol_person(matching_cohort, both, "both")
+    assert "same person" in " ".join(
+        pairing_check(cohort=matching_cohort, mentor=both, mentee=both)
+    )
 
 
 # --- Every path that pairs people asks ---------------------------------------------------------
@@ -159,18 +161,20 @@ def test_pairing_by_hand_refuses_a_pair_that_has_ended(client, coordinator, smal
     assert Mentorship.objects.count() == 1
 
 
-def test_the_demo_pairs_only_people_the_rules_allow(cohort):
+def test_the_demo_pairs_only_people_the_rules_allow(matching_cohort):
     from portal.demo import relationships as demo
 
-    cohort.slug = demo.COHORT
-    cohort.save()
-    boss = make_person("boss@example.org")
-    enrol(cohort, boss, "mentor", capacity=1)
-    enrol(cohort, make_person("other-mentor@example.org"), "mentor", capacity=1)
+    matching_cohort.slug = demo.COHORT
+    matching_cohort.save()
+    boss = person_from_email("boss@example.org")
+    enrol_person(matching_cohort, boss, "mentor", capacity=1)
+    enrol_person(
+        matching_cohort, person_from_email("other-mentor@example.org"), "mentor", capacity=1
+    )
     # The first mentee reports to the first mentor: pairing them in order would break the rule.
-    enrol(cohort, make_person("report@example.org", manager=boss), "mentee")
-    enrol(cohort, make_person("peer@example.org"), "mentee")
-    pairs = demo._pairs(cohort)
+    enrol_person(matching_cohort, person_from_email("report@example.org", manager=boss), "mentee")
+    enrol_person(matching_cohort, person_from_email("peer@example.org"), "mentee")
+    pairs = demo._pairs(matching_cohort)
     assert len(pairs) == 2
     for pair in pairs:
         assert pair.mentees.get().manager_id != pair.mentor_id

@@ -12,7 +12,7 @@ from matching.engine import feasibility_mask
 from matching.loading import load_cohort
 from matching.models import MatchRun
 from relationships.models import Mentorship
-from tests.matching.conftest import enrol, make_person
+from tests.factories import enrol_person, person_from_email
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,10 @@ def test_publish_creates_mentorships_and_a_later_publish_pairs_only_newcomers(sm
     assert Mentorship.objects.filter(cohort=cohort).count() == 3
     with pytest.raises(CommandError, match="no approved mentees waiting"):
         run("leaders-2027", "--publish")
-    enrol(cohort, make_person("late@example.org"), "mentee", interests=["python"])
-    enrol(cohort, make_person("new-mentor@example.org", seniority=8), "mentor", capacity=1)
+    enrol_person(cohort, person_from_email("late@example.org"), "mentee", interests=["python"])
+    enrol_person(
+        cohort, person_from_email("new-mentor@example.org", seniority=8), "mentor", capacity=1
+    )
     assert "matched 1 of 1 mentees" in run("leaders-2027", "--publish")
     assert Mentorship.objects.filter(cohort=cohort).count() == 4
     assert MatchRun.objects.filter(cohort=cohort, status="published").count() == 2
@@ -72,12 +74,12 @@ def test_unknown_cohort_exits_1():
         run("nope")
 
 
-def test_no_mentors_and_no_mentees_exit_1(cohort):
+def test_no_mentors_and_no_mentees_exit_1(matching_cohort):
     with pytest.raises(CommandError, match="no approved mentors"):
-        run(cohort.slug)
-    enrol(cohort, make_person("only-mentor@example.org"), "mentor")
+        run(matching_cohort.slug)
+    enrol_person(matching_cohort, person_from_email("only-mentor@example.org"), "mentor")
     with pytest.raises(CommandError, match="no approved mentees"):
-        run(cohort.slug)
+        run(matching_cohort.slug)
 
 
 def test_exit_code_is_1_from_the_shell(small_cohort, capsys):
@@ -89,17 +91,19 @@ def test_exit_code_is_1_from_the_shell(small_cohort, capsys):
     assert "No cohort" in capsys.readouterr().err
 
 
-def test_reporting_chain_is_never_proposed_at_any_depth(cohort):
+def test_reporting_chain_is_never_proposed_at_any_depth(matching_cohort):
     """End to end: a chain of five; every mentor sits above or below some mentee."""
-    chain = [make_person("top@example.org", seniority=9)]
+    chain = [person_from_email("top@example.org", seniority=9)]
     for level in range(1, 5):
-        chain.append(make_person(f"l{level}@example.org", manager=chain[-1], seniority=9 - level))
-    outsider = make_person("outsider@example.org", seniority=2)
+        chain.append(
+            person_from_email(f"l{level}@example.org", manager=chain[-1], seniority=9 - level)
+        )
+    outsider = person_from_email("outsider@example.org", seniority=2)
     for person in (chain[0], chain[2]):
-        enrol(cohort, person, "mentor", capacity=3, expertise=["x"])
+        enrol_person(matching_cohort, person, "mentor", capacity=3, expertise=["x"])
     for person in (chain[1], chain[3], chain[4], outsider):
-        enrol(cohort, person, "mentee", interests=["x"])
-    payload = json.loads(run(cohort.slug, "--json"))
+        enrol_person(matching_cohort, person, "mentee", interests=["x"])
+    payload = json.loads(run(matching_cohort.slug, "--json"))
     for proposal in payload["proposals"]:
         assert proposal["mentee"] == "outsider@example.org"
     assert set(payload["unmatched"]) == {"l1@example.org", "l3@example.org", "l4@example.org"}

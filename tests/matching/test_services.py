@@ -153,22 +153,28 @@ def test_group_program_publishes_one_mentorship_per_mentor(
     assert sorted(m.mentees.count() for m in mentorships) == [1, 2]
 
 
-def test_peer_program_pairs_people_enrolled_as_both(cohort):
-    from tests.matching.conftest import enrol, make_person
+def test_peer_program_pairs_people_enrolled_as_both(matching_cohort):
+    from tests.factories import enrol_person, person_from_email
 
-    cohort.program.format = "peer"
-    cohort.program.save()
+    matching_cohort.program.format = "peer"
+    matching_cohort.program.save()
     for i in range(4):
-        enrol(cohort, make_person(f"peer{i}@example.org"), "both", interests=["x"], expertise=["x"])
-    run = services.match_run_create(cohort=cohort)
+        enrol_person(
+            matching_cohort,
+            person_from_email(f"peer{i}@example.org"),
+            "both",
+            interests=["x"],
+            expertise=["x"],
+        )
+    run = services.match_run_create(cohort=matching_cohort)
     assert run.proposals.count() == 2
     people = [p for pair in pairs(run) for p in pair]
     assert len(set(people)) == 4
 
 
-def test_run_without_mentors_or_mentees_says_so(cohort):
+def test_run_without_mentors_or_mentees_says_so(matching_cohort):
     with pytest.raises(MatchingError, match="no approved mentors"):
-        services.match_run_create(cohort=cohort)
+        services.match_run_create(cohort=matching_cohort)
 
 
 def test_optional_constraints_are_off_by_default_and_apply_when_set(small_cohort):
@@ -198,7 +204,7 @@ def test_earlier_pairings_are_excluded_only_when_the_program_says_so(
 ):
     from matching.loading import settings_for
     from programs.services import cohort_create
-    from tests.matching.conftest import enrol
+    from tests.factories import enrol_person
 
     earlier = small_cohort["cohort"]
     run = services.match_run_create(cohort=earlier)
@@ -207,9 +213,11 @@ def test_earlier_pairings_are_excluded_only_when_the_program_says_so(
     before = pairs(run)
     later = cohort_create(program=program, name="2028", slug="leaders-2028")
     for name in ("ann", "bob", "cat"):
-        enrol(later, small_cohort["people"][name], "mentee", interests=["python"])
+        enrol_person(later, small_cohort["people"][name], "mentee", interests=["python"])
     for name in ("max", "zoe"):
-        enrol(later, small_cohort["people"][name], "mentor", expertise=["python"], capacity=3)
+        enrol_person(
+            later, small_cohort["people"][name], "mentor", expertise=["python"], capacity=3
+        )
     assert pairs(services.match_run_create(cohort=later)) & before
     settings = settings_for(program)
     settings.exclude_earlier_pairs = True
@@ -238,14 +246,20 @@ def test_a_rejected_mentee_is_not_matched_with_the_reason_and_who_rejected(
     assert figures.mean == pytest.approx(figures.total / 2)
 
 
-def test_rejecting_a_peer_pair_leaves_both_people_not_matched(cohort, coordinator):
-    from tests.matching.conftest import enrol, make_person
+def test_rejecting_a_peer_pair_leaves_both_people_not_matched(matching_cohort, coordinator):
+    from tests.factories import enrol_person, person_from_email
 
-    cohort.program.format = "peer"
-    cohort.program.save()
+    matching_cohort.program.format = "peer"
+    matching_cohort.program.save()
     for i in range(4):
-        enrol(cohort, make_person(f"peer{i}@example.org"), "both", interests=["x"], expertise=["x"])
-    run = services.match_run_create(cohort=cohort)
+        enrol_person(
+            matching_cohort,
+            person_from_email(f"peer{i}@example.org"),
+            "both",
+            interests=["x"],
+            expertise=["x"],
+        )
+    run = services.match_run_create(cohort=matching_cohort)
     proposal = run.proposals.first()
     services.proposal_reject(proposal=proposal, user=coordinator)
     rejected = run.unmatched.filter(reason=Unmatched.Reason.REJECTED)
@@ -262,7 +276,7 @@ def test_a_run_after_publishing_matches_only_people_without_a_partner_and_publis
     small_cohort, django_capture_on_commit_callbacks
 ):
     from relationships.services import mentorship_close
-    from tests.matching.conftest import enrol, make_person
+    from tests.factories import enrol_person, person_from_email
 
     cohort, people = small_cohort["cohort"], small_cohort["people"]
     first = services.match_run_create(cohort=cohort)
@@ -272,7 +286,7 @@ def test_a_run_after_publishing_matches_only_people_without_a_partner_and_publis
     closed = Mentorship.objects.get(cohort=cohort, mentees=people["bob"])
     assert closed.mentor == people["max"]
     mentorship_close(mentorship=closed, actor=None, reason="not_a_good_fit")
-    enrol(cohort, make_person("late@example.org"), "mentee", interests=["python"])
+    enrol_person(cohort, person_from_email("late@example.org"), "mentee", interests=["python"])
 
     second = services.match_run_create(cohort=cohort)
     assert second.n_mentees == 2  # Bob and the late joiner; Ann and Cat keep their mentors
@@ -310,19 +324,31 @@ def run_mentees(run: MatchRun) -> set[str]:
 
 
 def test_a_peer_run_after_publishing_leaves_both_partners_of_a_published_pair_alone(
-    cohort, django_capture_on_commit_callbacks
+    matching_cohort, django_capture_on_commit_callbacks
 ):
-    from tests.matching.conftest import enrol, make_person
+    from tests.factories import enrol_person, person_from_email
 
-    cohort.program.format = "peer"
-    cohort.program.save()
+    matching_cohort.program.format = "peer"
+    matching_cohort.program.save()
     for i in range(4):
-        enrol(cohort, make_person(f"peer{i}@example.org"), "both", interests=["x"], expertise=["x"])
+        enrol_person(
+            matching_cohort,
+            person_from_email(f"peer{i}@example.org"),
+            "both",
+            interests=["x"],
+            expertise=["x"],
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        services.match_run_publish(run=services.match_run_create(cohort=cohort))
+        services.match_run_publish(run=services.match_run_create(cohort=matching_cohort))
     for name in ("late1", "late2"):
-        enrol(cohort, make_person(f"{name}@example.org"), "both", interests=["x"], expertise=["x"])
-    rerun = services.match_run_create(cohort=cohort)
+        enrol_person(
+            matching_cohort,
+            person_from_email(f"{name}@example.org"),
+            "both",
+            interests=["x"],
+            expertise=["x"],
+        )
+    rerun = services.match_run_create(cohort=matching_cohort)
     assert rerun.n_mentees == 2
     assert {p for pair in pairs(rerun) for p in pair} == {"late1@example.org", "late2@example.org"}
 
@@ -330,7 +356,7 @@ def test_a_peer_run_after_publishing_leaves_both_partners_of_a_published_pair_al
 def test_a_group_run_after_publishing_adds_newcomers_to_the_mentors_group(
     small_cohort, django_capture_on_commit_callbacks
 ):
-    from tests.matching.conftest import enrol, make_person
+    from tests.factories import enrol_person, person_from_email
 
     cohort = small_cohort["cohort"]
     cohort.program.format = "group"
@@ -339,7 +365,7 @@ def test_a_group_run_after_publishing_adds_newcomers_to_the_mentors_group(
         services.match_run_publish(run=services.match_run_create(cohort=cohort))
     small_cohort["enrolments"]["zoe"].capacity = 2
     small_cohort["enrolments"]["zoe"].save()
-    enrol(cohort, make_person("late@example.org"), "mentee", interests=["python"])
+    enrol_person(cohort, person_from_email("late@example.org"), "mentee", interests=["python"])
     with django_capture_on_commit_callbacks(execute=True):
         services.match_run_publish(run=services.match_run_create(cohort=cohort))
     assert Mentorship.objects.filter(cohort=cohort).count() == 2

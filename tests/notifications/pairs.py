@@ -9,14 +9,16 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.services import notifications_scan
+from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
 from relationships.services import mentorship_create
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgramFactory
+from tests.factories import CohortFactory, PersonFactory, ProgramFactory, enrol_person
 
 
 @pytest.fixture
 def make_pair(make_user):
-    """An active pair: a mentor and a mentee, each in their own time zone."""
+    """An active pair: a mentor and a mentee, each in their own time zone. Its program sends no
+    pulse surveys unless `pulse_every_days` says (the tests of other mail count every message)."""
     counter = iter(range(1000))
 
     def make(
@@ -27,18 +29,23 @@ def make_pair(make_user):
         started_at: datetime | None = None,
         program=None,
         status: str = Mentorship.Status.ACTIVE,
+        pulse_every_days: int = 0,
     ) -> Mentorship:
         n = next(counter)
-        program = program or ProgramFactory(slug=f"pairs-{n}", cadence_days=cadence_days)
-        cohort = CohortFactory(program=program, slug=f"pairs-{n}-cohort", status="active")
+        program = program or ProgramFactory(
+            slug=f"pairs-{n}", cadence_days=cadence_days, pulse_every_days=pulse_every_days
+        )
+        cohort = CohortFactory(
+            program=program, slug=f"pairs-{n}-cohort", status=Cohort.Status.ACTIVE
+        )
         mentor = PersonFactory(
             user=make_user(email=f"mentor{n}@example.org", first_name="Mona", timezone=mentor_tz)
         )
         mentee = PersonFactory(
             user=make_user(email=f"mentee{n}@example.org", first_name="Milo", timezone=mentee_tz)
         )
-        for person, role in ((mentor, "mentor"), (mentee, "mentee")):
-            EnrolmentFactory(cohort=cohort, person=person, role=role, status="approved")
+        for person, role in ((mentor, Enrolment.Role.MENTOR), (mentee, Enrolment.Role.MENTEE)):
+            enrol_person(cohort, person, role)
         mentorship = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
         Mentorship.objects.filter(pk=mentorship.pk).update(
             status=status, started_at=started_at or timezone.now()

@@ -12,6 +12,7 @@ from django.core import mail
 from goals.services import goal_checkin, goal_create
 from matching.models import MentorRequest
 from notifications.models import Dispatch
+from programs.models import Enrolment
 from sessions.models import SessionLog
 from tests.factories import EnrolmentFactory
 from tests.notifications.pairs import outbox_to
@@ -32,7 +33,7 @@ def at(scan, moment):
 
 
 @pytest.fixture
-def pair(make_pair):
+def pair_from_start(make_pair):
     with time_machine.travel(START, tick=False):
         return make_pair(cadence_days=14, started_at=START)
 
@@ -47,33 +48,35 @@ def log_session(pair, when):
 # --- Goal check-ins ---------------------------------------------------------------------------
 
 
-def test_mentees_with_open_goals_get_a_check_in_every_cadence(pair, scan):
-    mentee = pair.mentees.get()
+def test_mentees_with_open_goals_get_a_check_in_every_cadence(pair_from_start, scan):
+    mentee = pair_from_start.mentees.get()
     with time_machine.travel(START, tick=False):
-        goal_create(mentorship=pair, owner=mentee, title="Lead a design review")
+        goal_create(mentorship=pair_from_start, owner=mentee, title="Lead a design review")
     for day in (1, 7, 13):
-        log_session(pair, START + day * DAY)  # keep nudges out of it
+        log_session(pair_from_start, START + day * DAY)  # keep nudges out of it
         at(scan, START + day * DAY)
     assert "Time for a check-in on your goals" not in subjects(mentee.email)
     at(scan, START + 14 * DAY)
     assert subjects(mentee.email) == ["Time for a check-in on your goals"]
     message = outbox_to(mentee.email)[0]
     assert "Lead a design review" in message.body
-    assert f"/mentorships/{pair.pk}/#checkin-heading" in message.body
-    assert subjects(pair.mentor.email) == []  # the mentor owns no goals
+    assert f"/mentorships/{pair_from_start.pk}/#checkin-heading" in message.body
+    assert subjects(pair_from_start.mentor.email) == []  # the mentor owns no goals
     at(scan, START + 20 * DAY)
     assert len(subjects(mentee.email)) == 1
-    log_session(pair, START + 27 * DAY)
+    log_session(pair_from_start, START + 27 * DAY)
     at(scan, START + 28 * DAY)
     assert subjects(mentee.email) == ["Time for a check-in on your goals"] * 2
 
 
-def test_no_check_in_reminder_after_a_fresh_check_in_or_without_open_goals(pair, make_pair, scan):
-    mentee = pair.mentees.get()
+def test_no_check_in_reminder_after_a_fresh_check_in_or_without_open_goals(
+    pair_from_start, make_pair, scan
+):
+    mentee = pair_from_start.mentees.get()
     with time_machine.travel(START + 10 * DAY, tick=False):
-        goal = goal_create(mentorship=pair, owner=mentee, title="Public speaking")
+        goal = goal_create(mentorship=pair_from_start, owner=mentee, title="Public speaking")
         goal_checkin(goal=goal, author=mentee, progress=30)
-        log_session(pair, START + 10 * DAY)
+        log_session(pair_from_start, START + 10 * DAY)
     at(scan, START + 14 * DAY)
     assert subjects(mentee.email) == []
     # A pair whose only goal is achieved gets none either.
@@ -90,19 +93,19 @@ def test_no_check_in_reminder_after_a_fresh_check_in_or_without_open_goals(pair,
 # --- Nudges -----------------------------------------------------------------------------------
 
 
-def test_a_pair_quiet_for_twice_the_cadence_gets_one_friendly_nudge_each(pair, scan):
-    mentee = pair.mentees.get()
-    log_session(pair, START + 2 * DAY)
+def test_a_pair_quiet_for_twice_the_cadence_gets_one_friendly_nudge_each(pair_from_start, scan):
+    mentee = pair_from_start.mentees.get()
+    log_session(pair_from_start, START + 2 * DAY)
     at(scan, START + 30 * DAY - timedelta(minutes=1))
     assert mail.outbox == []
     at(scan, START + 30 * DAY + timedelta(minutes=1))
-    assert subjects(pair.mentor.email) == ["Time to meet again?"]
+    assert subjects(pair_from_start.mentor.email) == ["Time to meet again?"]
     assert subjects(mentee.email) == ["Time to meet again?"]
-    assert f"/mentorships/{pair.pk}/meetings/new/" in outbox_to(mentee.email)[0].body
+    assert f"/mentorships/{pair_from_start.pk}/meetings/new/" in outbox_to(mentee.email)[0].body
     at(scan, START + 40 * DAY)
     assert len(mail.outbox) == 2  # one per quiet spell, not one per scan
 
-    log_session(pair, START + 41 * DAY)
+    log_session(pair_from_start, START + 41 * DAY)
     at(scan, START + 69 * DAY + timedelta(minutes=1))
     assert subjects(mentee.email) == ["Time to meet again?"] * 2
 
@@ -114,12 +117,12 @@ def test_paused_pairs_are_not_nudged(make_pair, scan):
     assert mail.outbox == []
 
 
-def test_a_nudge_planned_before_the_pair_met_is_not_sent(pair):
+def test_a_nudge_planned_before_the_pair_met_is_not_sent(pair_from_start):
     from notifications.services import dispatch_send, notifications_scan
 
     with time_machine.travel(START + 29 * DAY, tick=False):
         notifications_scan()  # plans nudges; the tasks have not run yet
-        log_session(pair, START + 29 * DAY)
+        log_session(pair_from_start, START + 29 * DAY)
         planned = list(Dispatch.objects.filter(kind="nudge"))
         assert len(planned) == 2  # one to each of the pair
         for dispatch in planned:
@@ -131,51 +134,51 @@ def test_a_nudge_planned_before_the_pair_met_is_not_sent(pair):
 
 
 @pytest.fixture
-def coordinator(pair, make_user):
+def tokyo_coordinator(pair_from_start, make_user):
     user = make_user(email="cora@example.org", first_name="Cora", timezone="Asia/Tokyo")
-    pair.cohort.program.coordinators.add(user)
+    pair_from_start.cohort.program.coordinators.add(user)
     return user
 
 
 def test_stalled_pairs_reach_the_coordinators_digest_once_a_day_at_8_their_time(
-    pair, coordinator, scan
+    pair_from_start, tokyo_coordinator, scan
 ):
     stalled_at = START + 42 * DAY  # three cadences without a session
     # 08:00 in Tokyo is 23:00 UTC the day before.
     at(scan, stalled_at - timedelta(minutes=1))
-    assert subjects(coordinator.email) == []
+    assert subjects(tokyo_coordinator.email) == []
     at(scan, stalled_at + timedelta(hours=13))  # 22:00 UTC: 07:00 on the 16th in Tokyo
-    assert subjects(coordinator.email) == []
+    assert subjects(tokyo_coordinator.email) == []
     day_after = stalled_at + timedelta(hours=15)  # 00:00 UTC: 09:00 in Tokyo
     at(scan, day_after)
-    assert subjects(coordinator.email) == ["Daily digest: 1 quiet pair, 0 waiting requests"]
-    digest = outbox_to(coordinator.email)[0]
+    assert subjects(tokyo_coordinator.email) == ["Daily digest: 1 quiet pair, 0 waiting requests"]
+    digest = outbox_to(tokyo_coordinator.email)[0]
     assert "Mona" in digest.body and "Milo" in digest.body
-    assert f"/mentorships/{pair.pk}/manage/" in digest.body
+    assert f"/mentorships/{pair_from_start.pk}/manage/" in digest.body
     for hours in (1, 5, 9):  # the same day in Tokyo until 15:00 UTC
         at(scan, day_after + timedelta(hours=hours))
-    assert len(subjects(coordinator.email)) == 1
+    assert len(subjects(tokyo_coordinator.email)) == 1
     at(scan, datetime(2027, 2, 16, 23, 0, tzinfo=UTC))  # 08:00 on the 17th in Tokyo
-    assert len(subjects(coordinator.email)) == 2
+    assert len(subjects(tokyo_coordinator.email)) == 2
     # The pair itself got its nudge at 2 cadences; content stays with them.
-    assert "Time to meet again?" in subjects(pair.mentor.email)
+    assert "Time to meet again?" in subjects(pair_from_start.mentor.email)
 
 
-def test_no_digest_when_nothing_needs_attention(pair, coordinator, scan):
-    log_session(pair, START + 40 * DAY)
+def test_no_digest_when_nothing_needs_attention(pair_from_start, tokyo_coordinator, scan):
+    log_session(pair_from_start, START + 40 * DAY)
     at(scan, START + 45 * DAY)
-    assert subjects(coordinator.email) == []
+    assert subjects(tokyo_coordinator.email) == []
 
 
 # --- Mentor requests --------------------------------------------------------------------------
 
 
 @pytest.fixture
-def mentor_request(pair, make_pair):
-    cohort = pair.cohort
-    mentee = cohort.enrolments.get(person=pair.mentees.get())
+def mentor_request(pair_from_start, make_pair):
+    cohort = pair_from_start.cohort
+    mentee = cohort.enrolments.get(person=pair_from_start.mentees.get())
     other = make_pair().mentor
-    mentor = EnrolmentFactory(cohort=cohort, person=other, role="mentor")
+    mentor = EnrolmentFactory(cohort=cohort, person=other, role=Enrolment.Role.MENTOR)
     return MentorRequest.objects.create(
         cohort=cohort, mentee=mentee, mentor=mentor, created_at=START,
         expires_at=START + 14 * DAY,
@@ -183,7 +186,7 @@ def mentor_request(pair, make_pair):
 
 
 def test_a_request_pending_three_days_reminds_the_mentor_and_expiry_tells_the_mentee(
-    mentor_request, coordinator, scan
+    mentor_request, tokyo_coordinator, scan
 ):
     mentor_email = mentor_request.mentor.person.email
     mentee_email = mentor_request.mentee.person.email
@@ -194,7 +197,7 @@ def test_a_request_pending_three_days_reminds_the_mentor_and_expiry_tells_the_me
     (reminder,) = [s for s in subjects(mentor_email) if "waiting" in s]
     assert reminder.startswith("Milo ") and reminder.endswith("is waiting for your answer")
     # …and the coordinator's digest lists it (Tokyo: 08:00 is past at 10:00 UTC).
-    assert subjects(coordinator.email) == ["Daily digest: 0 quiet pairs, 1 waiting request"]
+    assert subjects(tokyo_coordinator.email) == ["Daily digest: 0 quiet pairs, 1 waiting request"]
 
     at(scan, START + 14 * DAY)
     mentor_request.refresh_from_db()

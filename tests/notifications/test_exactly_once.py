@@ -25,8 +25,7 @@ from notifications import tasks
 from notifications.models import Dispatch
 from programs.services import enrolments_bulk_action
 from scheduling.models import Meeting
-from tests.factories import CohortFactory, ProgramFactory
-from tests.matching.conftest import enrol, make_person
+from tests.factories import CohortFactory, ProgramFactory, enrol_person, person_from_email
 from tests.support.broker import worker_env
 from tests.support.workers import ROOT, WorkerProcess
 
@@ -85,12 +84,16 @@ def due_messages(make_pair) -> None:
         program = ProgramFactory(slug="once")
         invited = CohortFactory(program=program, slug="once-invited")
         for n in range(INVITATIONS):
-            enrol(invited, make_person(f"invitee{n}@example.org"), "mentee", status="invited")
+            enrol_person(
+                invited, person_from_email(f"invitee{n}@example.org"), "mentee", status="invited"
+            )
         enrolments_bulk_action(cohort=invited, action="invite")
         matched = CohortFactory(program=program, slug="once-matched", status="matching")
         for n in range(MATCHES // 2):
-            enrol(matched, make_person(f"matchee{n}@example.org"), "mentee")
-            enrol(matched, make_person(f"matcher{n}@example.org"), "mentor", capacity=1)
+            enrol_person(matched, person_from_email(f"matchee{n}@example.org"), "mentee")
+            enrol_person(
+                matched, person_from_email(f"matcher{n}@example.org"), "mentor", capacity=1
+            )
         match_run_publish(run=match_run_create(cohort=matched))
     counts = {
         kind: Dispatch.objects.filter(kind=kind).count()

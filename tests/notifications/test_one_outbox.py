@@ -98,5 +98,9 @@ def test_each_app_registers_the_mail_it_sends_from_its_own_module():
         "meeting_followup": "scheduling.messages",
         "goal_checkin": "goals.messages",
         "nudge": "relationships.messages",
+        "pulse": "relationships.messages",
         "digest": "portal.messages",
+        "pair_messages": "conversations.messages",
+        "message_reported": "conversations.messages",
+        "flash_schedule_ready": "flash.messages",
     }

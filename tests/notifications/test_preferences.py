@@ -10,7 +10,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from notifications.models import Category, Dispatch, Preference
+from notifications.models import Category, Dispatch, Preference, QuietHours
 from notifications.services import categories_switched_off
 from notifications.tokens import unsubscribe_token
 from scheduling.models import Meeting
@@ -23,7 +23,7 @@ NOW = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def pair(make_pair):
+def recent_pair(make_pair):
     return make_pair(started_at=NOW)  # met recently: no nudges in the way
 
 
@@ -32,27 +32,34 @@ def unsubscribe_path(message) -> str:
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_switched_off_category_is_skipped_and_the_others_still_arrive(pair, scan, committed):
-    mentee = pair.mentees.get()
+def test_a_switched_off_category_is_skipped_and_the_others_still_arrive(
+    recent_pair, scan, committed
+):
+    mentee = recent_pair.mentees.get()
     Preference.objects.create(user=mentee.user, category=Category.REMINDERS, enabled=False)
     committed(
-        meeting_schedule, mentorship=pair, scheduled_by=pair.mentor.user,
+        meeting_schedule, mentorship=recent_pair, scheduled_by=recent_pair.mentor.user,
         start=NOW + timedelta(minutes=30),
     )  # fmt: skip
     scan()
     to_mentee = outbox_to(mentee.email)
     assert [m.subject.split(":")[0] for m in to_mentee] == ["Meeting"]  # the invitation only
-    assert len([m for m in outbox_to(pair.mentor.email) if m.subject.startswith("Reminder")]) == 1
+    assert (
+        len([m for m in outbox_to(recent_pair.mentor.email) if m.subject.startswith("Reminder")])
+        == 1
+    )
     skipped = Dispatch.objects.get(recipient=mentee.user, kind="meeting_reminder")
     assert skipped.status == "skipped"
     assert "reminders" in skipped.last_error
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_unsubscribe_link_works_without_signing_in_and_only_for_its_category(pair, scan):
-    mentee = pair.mentees.get()
+def test_the_unsubscribe_link_works_without_signing_in_and_only_for_its_category(recent_pair, scan):
+    mentee = recent_pair.mentees.get()
     Meeting.objects.create(
-        mentorship=pair, scheduled_by=pair.mentor.user, start=NOW + timedelta(minutes=30)
+        mentorship=recent_pair,
+        scheduled_by=recent_pair.mentor.user,
+        start=NOW + timedelta(minutes=30),
     )
     scan()
     (reminder,) = outbox_to(mentee.email)
@@ -67,11 +74,11 @@ def test_the_unsubscribe_link_works_without_signing_in_and_only_for_its_category
     done = anonymous.post(path)
     assert done.status_code == 200
     assert categories_switched_off(mentee.user) == {"reminders"}
-    assert categories_switched_off(pair.mentor.user) == set()
+    assert categories_switched_off(recent_pair.mentor.user) == set()
 
 
-def test_mail_clients_one_click_post_needs_no_session_or_csrf_token(pair):
-    mentee = pair.mentees.get()
+def test_mail_clients_one_click_post_needs_no_session_or_csrf_token(recent_pair):
+    mentee = recent_pair.mentees.get()
     path = reverse("notifications:unsubscribe", args=[unsubscribe_token(mentee.user.pk, "nudges")])
     client = Client(enforce_csrf_checks=True)
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
@@ -79,22 +86,22 @@ def test_mail_clients_one_click_post_needs_no_session_or_csrf_token(pair):
     assert categories_switched_off(mentee.user) == {"nudges"}
 
 
-def test_a_tampered_link_changes_nothing(pair):
-    mentee = pair.mentees.get()
+def test_a_tampered_link_changes_nothing(recent_pair):
+    mentee = recent_pair.mentees.get()
     token = unsubscribe_token(mentee.user.pk, "nudges")
     payload, _, signature = token.partition(":")
     other_category = signing.b64_encode(json.dumps([mentee.user.pk, "digest"]).encode()).decode()
     forged = f"{other_category}:{signature}"
     assert payload != other_category
-    other_person = unsubscribe_token(pair.mentor.user.pk, "nudges")[:-2] + "xx"
+    other_person = unsubscribe_token(recent_pair.mentor.user.pk, "nudges")[:-2] + "xx"
     for bad in (forged, other_person, "not-a-token"):
         response = Client().post(reverse("notifications:unsubscribe", args=[bad]))
         assert response.status_code == 404
     assert not Preference.objects.exists()
 
 
-def test_preferences_page_switches_categories_on_and_off(pair):
-    user = pair.mentor.user
+def test_preferences_page_switches_categories_on_and_off(recent_pair):
+    user = recent_pair.mentor.user
     client = Client()
     client.force_login(user)
     page = client.get(reverse("notifications:preferences"))
@@ -109,13 +116,36 @@ def test_preferences_page_switches_categories_on_and_off(pair):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_an_inactive_account_gets_nothing(pair, scan):
-    mentee = pair.mentees.get()
+def test_an_inactive_account_gets_nothing(recent_pair, scan):
+    mentee = recent_pair.mentees.get()
     mentee.user.is_active = False
     mentee.user.save()
     Meeting.objects.create(
-        mentorship=pair, scheduled_by=pair.mentor.user, start=NOW + timedelta(minutes=30)
+        mentorship=recent_pair,
+        scheduled_by=recent_pair.mentor.user,
+        start=NOW + timedelta(minutes=30),
     )
     scan()
     assert outbox_to(mentee.email) == []
     assert len(mail.outbox) == 1
+
+
+def test_quiet_hours_are_saved_shown_again_and_cleared(client, make_user):
+    user = make_user(email="quiet@example.org")
+    client.force_login(user)
+    url = reverse("notifications:preferences")
+    client.post(url, {"messages": "on", "quiet_starts": "22:00", "quiet_ends": "07:00"})
+    quiet = QuietHours.objects.get(user=user)
+    assert (f"{quiet.starts:%H:%M}", f"{quiet.ends:%H:%M}") == ("22:00", "07:00")
+    page = client.get(url).content.decode()
+    assert 'value="22:00"' in page and 'value="07:00"' in page
+    client.post(url, {"messages": "on", "quiet_starts": "", "quiet_ends": ""})
+    assert not QuietHours.objects.filter(user=user).exists()
+
+
+def test_quiet_hours_need_both_ends(client, make_user):
+    user = make_user(email="quiet@example.org")
+    client.force_login(user)
+    response = client.post(reverse("notifications:preferences"), {"quiet_starts": "22:00"})
+    assert "Give both the start and the end" in response.content.decode()
+    assert not QuietHours.objects.exists()

@@ -22,6 +22,8 @@ def test_setup_schedules_registers_the_scan_once_however_often_it_runs():
     assert task.enabled
     assert (task.interval.every, task.interval.period) == (5, "minutes")
     assert task.expire_seconds == 300
+    (jobs,) = PeriodicTask.objects.filter(task="jobs.tasks.scan")
+    assert jobs.enabled and jobs.interval == task.interval
 
 
 def test_the_scan_task_sends_the_messages_that_are_due(pair, django_capture_on_commit_callbacks):

@@ -3,19 +3,13 @@ from __future__ import annotations
 import pytest
 
 from matching.loading import settings_for
-from programs.services import cohort_create, program_create
-from tests.relationships.conftest import make_person, mentee, mentor  # noqa: F401
+from programs.models import Enrolment
+from tests.conftest import approved_participant
 
 
 @pytest.fixture
-def coordinator(make_user):
-    return make_user(email="coord@example.org", first_name="Cora")
-
-
-@pytest.fixture
-def program(coordinator):
-    """A program that takes mentor requests, run by `coordinator`."""
-    program = program_create(name="Leaders", slug="leaders", coordinators=[coordinator])
+def requests_program(program):
+    """`program`, taking mentor requests (a mentor has 7 days to answer)."""
     settings = settings_for(program)
     settings.requests_allowed = True
     settings.request_expiry_days = 7
@@ -24,5 +18,16 @@ def program(coordinator):
 
 
 @pytest.fixture
-def cohort(program):
-    return cohort_create(program=program, name="2027", slug="leaders-2027", status="matching")
+def requests_cohort(requests_program, matching_cohort):
+    """`matching_cohort`, in `requests_program`."""
+    return matching_cohort
+
+
+@pytest.fixture
+def requests_mentor(make_person, requests_cohort):
+    return approved_participant(make_person, requests_cohort, Enrolment.Role.MENTOR)
+
+
+@pytest.fixture
+def requests_mentee(make_person, requests_cohort):
+    return approved_participant(make_person, requests_cohort, Enrolment.Role.MENTEE)

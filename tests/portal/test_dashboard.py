@@ -20,7 +20,7 @@ from relationships.services import agreement_confirm, mentorship_close, mentorsh
 from scheduling.models import Meeting
 from sessions.services import session_log
 from tests.factories import CohortFactory, EnrolmentFactory, ProgramFactory
-from tests.flash.people_builders import enrol, flash_event, publish
+from tests.flash.people_builders import event_by_hand, publish, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -68,26 +68,30 @@ def make_active(mentorship: Mentorship) -> Mentorship:
 # --- Participants ---------------------------------------------------------------------------
 
 
-def test_a_mentor_sees_a_request_waiting_for_their_answer(client, mentor, mentee):
-    ask(mentee, mentor)
-    client.force_login(mentor.user)
+def test_a_mentor_sees_a_request_waiting_for_their_answer(client, requests_mentor, requests_mentee):
+    ask(requests_mentee, requests_mentor)
+    client.force_login(requests_mentor.user)
     found = actions(client)
     [(text, url)] = [(t, u) for t, u in found.items() if "asks you to be their mentor" in t]
     assert text.startswith("Milo Mentee asks you to be their mentor: answer by ")
     assert url == reverse("matching:requests")
 
 
-def test_a_request_past_its_deadline_no_longer_asks_the_mentor(client, mentor, mentee):
-    ask(mentee, mentor)
-    client.force_login(mentor.user)
+def test_a_request_past_its_deadline_no_longer_asks_the_mentor(
+    client, requests_mentor, requests_mentee
+):
+    ask(requests_mentee, requests_mentor)
+    client.force_login(requests_mentor.user)
     with time_machine.travel(timezone.now() + timedelta(days=8)):
-        client.force_login(mentor.user)
+        client.force_login(requests_mentor.user)
         assert not any("asks you" in text for text in actions(client))
 
 
-def test_an_invitee_sees_the_invitation_to_answer(client, make_person, cohort):
+def test_an_invitee_sees_the_invitation_to_answer(client, make_person, requests_cohort):
     invitee = make_person("ivy@example.org", first_name="Ivy")
-    enrolment = EnrolmentFactory(cohort=cohort, person=invitee, role="mentee", status="invited")
+    enrolment = EnrolmentFactory(
+        cohort=requests_cohort, person=invitee, role="mentee", status="invited"
+    )
     client.force_login(invitee.user)
     assert actions(client) == {
         "Answer your invitation to Leaders: 2027": reverse(
@@ -96,22 +100,24 @@ def test_an_invitee_sees_the_invitation_to_answer(client, make_person, cohort):
     }
 
 
-def test_a_mentee_sees_the_request_they_wait_on_and_then_a_way_forward(client, mentor, mentee):
-    request = ask(mentee, mentor)
-    client.force_login(mentee.user)
+def test_a_mentee_sees_the_request_they_wait_on_and_then_a_way_forward(
+    client, requests_mentor, requests_mentee
+):
+    request = ask(requests_mentee, requests_mentor)
+    client.force_login(requests_mentee.user)
     [text] = waiting(client)
     assert text.startswith("Your request to Mona Mentor waits for an answer until ")
     assert not any("Find a mentor" in text for text in actions(client))
-    matching.mentor_request_respond(request=request, accept=False, user=mentor.user)
+    matching.mentor_request_respond(request=request, accept=False, user=requests_mentor.user)
     assert waiting(client) == {}
     assert actions(client)["Find a mentor in Leaders: 2027"] == reverse(
-        "matching:find_mentor", args=[mentee.enrolments.get().pk]
+        "matching:find_mentor", args=[requests_mentee.enrolments.get().pk]
     )
 
 
-def test_an_applicant_waits_on_the_coordinator(client, make_person, cohort):
+def test_an_applicant_waits_on_the_coordinator(client, make_person, requests_cohort):
     applicant = make_person("ann@example.org")
-    EnrolmentFactory(cohort=cohort, person=applicant, role="mentee", status="applied")
+    EnrolmentFactory(cohort=requests_cohort, person=applicant, role="mentee", status="applied")
     client.force_login(applicant.user)
     assert waiting(client) == {
         "Your application to Leaders: 2027 is with the coordinator": reverse(
@@ -121,10 +127,12 @@ def test_an_applicant_waits_on_the_coordinator(client, make_person, cohort):
 
 
 def test_a_new_pair_is_asked_to_confirm_the_agreement_and_the_mentee_to_set_goals(
-    client, cohort, mentor, mentee
+    client, requests_cohort, requests_mentor, requests_mentee
 ):
-    mentorship = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
-    client.force_login(mentee.user)
+    mentorship = mentorship_create(
+        cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee]
+    )
+    client.force_login(requests_mentee.user)
     found = actions(client)
     assert found["Confirm your mentoring agreement with Mona Mentor"] == (
         f"{mentorship.get_absolute_url()}#agreement"
@@ -132,22 +140,26 @@ def test_a_new_pair_is_asked_to_confirm_the_agreement_and_the_mentee_to_set_goal
     assert found["Set your first goal with Mona Mentor"] == reverse(
         "goals:goal_create", args=[mentorship.pk]
     )
-    client.force_login(mentor.user)
+    client.force_login(requests_mentor.user)
     found = actions(client)
     assert "Confirm your mentoring agreement with Milo Mentee" in found
     assert not any("goal" in text for text in found), "goals are the mentee's to set"
 
 
-def test_a_meeting_that_ended_unlogged_asks_to_be_logged(client, cohort, mentor, mentee):
-    mentorship = make_active(mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee]))
+def test_a_meeting_that_ended_unlogged_asks_to_be_logged(
+    client, requests_cohort, requests_mentor, requests_mentee
+):
+    mentorship = make_active(
+        mentorship_create(cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee])
+    )
     start = timezone.now() - timedelta(days=2)
     meeting = Meeting.objects.create(mentorship=mentorship, start=start, duration_minutes=30)
-    client.force_login(mentor.user)
+    client.force_login(requests_mentor.user)
     text = f"Log how your meeting of {timezone.localtime(start):%-d %b %Y} with Milo Mentee went"
     assert actions(client)[text] == reverse("scheduling:meeting_log", args=[meeting.pk])
     session_log(
         mentorship=mentorship,
-        person=mentee,
+        person=requests_mentee,
         occurred_at=start,
         duration_minutes=30,
         format="video",
@@ -155,10 +167,14 @@ def test_a_meeting_that_ended_unlogged_asks_to_be_logged(client, cohort, mentor,
     assert text not in actions(client)
 
 
-def test_an_ended_mentorship_asks_for_the_closing_survey(client, cohort, mentor, mentee):
-    mentorship = make_active(mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee]))
-    mentorship_close(mentorship=mentorship, actor=mentor.user, reason="no_time")
-    client.force_login(mentor.user)
+def test_an_ended_mentorship_asks_for_the_closing_survey(
+    client, requests_cohort, requests_mentor, requests_mentee
+):
+    mentorship = make_active(
+        mentorship_create(cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee])
+    )
+    mentorship_close(mentorship=mentorship, actor=requests_mentor.user, reason="no_time")
+    client.force_login(requests_mentor.user)
     assert actions(client)["Answer the closing survey of your mentorship with Milo Mentee"] == (
         reverse("relationships:closing_survey", args=[mentorship.pk])
     )
@@ -185,49 +201,53 @@ def test_the_hr_viewer_is_pointed_to_the_reports(client, make_user):
 # --- Coordinators -----------------------------------------------------------------------------
 
 
-def test_the_coordinator_sees_applications_to_approve(client, coordinator, cohort, make_person):
-    EnrolmentFactory(cohort=cohort, person=make_person("a@example.org"), status="applied")
-    EnrolmentFactory(cohort=cohort, person=make_person("b@example.org"), status="applied")
+def test_the_coordinator_sees_applications_to_approve(
+    client, coordinator, requests_cohort, make_person
+):
+    EnrolmentFactory(cohort=requests_cohort, person=make_person("a@example.org"), status="applied")
+    EnrolmentFactory(cohort=requests_cohort, person=make_person("b@example.org"), status="applied")
     client.force_login(coordinator)
-    url = reverse("programs:cohort_detail", args=[cohort.slug])
+    url = reverse("programs:cohort_detail", args=[requests_cohort.slug])
     assert actions(client) == {"Approve or decline 2 applications": f"{url}?status=applied"}
 
 
 def test_the_coordinator_sees_mentees_without_a_mentor_and_where_to_pair_them(
-    client, coordinator, cohort, mentor, mentee, make_person
+    client, coordinator, requests_cohort, requests_mentor, requests_mentee, make_person
 ):
     other = make_person("otto@example.org", first_name="Otto")
-    EnrolmentFactory(cohort=cohort, person=other, role="mentee", status="approved")
-    mentor.enrolments.update(capacity=2)
+    EnrolmentFactory(cohort=requests_cohort, person=other, role="mentee", status="approved")
+    requests_mentor.enrolments.update(capacity=2)
     client.force_login(coordinator)
     # No run yet: matching is the way forward.
     assert actions(client) == {
-        "Pair 2 mentees who have no mentor": reverse("matching:cohort", args=[cohort.slug])
+        "Pair 2 mentees who have no mentor": reverse("matching:cohort", args=[requests_cohort.slug])
     }
     # A draft run lists its own unmatched; publishing it is what is due.
-    run = matching.match_run_create(cohort=cohort)
+    run = matching.match_run_create(cohort=requests_cohort)
     assert actions(client) == {
-        "Review and publish 2 proposed pairs": reverse("matching:cohort", args=[cohort.slug])
+        "Review and publish 2 proposed pairs": reverse(
+            "matching:cohort", args=[requests_cohort.slug]
+        )
     }
     matching.proposal_reject(proposal=run.proposals.get(mentee__person=other))
     matching.match_run_publish(run=run)
     assert actions(client) == {
         "Pair 1 mentee who has no mentor": reverse(
-            "relationships:mentorship_new", args=[cohort.slug]
+            "relationships:mentorship_new", args=[requests_cohort.slug]
         )
     }
 
 
 def test_the_coordinator_sees_requests_unanswered_past_their_deadline(
-    client, coordinator, cohort, mentor, mentee
+    client, coordinator, requests_cohort, requests_mentor, requests_mentee
 ):
-    Cohort.objects.filter(pk=cohort.pk).update(status="enrolling")  # no unmatched yet
-    ask(mentee, mentor)
+    Cohort.objects.filter(pk=requests_cohort.pk).update(status="enrolling")  # no unmatched yet
+    ask(requests_mentee, requests_mentor)
     client.force_login(coordinator)
     assert actions(client) == {}
     expected = {
         "Follow up 1 mentor request unanswered past its deadline": reverse(
-            "matching:cohort", args=[cohort.slug]
+            "matching:cohort", args=[requests_cohort.slug]
         )
     }
     with time_machine.travel(timezone.now() + timedelta(days=8)):
@@ -236,22 +256,28 @@ def test_the_coordinator_sees_requests_unanswered_past_their_deadline(
         # The expiry scan marks it expired; the mentee still waits, so it still shows.
         matching.mentor_requests_expire()
         assert actions(client) == expected
-        mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
+        mentorship_create(cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee])
         assert actions(client) == {}
 
 
-def test_the_coordinator_sees_pairs_gone_quiet(client, coordinator, cohort, mentor, mentee):
-    make_active(mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee]))
+def test_the_coordinator_sees_pairs_gone_quiet(
+    client, coordinator, requests_cohort, requests_mentor, requests_mentee
+):
+    make_active(
+        mentorship_create(cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee])
+    )
     client.force_login(coordinator)
     assert actions(client) == {}
     with time_machine.travel(timezone.now() + timedelta(days=2 * 14 + 1)):
         client.force_login(coordinator)
-        url = reverse("relationships:cohort_health", args=[cohort.slug])
+        url = reverse("relationships:cohort_health", args=[requests_cohort.slug])
         assert actions(client) == {"Check on 1 pair that has gone quiet": f"{url}?show=stalled"}
 
 
-def test_another_programs_coordinator_sees_none_of_it(client, make_user, cohort, make_person):
-    EnrolmentFactory(cohort=cohort, person=make_person("a@example.org"), status="applied")
+def test_another_programs_coordinator_sees_none_of_it(
+    client, make_user, requests_cohort, make_person
+):
+    EnrolmentFactory(cohort=requests_cohort, person=make_person("a@example.org"), status="applied")
     someone = make_user(email="other-coord@example.org")
     ProgramFactory(slug="theirs").coordinators.add(someone)
     client.force_login(someone)
@@ -259,9 +285,11 @@ def test_another_programs_coordinator_sees_none_of_it(client, make_user, cohort,
     assert "Nothing needs you right now." in _section(client)
 
 
-def test_the_dashboard_keeps_its_panels_below_the_action_list(client, cohort, mentor, mentee):
-    mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
-    client.force_login(mentor.user)
+def test_the_dashboard_keeps_its_panels_below_the_action_list(
+    client, requests_cohort, requests_mentor, requests_mentee
+):
+    mentorship_create(cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee])
+    client.force_login(requests_mentor.user)
     page = client.get(reverse("portal:dashboard")).content.decode()
     assert page.index('id="actions-heading"') < page.index('id="my-mentorships-heading"')
 
@@ -301,18 +329,18 @@ def participant_world(person, cohort, make_person, n: int, start: int) -> None:
         EnrolmentFactory(cohort=elsewhere, person=other, role="mentor", status="approved")
         if i % 2:
             matching.mentor_request_create(mentee=me, mentor_enrolment_id=other.enrolments.get().pk)
-        flash = flash_event(slug=f"flash-{i}", starts_at=now - timedelta(days=i % 3), tables=())
-        enrol(flash, person, "mentor")
+        flash = event_by_hand(slug=f"flash-{i}", starts_at=now - timedelta(days=i % 3), tables=())
+        take_part(flash, person, "mentor")
         publish(flash)
 
 
 @pytest.mark.parametrize("size", [1, 6])
 def test_a_busy_participants_dashboard_costs_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, cohort, mentor, make_person, size
+    client, django_assert_max_num_queries, requests_cohort, requests_mentor, make_person, size
 ):
-    mentor.enrolments.filter(cohort=cohort).update(capacity=50)
-    participant_world(mentor, cohort, make_person, size, start=0)
-    client.force_login(mentor.user)
+    requests_mentor.enrolments.filter(cohort=requests_cohort).update(capacity=50)
+    participant_world(requests_mentor, requests_cohort, make_person, size, start=0)
+    client.force_login(requests_mentor.user)
     with django_assert_max_num_queries(PARTICIPANT_QUERIES):
         items = ITEM.findall(_section(client))
     # Requests, agreements, meetings, surveys and invitations, and programs to find a mentor in.
@@ -340,9 +368,9 @@ def coordinator_world(program, make_person, n: int, start: int) -> None:
 
 @pytest.mark.parametrize("size", [1, 8])
 def test_a_busy_coordinators_dashboard_costs_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, coordinator, program, make_person, size
+    client, django_assert_max_num_queries, coordinator, requests_program, make_person, size
 ):
-    coordinator_world(program, make_person, size, start=0)
+    coordinator_world(requests_program, make_person, size, start=0)
     client.force_login(coordinator)
     with django_assert_max_num_queries(COORDINATOR_QUERIES):
         items = ITEM.findall(_section(client))

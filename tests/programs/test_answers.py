@@ -45,14 +45,16 @@ SHOWN = [
 ]
 
 
-def test_answer_rows_follow_the_programs_questions(cohort, enrol, questions):
-    enrolment = enrol(cohort, "ann@example.org", answers=ANSWERS | {"retired": "kept"})
+def test_answer_rows_follow_the_programs_questions(draft_cohort, enrol_email, questions):
+    enrolment = enrol_email(draft_cohort, "ann@example.org", answers=ANSWERS | {"retired": "kept"})
     # A deleted question's answer stays on record, last, under its CSV column.
     assert enrolment.answer_rows() == [*SHOWN, ("retired", "kept")]
 
 
-def test_my_programs_page_shows_questions_and_chosen_options(client, cohort, enrol, questions):
-    enrolment = enrol(cohort, "ann@example.org", status="approved", answers=ANSWERS)
+def test_my_programs_page_shows_questions_and_chosen_options(
+    client, draft_cohort, enrol_email, questions
+):
+    enrolment = enrol_email(draft_cohort, "ann@example.org", status="approved", answers=ANSWERS)
     client.force_login(enrolment.person.user)
     html = client.get(reverse("programs:my_enrolments")).content.decode()
     for question, answer in SHOWN:
@@ -62,18 +64,18 @@ def test_my_programs_page_shows_questions_and_chosen_options(client, cohort, enr
 
 
 def test_coordinator_sees_an_applications_answers_by_question(
-    client, coordinator, cohort, enrol, questions, django_assert_max_num_queries
+    client, coordinator, draft_cohort, enrol_email, questions, django_assert_max_num_queries
 ):
-    enrol(cohort, "ann@example.org", status="applied", answers=ANSWERS)
+    enrol_email(draft_cohort, "ann@example.org", status="applied", answers=ANSWERS)
     client.force_login(coordinator)
-    html = client.get(cohort.get_absolute_url()).content.decode()
+    html = client.get(draft_cohort.get_absolute_url()).content.decode()
     for question, answer in SHOWN:
         assert question in html and answer in html
     assert ">focus<" not in html
     # The questions load once, however many applications wait.
     with django_assert_max_num_queries(30) as few:
-        client.get(cohort.get_absolute_url())
+        client.get(draft_cohort.get_absolute_url())
     for n in range(5):
-        enrol(cohort, f"more{n}@example.org", status="applied", answers=ANSWERS)
+        enrol_email(draft_cohort, f"more{n}@example.org", status="applied", answers=ANSWERS)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(cohort.get_absolute_url())
+        client.get(draft_cohort.get_absolute_url())

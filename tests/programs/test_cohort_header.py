@@ -31,6 +31,7 @@ TABS = {
     "relationships:mentorship_new": "Relationship health",
     "flash:event": "Event and rounds",
     "flash:event_settings": "Event settings",
+    "flash:follow_on": "Follow-on pairs",
 }
 # The cohort's own edit form keeps a plain heading: a header above it would show the values the
 # form is refusing (a blank name, swapped dates) as if they were the cohort's.

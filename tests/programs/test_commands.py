@@ -31,7 +31,7 @@ def run(*args: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def cohort(db):
+def spring_cohort(db):
     return CohortFactory(slug="spring-2027")
 
 
@@ -48,18 +48,18 @@ def csv_file(tmp_path: Path):
 # --- import_participants ---------------------------------------------------------------------
 
 
-def test_import_writes_and_prints_the_counts(cohort, csv_file):
+def test_import_writes_and_prints_the_counts(spring_cohort, csv_file):
     out, err = run("import_participants", "spring-2027", csv_file(GOOD))
 
     assert "2 created, 0 updated, 0 unchanged, 0 with errors." in out
     assert err == ""
-    assert Enrolment.objects.filter(cohort=cohort).count() == 2
+    assert Enrolment.objects.filter(cohort=spring_cohort).count() == 2
 
     out, _ = run("import_participants", "spring-2027", csv_file(GOOD))
     assert "0 created, 0 updated, 2 unchanged, 0 with errors." in out
 
 
-def test_a_dry_run_prints_the_counts_and_writes_nothing(cohort, csv_file):
+def test_a_dry_run_prints_the_counts_and_writes_nothing(spring_cohort, csv_file):
     out, _ = run("import_participants", "spring-2027", csv_file(GOOD), "--dry-run")
 
     assert "2 created" in out
@@ -67,7 +67,7 @@ def test_a_dry_run_prints_the_counts_and_writes_nothing(cohort, csv_file):
     assert not User.objects.exists()
 
 
-def test_errors_are_printed_by_line_and_column_and_nothing_is_written(cohort, csv_file):
+def test_errors_are_printed_by_line_and_column_and_nothing_is_written(spring_cohort, csv_file):
     path = csv_file(GOOD + "bad@example.org,Bad,Row,boss,\nann@example.org,Ann,Again,mentee,\n")
     out, err = io.StringIO(), io.StringIO()
 
@@ -81,7 +81,7 @@ def test_errors_are_printed_by_line_and_column_and_nothing_is_written(cohort, cs
     assert not User.objects.exists()
 
 
-def test_a_file_error_is_printed(cohort, csv_file):
+def test_a_file_error_is_printed(spring_cohort, csv_file):
     err = io.StringIO()
 
     with pytest.raises(CommandError):
@@ -92,7 +92,7 @@ def test_a_file_error_is_printed(cohort, csv_file):
     assert "file: The file is empty." in err.getvalue()
 
 
-def test_a_huge_file_is_refused_without_reading_all_of_it(cohort, csv_file, monkeypatch):
+def test_a_huge_file_is_refused_without_reading_all_of_it(spring_cohort, csv_file, monkeypatch):
     path = csv_file(b"email,first_name,last_name\n" + b"x" * (MAX_BYTES + 10))
     sizes = []
     real = import_participants.cohort_import_participants
@@ -116,12 +116,12 @@ def test_an_unknown_cohort_is_an_error(db, csv_file):
         run("import_participants", "nope", csv_file(GOOD))
 
 
-def test_an_unreadable_file_is_an_error(cohort, tmp_path):
+def test_an_unreadable_file_is_an_error(spring_cohort, tmp_path):
     with pytest.raises(CommandError, match=r"Cannot read .*missing\.csv"):
         run("import_participants", "spring-2027", str(tmp_path / "missing.csv"))
 
 
-def test_errors_exit_with_status_1_from_the_command_line(cohort, csv_file, capsys):
+def test_errors_exit_with_status_1_from_the_command_line(spring_cohort, csv_file, capsys):
     command = import_participants.Command()
 
     with pytest.raises(SystemExit) as exit_info:
@@ -227,7 +227,7 @@ def test_create_cohort_refuses_a_format_that_contradicts_the_program(db):
     assert not Cohort.objects.exists()
 
 
-def test_imported_people_are_in_the_directory(cohort, csv_file):
+def test_imported_people_are_in_the_directory(spring_cohort, csv_file):
     run("import_participants", "spring-2027", csv_file(GOOD))
 
     ann = Person.objects.select_related("manager__user").get(user__email="ann@example.org")

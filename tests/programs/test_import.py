@@ -17,7 +17,7 @@ from programs.importing import (
     STANDARD_COLUMNS,
     cohort_import_participants,
 )
-from programs.models import Enrolment
+from programs.models import Enrolment, EnrolmentQuestion
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -69,23 +69,25 @@ def db_state() -> tuple[list, list, list]:
 
 
 @pytest.fixture
-def cohort(db):
+def cohort_with_questions(db):
+    """A cohort whose program asks four questions, one of each kind."""
+    Kind = EnrolmentQuestion.Kind
     program = ProgramFactory(slug="leadership", name="Leadership")
     EnrolmentQuestionFactory(
         program=program,
         slug="focus",
-        kind="single",
+        kind=Kind.SINGLE,
         required=True,
         choices=["career growth", "technical depth", "leadership"],
     )
     EnrolmentQuestionFactory(
         program=program,
         slug="meeting_style",
-        kind="multiple",
+        kind=Kind.MULTIPLE,
         choices=["structured", "casual", "walk and talk"],
     )
-    EnrolmentQuestionFactory(program=program, slug="confidence", kind="scale")
-    EnrolmentQuestionFactory(program=program, slug="goals", kind="text")
+    EnrolmentQuestionFactory(program=program, slug="confidence", kind=Kind.SCALE)
+    EnrolmentQuestionFactory(program=program, slug="goals", kind=Kind.TEXT)
     return CohortFactory(program=program, slug="spring")
 
 
@@ -103,7 +105,7 @@ def carol(db):
 # --- A file that imports ---------------------------------------------------------------------
 
 
-def test_import_creates_people_and_enrolments_with_the_parsed_values(cohort):
+def test_import_creates_people_and_enrolments_with_the_parsed_values(cohort_with_questions):
     bob = row("bob@example.org", manager_email="ALICE@example.org", timezone="", capacity="")
     alice = row(
         "Alice@Example.org",
@@ -120,7 +122,9 @@ def test_import_creates_people_and_enrolments_with_the_parsed_values(cohort):
         goals="Grow a team",
     )
     # Bob comes first: a manager may appear later in the file.
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv([bob, alice]))
+    report = cohort_import_participants(
+        by=None, cohort=cohort_with_questions, data=as_csv([bob, alice])
+    )
 
     assert report.ok and report.applied
     assert [(r.line, r.email, r.action, r.role) for r in report.rows] == [
@@ -136,7 +140,7 @@ def test_import_creates_people_and_enrolments_with_the_parsed_values(cohort):
     assert person.bio == "Builds things,\nand people."
     assert not person.user.has_usable_password()
     enrolment = Enrolment.objects.get(person=person)
-    assert enrolment.cohort == cohort
+    assert enrolment.cohort == cohort_with_questions
     assert enrolment.role == "mentor"
     assert enrolment.status == "invited"
     assert enrolment.expertise == ["python", "architecture"]
@@ -153,10 +157,10 @@ def test_import_creates_people_and_enrolments_with_the_parsed_values(cohort):
     assert Enrolment.objects.get(person=bob_person).capacity is None
 
 
-def test_header_is_case_insensitive_in_any_order_and_a_bom_is_fine(cohort):
+def test_header_is_case_insensitive_in_any_order_and_a_bom_is_fine(cohort_with_questions):
     data = "\ufeff Last_Name ,EMAIL,First_Name\nLovelace,ada@example.org,Ada\n".encode()
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert report.ok, report
     user = User.objects.get(email="ada@example.org")
@@ -166,41 +170,41 @@ def test_header_is_case_insensitive_in_any_order_and_a_bom_is_fine(cohort):
     assert not Enrolment.objects.exists()
 
 
-def test_a_manager_already_in_the_directory_is_accepted(cohort, carol):
+def test_a_manager_already_in_the_directory_is_accepted(cohort_with_questions, carol):
     data = as_csv([row("dan@example.org", manager_email="carol@example.org")])
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert report.ok
     assert Person.objects.get(user__email="dan@example.org").manager == carol
 
 
-def test_a_record_spanning_lines_keeps_the_line_numbers_right(cohort):
+def test_a_record_spanning_lines_keeps_the_line_numbers_right(cohort_with_questions):
     rows = [
         row("ann@example.org", bio="one\ntwo\nthree"),
         row("ben@example.org", seniority="12"),
     ]
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert [r.line for r in report.rows] == [2, 5]
     assert report.rows[1].errors[0].column == "seniority"
 
 
-def test_a_short_row_reads_its_missing_cells_as_empty(cohort):
+def test_a_short_row_reads_its_missing_cells_as_empty(cohort_with_questions):
     data = b"email,first_name,last_name,department,location\nann@example.org,Ann,Example\n"
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert report.ok
     assert Person.objects.get(user__email="ann@example.org").department == ""
 
 
-def test_someone_who_signed_up_alone_gets_their_directory_entry(cohort):
+def test_someone_who_signed_up_alone_gets_their_directory_entry(cohort_with_questions):
     UserFactory(email="solo@example.org", timezone="Asia/Tokyo")
     data = as_csv([row("solo@example.org", timezone="", department="Finance")])
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert report.ok and report.rows[0].action == "create"
     person = Person.objects.select_related("user").get(user__email="solo@example.org")
@@ -209,13 +213,19 @@ def test_someone_who_signed_up_alone_gets_their_directory_entry(cohort):
     assert User.objects.filter(email="solo@example.org").count() == 1
 
 
-def test_a_required_question_may_be_left_out_of_the_file_or_unanswered_without_a_role(cohort):
+def test_a_required_question_may_be_left_out_of_the_file_or_unanswered_without_a_role(
+    cohort_with_questions,
+):
     columns = ["email", "first_name", "last_name", "role"]
     with_role = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([row("ann@example.org")], columns=columns)
+        by=None,
+        cohort=cohort_with_questions,
+        data=as_csv([row("ann@example.org")], columns=columns),
     )
     no_role = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([row("ben@example.org", role="", focus="")])
+        by=None,
+        cohort=cohort_with_questions,
+        data=as_csv([row("ben@example.org", role="", focus="")]),
     )
 
     # Answers to a question missing from the file come later, through the invitation.
@@ -234,11 +244,11 @@ def _team() -> list[dict[str, str]]:
     ]
 
 
-def test_importing_the_same_file_twice_changes_nothing_the_second_time(cohort):
-    first = cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(cohort_with_questions):
+    first = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(_team()))
     state = db_state()
 
-    second = cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
+    second = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(_team()))
 
     assert first.counts["create"] == 3
     assert second.ok and second.applied
@@ -259,35 +269,35 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(cohort):
         ("goals", "Something new"),
     ],
 )
-def test_changing_one_cell_is_exactly_one_update(cohort, column, value):
-    cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
+def test_changing_one_cell_is_exactly_one_update(cohort_with_questions, column, value):
+    cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(_team()))
     rows = _team()
     rows[1][column] = value
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert [r.action for r in report.rows] == ["unchanged", "update", "unchanged"]
     assert Person.objects.count() == 3
 
 
-def test_reordering_a_multiple_choice_answer_is_not_a_change(cohort):
+def test_reordering_a_multiple_choice_answer_is_not_a_change(cohort_with_questions):
     rows = _team()
     rows[0]["meeting_style"] = "structured;casual"
-    cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
     rows[0]["meeting_style"] = "Casual ; structured"
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert report.rows[0].action == "unchanged"
 
 
-def test_reimport_does_not_reset_the_status_of_an_enrolment(cohort):
-    cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
+def test_reimport_does_not_reset_the_status_of_an_enrolment(cohort_with_questions):
+    cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(_team()))
     Enrolment.objects.update(status="approved")
     rows = _team()
     rows[1]["interests"] = "leadership"
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert report.rows[1].action == "update"
     enrolment = Enrolment.objects.get(person__user__email="ann@example.org")
@@ -295,9 +305,9 @@ def test_reimport_does_not_reset_the_status_of_an_enrolment(cohort):
     assert set(Enrolment.objects.values_list("status", flat=True)) == {"approved"}
 
 
-def test_a_row_with_a_blank_role_keeps_the_enrolment_and_its_role(cohort, carol):
+def test_a_row_with_a_blank_role_keeps_the_enrolment_and_its_role(cohort_with_questions, carol):
     enrolment = EnrolmentFactory(
-        cohort=cohort,
+        cohort=cohort_with_questions,
         person=carol,
         role="mentor",
         status="approved",
@@ -308,18 +318,18 @@ def test_a_row_with_a_blank_role_keeps_the_enrolment_and_its_role(cohort, carol)
     data = as_csv([row("carol@example.org", role="", focus="leadership", seniority="", **same)])
     before = Enrolment.objects.filter(pk=enrolment.pk).values().get()
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert report.ok
     assert (report.rows[0].action, report.rows[0].role) == ("unchanged", "mentor")
     assert Enrolment.objects.filter(pk=enrolment.pk).values().get() == before
 
 
-def test_a_role_cannot_be_cleared_by_an_import(cohort, carol):
-    EnrolmentFactory(cohort=cohort, person=carol, role="mentor", status="approved")
+def test_a_role_cannot_be_cleared_by_an_import(cohort_with_questions, carol):
+    EnrolmentFactory(cohort=cohort_with_questions, person=carol, role="mentor", status="approved")
 
     report = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([row("carol@example.org", role="-")])
+        by=None, cohort=cohort_with_questions, data=as_csv([row("carol@example.org", role="-")])
     )
 
     assert not report.ok
@@ -327,14 +337,16 @@ def test_a_role_cannot_be_cleared_by_an_import(cohort, carol):
     assert Enrolment.objects.get().role == "mentor"
 
 
-def test_an_existing_person_enrolled_for_the_first_time_is_an_update(cohort, carol):
+def test_an_existing_person_enrolled_for_the_first_time_is_an_update(cohort_with_questions, carol):
     same = {"department": "Sales", "job_title": "Engineer", "timezone": "UTC"}
     directory_only = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([row("carol@example.org", role="", focus="", **same)])
+        by=None,
+        cohort=cohort_with_questions,
+        data=as_csv([row("carol@example.org", role="", focus="", **same)]),
     )
 
     report = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([row("carol@example.org", **same)])
+        by=None, cohort=cohort_with_questions, data=as_csv([row("carol@example.org", **same)])
     )
 
     assert directory_only.rows[0].action == "unchanged"  # so the person did not change
@@ -348,7 +360,7 @@ def test_an_existing_person_enrolled_for_the_first_time_is_an_update(cohort, car
     assert Enrolment.objects.get().person == carol
 
 
-def test_columns_left_out_of_the_file_keep_what_is_stored(cohort, carol):
+def test_columns_left_out_of_the_file_keep_what_is_stored(cohort_with_questions, carol):
     boss = PersonFactory(user__email="boss@example.org")
     Person.objects.filter(pk=carol.pk).update(manager=boss, languages=["fr"], location="Paris")
     carol.user.timezone = "Asia/Tokyo"
@@ -356,7 +368,7 @@ def test_columns_left_out_of_the_file_keep_what_is_stored(cohort, carol):
     columns = ["email", "first_name", "last_name", "timezone"]
     data = as_csv([row("carol@example.org", timezone="")], columns=columns)
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert report.rows[0].action == "unchanged"
     carol.refresh_from_db()
@@ -369,37 +381,43 @@ def test_columns_left_out_of_the_file_keep_what_is_stored(cohort, carol):
 # --- Dry run, atomicity, queries -------------------------------------------------------------
 
 
-def test_a_dry_run_reports_the_same_actions_and_writes_nothing(cohort, carol):
+def test_a_dry_run_reports_the_same_actions_and_writes_nothing(cohort_with_questions, carol):
     rows = [*_team(), row("carol@example.org", department="Finance")]
     state = db_state()
 
-    preview = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows), dry_run=True)
+    preview = cohort_import_participants(
+        by=None, cohort=cohort_with_questions, data=as_csv(rows), dry_run=True
+    )
 
     assert preview.ok and not preview.applied
     assert db_state() == state
-    real = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    real = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
     assert [r.action for r in preview.rows] == [r.action for r in real.rows]
     assert [r.action for r in real.rows] == ["create", "create", "create", "update"]
     assert real.applied
 
 
-def test_a_preview_with_errors_still_shows_what_the_valid_rows_would_do(cohort, carol):
+def test_a_preview_with_errors_still_shows_what_the_valid_rows_would_do(
+    cohort_with_questions, carol
+):
     rows = [row("new@example.org"), row("carol@example.org"), row("bad@example.org", role="x")]
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows), dry_run=True)
+    report = cohort_import_participants(
+        by=None, cohort=cohort_with_questions, data=as_csv(rows), dry_run=True
+    )
 
     assert [r.action for r in report.rows] == ["create", "update", "error"]
     assert report.counts == {"create": 1, "update": 1, "unchanged": 0, "error": 1}
 
 
-def test_a_failure_while_writing_leaves_nothing_behind(cohort, monkeypatch):
+def test_a_failure_while_writing_leaves_nothing_behind(cohort_with_questions, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(Enrolment.objects, "bulk_create", fail)
 
     with pytest.raises(RuntimeError):
-        cohort_import_participants(by=None, cohort=cohort, data=as_csv(_team()))
+        cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(_team()))
 
     assert not User.objects.exists()
     assert not Person.objects.exists()
@@ -421,17 +439,17 @@ def _queries(cohort, rows) -> int:
     return len(queries)
 
 
-def test_the_number_of_queries_does_not_grow_with_the_rows(cohort):
-    other = CohortFactory(program=cohort.program, slug="autumn")
+def test_the_number_of_queries_does_not_grow_with_the_rows(cohort_with_questions):
+    other = CohortFactory(program=cohort_with_questions.program, slug="autumn")
     small, large = _org("s", 4), _org("l", 40)
 
-    created = (_queries(cohort, small), _queries(other, large))
-    unchanged = (_queries(cohort, small), _queries(other, large))
+    created = (_queries(cohort_with_questions, small), _queries(other, large))
+    unchanged = (_queries(cohort_with_questions, small), _queries(other, large))
     for rows in (small, large):
         for r in rows:
             r["department"] = "Finance"
             r["capacity"] = "3" if r["role"] else ""
-    updated = (_queries(cohort, small), _queries(other, large))
+    updated = (_queries(cohort_with_questions, small), _queries(other, large))
 
     assert created[0] == created[1]
     assert unchanged[0] == unchanged[1]
@@ -470,7 +488,9 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("values", "column", "message"), BAD_ROWS, ids=lambda v: str(v)[:40])
-def test_a_bad_cell_is_reported_and_nothing_is_written(cohort, carol, values, column, message):
+def test_a_bad_cell_is_reported_and_nothing_is_written(
+    cohort_with_questions, carol, values, column, message
+):
     rows = [
         row("alice@example.org", role="mentor"),
         row("bob@example.org", manager_email="alice@example.org"),
@@ -479,7 +499,7 @@ def test_a_bad_cell_is_reported_and_nothing_is_written(cohort, carol, values, co
     ]
     state = db_state()
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert not report.ok and not report.applied
     assert db_state() == state
@@ -491,26 +511,26 @@ def test_a_bad_cell_is_reported_and_nothing_is_written(cohort, carol, values, co
     assert report.counts["error"] == 1
 
 
-def test_a_row_with_more_cells_than_the_header_is_an_error(cohort):
+def test_a_row_with_more_cells_than_the_header_is_an_error(cohort_with_questions):
     data = (
         b"email,first_name,last_name\nann@example.org,Ann,Example\nben@example.org,Ben,Ex,ample\n"
     )
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert not report.ok and not User.objects.exists()
     assert report.rows[1].errors[0].column == ""
     assert "4 cells but the header has 3 columns" in report.rows[1].errors[0].message
 
 
-def test_every_error_in_every_row_is_reported(cohort):
+def test_every_error_in_every_row_is_reported(cohort_with_questions):
     rows = [
         row("ann@example.org", seniority="99", timezone="Nowhere"),
         row("ben@example.org"),
         row("not-an-email", capacity="0"),
     ]
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert [[e.column for e in r.errors] for r in report.rows] == [
         ["seniority", "timezone"],
@@ -521,7 +541,7 @@ def test_every_error_in_every_row_is_reported(cohort):
     assert not User.objects.exists()
 
 
-def test_a_reporting_cycle_in_the_file_names_everyone_in_it(cohort):
+def test_a_reporting_cycle_in_the_file_names_everyone_in_it(cohort_with_questions):
     rows = [
         row("ann@example.org", manager_email="ben@example.org"),
         row("ben@example.org", manager_email="cy@example.org"),
@@ -529,7 +549,7 @@ def test_a_reporting_cycle_in_the_file_names_everyone_in_it(cohort):
         row("dee@example.org", manager_email="ann@example.org"),  # below the cycle, not in it
     ]
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert not report.ok and not User.objects.exists()
     assert [r.action for r in report.rows] == ["error", "error", "error", "create"]
@@ -538,7 +558,7 @@ def test_a_reporting_cycle_in_the_file_names_everyone_in_it(cohort):
 
 
 def test_a_long_reporting_cycle_is_named_once_and_the_preview_stays_small(
-    client, site_admin, cohort
+    client, site_admin, cohort_with_questions
 ):
     # 5,000 people, each reporting to the next, the last to the first. Naming the whole cycle
     # on each of its rows made a 681 MB preview.
@@ -549,7 +569,9 @@ def test_a_long_reporting_cycle_is_named_once_and_the_preview_stays_small(
 
     upload = SimpleUploadedFile("cycle.csv", as_csv(rows), content_type="text/csv")
     response = client.post(
-        reverse("programs:import_upload", args=[cohort.slug]), {"file": upload}, follow=True
+        reverse("programs:import_upload", args=[cohort_with_questions.slug]),
+        {"file": upload},
+        follow=True,
     )
 
     page = response.content.decode()
@@ -566,7 +588,7 @@ def test_a_long_reporting_cycle_is_named_once_and_the_preview_stays_small(
     assert not User.objects.filter(email__in=emails).exists()
 
 
-def test_a_reporting_cycle_through_the_existing_directory_is_found(cohort):
+def test_a_reporting_cycle_through_the_existing_directory_is_found(cohort_with_questions):
     # In the directory: low reports to high. The file makes high report to low.
     high = PersonFactory(user__email="high@example.org")
     PersonFactory(user__email="low@example.org", manager=high)
@@ -574,7 +596,7 @@ def test_a_reporting_cycle_through_the_existing_directory_is_found(cohort):
 
     report = cohort_import_participants(
         by=None,
-        cohort=cohort,
+        cohort=cohort_with_questions,
         data=as_csv([row("high@example.org", manager_email="low@example.org")]),
     )
 
@@ -586,7 +608,7 @@ def test_a_reporting_cycle_through_the_existing_directory_is_found(cohort):
     assert db_state() == state
 
 
-def test_swapping_a_manager_and_a_report_in_one_file_is_not_a_cycle(cohort):
+def test_swapping_a_manager_and_a_report_in_one_file_is_not_a_cycle(cohort_with_questions):
     # Checked against the reporting lines as they will be, not as they are.
     high = PersonFactory(user__email="high@example.org")
     low = PersonFactory(user__email="low@example.org", manager=high)
@@ -595,7 +617,7 @@ def test_swapping_a_manager_and_a_report_in_one_file_is_not_a_cycle(cohort):
         row("low@example.org", manager_email="-"),
     ]
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert report.ok, report
     high.refresh_from_db()
@@ -630,10 +652,10 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("data", "message"), BAD_FILES, ids=lambda v: repr(v)[:30])
-def test_a_bad_file_is_reported_and_nothing_is_written(cohort, carol, data, message):
+def test_a_bad_file_is_reported_and_nothing_is_written(cohort_with_questions, carol, data, message):
     state = db_state()
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert not report.ok and not report.applied
     assert len(report.file_errors) == 1
@@ -643,13 +665,13 @@ def test_a_bad_file_is_reported_and_nothing_is_written(cohort, carol, data, mess
     assert db_state() == state
 
 
-def test_an_unknown_column_is_named_and_the_rows_are_still_checked(cohort):
+def test_an_unknown_column_is_named_and_the_rows_are_still_checked(cohort_with_questions):
     data = as_csv(
         [row("ann@example.org", departement="Sales", seniority="0")],
         columns=[*COLUMNS, "departement"],
     )
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert not report.ok and not User.objects.exists()
     assert len(report.file_errors) == 1
@@ -658,7 +680,7 @@ def test_an_unknown_column_is_named_and_the_rows_are_still_checked(cohort):
     assert [e.column for e in report.rows[0].errors] == ["seniority"]
 
 
-def test_a_file_just_under_the_size_limit_is_read(cohort):
+def test_a_file_just_under_the_size_limit_is_read(cohort_with_questions):
     header = b"email,first_name,last_name,bio\n"
     line = b"ann@example.org,Ann,Example,Bio\n"
     # Blank lines of spaces (skipped), each under the csv module's 128 KiB cell limit.
@@ -666,7 +688,7 @@ def test_a_file_just_under_the_size_limit_is_read(cohort):
     space = MAX_BYTES - len(header) - len(line)
     data = header + line + blank * (space // len(blank)) + b"\n" * (space % len(blank))
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert len(data) == MAX_BYTES
     assert report.ok, report.file_errors
@@ -679,26 +701,32 @@ def test_the_language_list_is_iso_639_1():
     assert "xx" not in ISO_639_1
 
 
-def test_clearing_an_answer_removes_it(cohort):
+def test_clearing_an_answer_removes_it(cohort_with_questions):
     rows = [row("ann@example.org", goals="Learn Rust", confidence="3")]
-    cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
     rows[0]["goals"] = "-"
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=as_csv(rows))
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=as_csv(rows))
 
     assert report.rows[0].action == "update"
     assert Enrolment.objects.get().answers == {"focus": "career growth", "confidence": 3}
 
 
-def test_a_question_slug_with_capitals_is_matched_and_stored_as_written(cohort):
-    EnrolmentQuestionFactory(program=cohort.program, slug="TeamSize", kind="scale", required=True)
+def test_a_question_slug_with_capitals_is_matched_and_stored_as_written(cohort_with_questions):
+    EnrolmentQuestionFactory(
+        program=cohort_with_questions.program, slug="TeamSize", kind="scale", required=True
+    )
     columns = ["email", "first_name", "last_name", "role", "teamsize"]
 
     ok = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([row("ann@example.org", teamsize="2")], columns=columns)
+        by=None,
+        cohort=cohort_with_questions,
+        data=as_csv([row("ann@example.org", teamsize="2")], columns=columns),
     )
     missing = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([row("ben@example.org", teamsize="")], columns=columns)
+        by=None,
+        cohort=cohort_with_questions,
+        data=as_csv([row("ben@example.org", teamsize="")], columns=columns),
     )
 
     assert ok.ok and Enrolment.objects.get().answers == {"TeamSize": 2}
@@ -711,7 +739,7 @@ def test_a_question_slug_with_capitals_is_matched_and_stored_as_written(cohort):
 
 
 @pytest.fixture
-def dora(db, cohort):
+def dora(db, cohort_with_questions):
     """Someone fully described in the directory and enrolled, as a profile edit leaves her."""
     boss = PersonFactory(user__email="boss@example.org")
     dora = PersonFactory(
@@ -728,10 +756,10 @@ def dora(db, cohort):
         bio="Twenty years of selling.",
     )
     EnrolmentFactory(
-        cohort=cohort,
+        cohort=cohort_with_questions,
         person=dora,
-        role="mentor",
-        status="approved",
+        role=Enrolment.Role.MENTOR,
+        status=Enrolment.Status.APPROVED,
         expertise=["negotiation"],
         interests=["coaching"],
         capacity=2,
@@ -745,11 +773,13 @@ def _blank_row(email: str, **values: str) -> dict[str, str]:
     return dict.fromkeys(COLUMNS, "") | {"email": email, "first_name": "Dora"} | values
 
 
-def test_blank_cells_keep_what_is_stored(cohort, dora):
+def test_blank_cells_keep_what_is_stored(cohort_with_questions, dora):
     before = db_state()
 
     report = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
+        by=None,
+        cohort=cohort_with_questions,
+        data=as_csv([_blank_row("dora@example.org", last_name="Example")]),
     )
 
     assert report.ok and report.applied
@@ -759,10 +789,10 @@ def test_blank_cells_keep_what_is_stored(cohort, dora):
     assert report.rows[0].changes == []
 
 
-def test_a_blank_cell_keeps_and_a_filled_one_updates_in_the_same_row(cohort, dora):
+def test_a_blank_cell_keeps_and_a_filled_one_updates_in_the_same_row(cohort_with_questions, dora):
     data = as_csv([_blank_row("dora@example.org", last_name="Example", department="Finance")])
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert [(c.field, c.before, c.after) for c in report.rows[0].changes] == [
         ("department", "Sales", "Finance")
@@ -777,14 +807,14 @@ def test_a_blank_cell_keeps_and_a_filled_one_updates_in_the_same_row(cohort, dor
     assert dora.department == "Finance"
 
 
-def test_a_dash_clears_every_optional_column(cohort, dora):
+def test_a_dash_clears_every_optional_column(cohort_with_questions, dora):
     cleared = dict.fromkeys(
         [c for c in COLUMNS if c not in ("email", "first_name", "last_name", "role", "focus")],
         "-",
     )
     data = as_csv([_blank_row("dora@example.org", last_name="Example", **cleared)])
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data)
+    report = cohort_import_participants(by=None, cohort=cohort_with_questions, data=data)
 
     assert report.ok, report.rows[0].errors
     dora.refresh_from_db()
@@ -798,13 +828,15 @@ def test_a_dash_clears_every_optional_column(cohort, dora):
     assert (enrolment.role, enrolment.status) == ("mentor", "approved")
 
 
-def test_a_required_answer_cannot_be_cleared_but_a_blank_keeps_it(cohort, dora):
+def test_a_required_answer_cannot_be_cleared_but_a_blank_keeps_it(cohort_with_questions, dora):
     kept = cohort_import_participants(
-        by=None, cohort=cohort, data=as_csv([_blank_row("dora@example.org", last_name="Example")])
+        by=None,
+        cohort=cohort_with_questions,
+        data=as_csv([_blank_row("dora@example.org", last_name="Example")]),
     )
     cleared = cohort_import_participants(
         by=None,
-        cohort=cohort,
+        cohort=cohort_with_questions,
         data=as_csv([_blank_row("dora@example.org", last_name="Example", focus="-")]),
     )
 
@@ -814,10 +846,12 @@ def test_a_required_answer_cannot_be_cleared_but_a_blank_keeps_it(cohort, dora):
     ]
 
 
-def test_reimporting_known_people_with_blank_cells_counts_updates_not_creates(cohort, dora):
+def test_reimporting_known_people_with_blank_cells_counts_updates_not_creates(
+    cohort_with_questions, dora
+):
     """The reported case: people already in the directory, imported into a new cohort from an
     export that leaves most cells blank."""
-    autumn = CohortFactory(program=cohort.program, slug="autumn")
+    autumn = CohortFactory(program=cohort_with_questions.program, slug="autumn")
     others = [
         PersonFactory(user__email=f"p{n}@example.org", job_title="Analyst", location="Oslo")
         for n in range(7)
@@ -853,7 +887,7 @@ def test_reimporting_known_people_with_blank_cells_counts_updates_not_creates(co
     ) == {("Analyst", "Oslo")}
 
 
-def test_the_preview_lists_each_change_as_before_and_after(cohort, dora):
+def test_the_preview_lists_each_change_as_before_and_after(cohort_with_questions, dora):
     data = as_csv(
         [
             _blank_row(
@@ -867,7 +901,9 @@ def test_the_preview_lists_each_change_as_before_and_after(cohort, dora):
         ]
     )
 
-    report = cohort_import_participants(by=None, cohort=cohort, data=data, dry_run=True)
+    report = cohort_import_participants(
+        by=None, cohort=cohort_with_questions, data=data, dry_run=True
+    )
 
     assert report.rows[0].action == "update"
     assert [(c.field, c.before, c.after) for c in report.rows[0].changes] == [

@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def act(cohort, django_capture_on_commit_callbacks):
+def act(draft_cohort, django_capture_on_commit_callbacks):
     """A coordinator's bulk action, with the mail it queues sent once it commits."""
 
     def run(action: str, enrolments=None):
         ids = None if enrolments is None else [e.pk for e in enrolments]
         with django_capture_on_commit_callbacks(execute=True):
-            return enrolments_bulk_action(cohort=cohort, action=action, enrolment_ids=ids)
+            return enrolments_bulk_action(cohort=draft_cohort, action=action, enrolment_ids=ids)
 
     return run
 
@@ -39,8 +39,10 @@ def invitation_rows(enrolment) -> list[tuple[str, str]]:
     )
 
 
-def test_each_invitation_is_one_outbox_message_and_a_resend_is_another(cohort, enrol, act):
-    ivy = enrol(cohort, "ivy@example.org")
+def test_each_invitation_is_one_outbox_message_and_a_resend_is_another(
+    draft_cohort, enrol_email, act
+):
+    ivy = enrol_email(draft_cohort, "ivy@example.org")
     act("invite")
     assert [m.to for m in mail.outbox] == [["ivy@example.org"]]
     assert invitation_rows(ivy) == [("n1", "sent")]
@@ -56,11 +58,11 @@ def test_each_invitation_is_one_outbox_message_and_a_resend_is_another(cohort, e
 
 
 def test_the_sign_in_link_is_made_when_the_invitation_is_sent(
-    cohort, enrol, django_capture_on_commit_callbacks
+    draft_cohort, enrol_email, django_capture_on_commit_callbacks
 ):
-    ivy = enrol(cohort, "ivy@example.org")
+    ivy = enrol_email(draft_cohort, "ivy@example.org")
     with django_capture_on_commit_callbacks() as queued:
-        enrolments_bulk_action(cohort=cohort, action="invite")
+        enrolments_bulk_action(cohort=draft_cohort, action="invite")
     # Ivy signs in before the worker gets to the message: a link made at queueing time would
     # be dead on arrival.
     type(ivy.person.user).objects.filter(pk=ivy.person.user_id).update(last_login=timezone.now())
@@ -72,17 +74,17 @@ def test_the_sign_in_link_is_made_when_the_invitation_is_sent(
 
 
 def test_a_refused_invitation_is_marked_failed_and_the_coordinator_sees_the_address(
-    cohort, enrol, act, client, coordinator, monkeypatch
+    draft_cohort, enrol_email, act, client, coordinator, monkeypatch
 ):
-    ivy = enrol(cohort, "ivy@example.org")
-    enrol(cohort, "ann@example.org")
+    ivy = enrol_email(draft_cohort, "ivy@example.org")
+    enrol_email(draft_cohort, "ann@example.org")
     refuse_mail_to(monkeypatch, "ivy@example.org")
     act("invite")
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
     assert invitation_rows(ivy) == [("n1", "failed")]
 
     client.force_login(coordinator)
-    page = client.get(cohort.get_absolute_url()).content.decode()
+    page = client.get(draft_cohort.get_absolute_url()).content.decode()
     assert "1 invitation could not be delivered" in page
     section = page.split('id="undelivered-heading"')[1].split("</section>")[0]
     assert "ivy@example.org" in section and "ann@example.org" not in section
@@ -90,7 +92,9 @@ def test_a_refused_invitation_is_marked_failed_and_the_coordinator_sees_the_addr
     monkeypatch.undo()  # the address works again
     act("resend", [ivy])
     assert invitation_rows(ivy) == [("n1", "failed"), ("n2", "sent")]
-    assert "could not be delivered" not in client.get(cohort.get_absolute_url()).content.decode()
+    assert (
+        "could not be delivered" not in client.get(draft_cohort.get_absolute_url()).content.decode()
+    )
 
 
 @pytest.fixture
@@ -99,9 +103,9 @@ def hiccup(monkeypatch):
 
 
 def test_a_mail_server_hiccup_is_retried_until_the_invitation_goes_out(
-    cohort, enrol, act, hiccup, django_capture_on_commit_callbacks
+    draft_cohort, enrol_email, act, hiccup, django_capture_on_commit_callbacks
 ):
-    ivy = enrol(cohort, "ivy@example.org")
+    ivy = enrol_email(draft_cohort, "ivy@example.org")
     act("invite")
     assert mail.outbox == []
     assert invitation_rows(ivy) == [("n1", "pending")]
@@ -113,9 +117,9 @@ def test_a_mail_server_hiccup_is_retried_until_the_invitation_goes_out(
 
 
 def test_a_resend_while_the_first_invitation_waits_to_be_retried_sends_one(
-    cohort, enrol, act, hiccup
+    draft_cohort, enrol_email, act, hiccup
 ):
-    ivy = enrol(cohort, "ivy@example.org")
+    ivy = enrol_email(draft_cohort, "ivy@example.org")
     act("invite")
     act("resend", [ivy])
     assert len(mail.outbox) == 1
@@ -126,8 +130,8 @@ def test_a_resend_while_the_first_invitation_waits_to_be_retried_sends_one(
     assert dict(invitation_rows(ivy)) == {"n1": "skipped", "n2": "sent"}
 
 
-def test_an_application_decision_is_one_outbox_message(cohort, enrol, act):
-    applicant = enrol(cohort, "app@example.org", status="applied")
+def test_an_application_decision_is_one_outbox_message(draft_cohort, enrol_email, act):
+    applicant = enrol_email(draft_cohort, "app@example.org", status="applied")
     act("approve", [applicant])
     (message,) = mail.outbox
     assert message.to == ["app@example.org"] and "approved" in message.subject

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from matching.services import match_run_create, match_run_publish
-from programs.models import Enrolment
+from programs.models import Enrolment, Format
 from programs.services import cohort_create, program_create
 from relationships.services import agreement_confirm
 from tests.factories import PersonFactory, UserFactory
@@ -34,14 +34,9 @@ def person(email: str, first_name: str, **fields):
 
 
 @pytest.fixture
-def coordinator(make_user):
-    return make_user(email="coord@example.org", first_name="Cora")
-
-
-@pytest.fixture
 def peer_cohort(coordinator):
     program = program_create(
-        name="Peer Circles", slug="circles", format="peer", coordinators=[coordinator]
+        name="Peer Circles", slug="circles", format=Format.PEER, coordinators=[coordinator]
     )
     cohort = cohort_create(program=program, name="Circles 2027", slug="circles-2027")
     departments = ["Sales", "Legal", "Finance"]
@@ -49,8 +44,8 @@ def peer_cohort(coordinator):
         Enrolment.objects.create(
             cohort=cohort,
             person=person(f"{name.lower()}@example.org", name, department=departments[n]),
-            role="both",
-            status="approved",
+            role=Enrolment.Role.BOTH,
+            status=Enrolment.Status.APPROVED,
             expertise=["python"],
             interests=["python"],
         )

@@ -2,50 +2,33 @@ from __future__ import annotations
 
 import pytest
 
+from programs.models import Enrolment
 from relationships.services import agreement_confirm, mentorship_create
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgramFactory
+from tests.conftest import approved_participant
 
 
 @pytest.fixture
-def program(db):
-    return ProgramFactory(slug="leaders", cadence_days=14)
+def mentor(make_person, active_cohort):
+    """Mona, an approved mentor of `active_cohort`."""
+    return approved_participant(make_person, active_cohort, Enrolment.Role.MENTOR)
 
 
 @pytest.fixture
-def cohort(program):
-    return CohortFactory(program=program, slug="leaders-2027", status="active")
+def mentee(make_person, active_cohort):
+    """Milo, an approved mentee of `active_cohort`."""
+    return approved_participant(make_person, active_cohort, Enrolment.Role.MENTEE)
 
 
 @pytest.fixture
-def make_person(make_user):
-    def make(email: str, **kwargs):
-        return PersonFactory(user=make_user(email=email, **kwargs))
-
-    return make
+def proposed_mentorship(active_cohort, mentor, mentee):
+    """Mona and Milo, paired; neither has confirmed the agreement yet."""
+    return mentorship_create(cohort=active_cohort, mentor=mentor, mentees=[mentee])
 
 
 @pytest.fixture
-def mentor(make_person, cohort):
-    person = make_person("mentor@example.org", first_name="Mona", last_name="Mentor")
-    EnrolmentFactory(cohort=cohort, person=person, role="mentor", status="approved")
-    return person
-
-
-@pytest.fixture
-def mentee(make_person, cohort):
-    person = make_person("mentee@example.org", first_name="Milo", last_name="Mentee")
-    EnrolmentFactory(cohort=cohort, person=person, role="mentee", status="approved")
-    return person
-
-
-@pytest.fixture
-def proposed(cohort, mentor, mentee):
-    return mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
-
-
-@pytest.fixture
-def active(proposed, mentor, mentee):
-    agreement_confirm(mentorship=proposed, person=mentor, actor=mentor.user)
-    agreement_confirm(mentorship=proposed, person=mentee, actor=mentee.user)
-    proposed.refresh_from_db()
-    return proposed
+def active_mentorship(proposed_mentorship, mentor, mentee):
+    """Mona and Milo, both having confirmed the agreement."""
+    for person in (mentor, mentee):
+        agreement_confirm(mentorship=proposed_mentorship, person=person, actor=person.user)
+    proposed_mentorship.refresh_from_db()
+    return proposed_mentorship

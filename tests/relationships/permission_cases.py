@@ -8,8 +8,10 @@ from tests.permissions import (
     COORD,
     MENTEE,
     MENTOR,
+    OTHER_COORD,
     Case,
     coordinators_only,
+    everyone,
     signed_in,
 )
 
@@ -24,6 +26,13 @@ def pair(world: dict) -> dict:
 
 def cohort(world: dict) -> dict:
     return {"slug": world["cohort"].slug}
+
+
+def pulse(world: dict) -> dict:
+    """The mentee's link for the first pulse survey, rating 4 (the link is the authority)."""
+    from relationships.pulse import pulse_token
+
+    return {"token": pulse_token(world["mentorship"].pk, world["users"][MENTEE].pk, 0), "rating": 4}
 
 
 def session(world: dict) -> dict:
@@ -60,6 +69,23 @@ CASES: dict[str, Case] = {
     "sessions:session_correct": Case(members(200, **{MENTOR: 302}), session),
     "sessions:session_rate": Case(members(200), session, "post"),
     "sessions:private_note_save": Case(members(302), session, "post"),
+    "relationships:pulse_answer": Case(everyone(200), pulse),
+    # The mentor has a photo (extend_world): the pair and the program's coordinators see it.
+    "relationships:member_photo": Case(
+        members(200, **{COORD: 200, ADMIN: 200}),
+        lambda w: {"pk": w["mentorship"].pk, "person_pk": w["mentorship"].mentor_id},
+    ),
+    # Your own photo, for the profile page: 404 for everyone without one.
+    "profiles:my_photo": Case(signed_in(404, **{MENTOR: 200})),
+    "conversations:thread": Case(members(200), pair),
+    # An empty message: the thread again, with the field's error.
+    "conversations:message_send": Case(members(200), pair, "post"),
+    "conversations:unread_badge": Case(signed_in(200)),
+    "conversations:message_report": Case(members(200), lambda w: {"pk": w["message"].pk}),
+    # Whoever may run programs; the page lists only reports from their own programs.
+    "conversations:reported_messages": Case(
+        signed_in(404, **{COORD: 200, OTHER_COORD: 200, ADMIN: 200})
+    ),
 }
 
 
@@ -68,10 +94,14 @@ def extend_world(world: dict) -> None:
 
     from django.utils import timezone
 
+    from conversations.services import message_send
     from goals.services import goal_create
-    from relationships.models import ClosingQuestion
+    from profiles.photos import photo_from_upload
+    from profiles.services import profile_photo_set
+    from relationships.models import ClosingQuestion, PulseAnswer
     from relationships.services import agreement_confirm, mentorship_create
     from sessions.services import session_log
+    from tests.support.images import image_bytes, upload
 
     mentor, mentee = (world["users"][role].person for role in (MENTOR, MENTEE))
     # People are paired only as approved participants of the cohort.
@@ -80,6 +110,7 @@ def extend_world(world: dict) -> None:
     for person in (mentor, mentee):
         agreement_confirm(mentorship=mentorship, person=person)
     mentorship.refresh_from_db()
+    profile_photo_set(person=mentor, photo=photo_from_upload(upload(image_bytes())))
     goal = goal_create(mentorship=mentorship, owner=mentee, title="Speak up", milestones=["One"])
     world.update(
         {
@@ -94,6 +125,11 @@ def extend_world(world: dict) -> None:
                 format="video",
                 private_note="mine",
             ),
+            # Answered already: the round-trip matrix saves the pulse page unchanged.
+            "pulse_answer": PulseAnswer.objects.create(
+                mentorship=mentorship, person=mentee, round=0, rating=4
+            ),
+            "message": message_send(mentorship=mentorship, author=mentor, body="Hello!"),
             "closing_question": ClosingQuestion.objects.create(
                 program=world["program"], text="Did you reach your goals?"
             ),

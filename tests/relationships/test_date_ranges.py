@@ -31,24 +31,24 @@ def session_post(**fields) -> dict:
 
 @pytest.mark.parametrize("occurred_at", ["0001-01-01T00:00", "9999-12-31T23:59"])
 def test_a_session_outside_the_cohorts_life_is_refused_with_a_field_error(
-    client, active, mentee, occurred_at
+    client, active_mentorship, mentee, occurred_at
 ):
     mentee.user.timezone = "Asia/Tokyo"
     mentee.user.save()
     client.force_login(mentee.user)
-    url = reverse("sessions:session_log", args=[active.pk])
+    url = reverse("sessions:session_log", args=[active_mentorship.pk])
     response = client.post(url, session_post(occurred_at=occurred_at))
     assert response.status_code == 200
     assert response.context["session_form"].errors["occurred_at"]
     assert not SessionLog.objects.exists()
 
 
-def test_a_session_long_before_the_cohort_started_is_refused(active, mentee):
-    active.cohort.start_date = dt.date(2026, 1, 1)
-    active.cohort.save()
+def test_a_session_long_before_the_cohort_started_is_refused(active_mentorship, mentee):
+    active_mentorship.cohort.start_date = dt.date(2026, 1, 1)
+    active_mentorship.cohort.save()
     with pytest.raises(TransitionError):
         session_log(
-            mentorship=active,
+            mentorship=active_mentorship,
             person=mentee,
             occurred_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
             duration_minutes=30,
@@ -57,10 +57,10 @@ def test_a_session_long_before_the_cohort_started_is_refused(active, mentee):
 
 
 def test_correcting_a_session_to_year_one_is_refused_with_a_field_error(
-    client, active, mentor, mentee
+    client, active_mentorship, mentor, mentee
 ):
     session = session_log(
-        mentorship=active,
+        mentorship=active_mentorship,
         person=mentor,
         occurred_at=timezone.now() - dt.timedelta(days=1),
         duration_minutes=30,
@@ -85,58 +85,62 @@ def test_correcting_a_session_to_year_one_is_refused_with_a_field_error(
         )
 
 
-def test_a_meeting_years_ahead_is_refused(client, active, mentor):
+def test_a_meeting_years_ahead_is_refused(client, active_mentorship, mentor):
     client.force_login(mentor.user)
     response = client.post(
-        reverse("scheduling:meeting_create", args=[active.pk]),
+        reverse("scheduling:meeting_create", args=[active_mentorship.pk]),
         {"start": "9999-12-31T23:59", "duration_minutes": 60, "format": "in_person"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["start"]
     with pytest.raises(SchedulingError):
         meeting_schedule(
-            mentorship=active,
+            mentorship=active_mentorship,
             scheduled_by=mentor.user,
             start=timezone.now() + dt.timedelta(days=3 * 365),
         )
     assert not Meeting.objects.exists()
 
 
-def test_cohort_and_goal_dates_stay_in_the_calendar(active, mentee):
+def test_cohort_and_goal_dates_stay_in_the_calendar(active_mentorship, mentee):
     form = CohortForm(data={"name": "Old", "slug": "old", "start_date": "0001-01-01"})
     assert "start_date" in form.errors
     with pytest.raises(TransitionError):
-        goal_create(mentorship=active, owner=mentee, title="x", target_date=dt.date(9999, 1, 1))
+        goal_create(
+            mentorship=active_mentorship, owner=mentee, title="x", target_date=dt.date(9999, 1, 1)
+        )
     with pytest.raises(ValidationError):
-        active.cohort.end_date = dt.date(2500, 1, 1)
-        active.cohort.full_clean()
+        active_mentorship.cohort.end_date = dt.date(2500, 1, 1)
+        active_mentorship.cohort.full_clean()
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_stored_extreme_dates_break_no_page(client, active, mentor, mentee, site_admin, zone):
+def test_stored_extreme_dates_break_no_page(
+    client, active_mentorship, mentor, mentee, site_admin, zone
+):
     """Rows an older version let through, written straight to the database."""
     old = SessionLog.objects.create(
-        mentorship=active,
+        mentorship=active_mentorship,
         occurred_at=dt.datetime(1, 1, 1, tzinfo=dt.UTC),
         duration_minutes=30,
         format="video",
         logged_by=mentor,
     )
     SessionLog.objects.create(
-        mentorship=active,
+        mentorship=active_mentorship,
         occurred_at=timezone.now() - dt.timedelta(days=2),
         duration_minutes=30,
         format="video",
         logged_by=mentor,
     )
     meeting = Meeting.objects.create(
-        mentorship=active,
+        mentorship=active_mentorship,
         scheduled_by=mentor.user,
         start=dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC),
     )
     pages = {
         mentee.user: [
-            active.get_absolute_url(),
+            active_mentorship.get_absolute_url(),
             old.get_absolute_url(),
             reverse("sessions:session_correct", args=[old.pk]),
             reverse("scheduling:meeting_list"),
@@ -163,7 +167,9 @@ def test_stored_extreme_dates_break_no_page(client, active, mentor, mentee, site
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
-def test_report_filters_with_extreme_dates_give_a_form_error(client, active, site_admin, day):
+def test_report_filters_with_extreme_dates_give_a_form_error(
+    client, active_mentorship, site_admin, day
+):
     client.force_login(site_admin)
     for field in ("since", "until"):
         response = client.get(reverse("reports:participation"), {field: day})
@@ -181,18 +187,20 @@ def test_the_report_command_refuses_extreme_dates_with_status_2(db, capsys, day)
 
 
 @pytest.mark.postgres
-def test_the_repair_migration_makes_times_python_cannot_read_readable(active, mentor):
+def test_the_repair_migration_makes_times_python_cannot_read_readable(active_mentorship, mentor):
     """PostgreSQL holds 1 BC (year 1 typed east of UTC) and years after 9999; psycopg cannot
     read either back, so every page listing such a row failed until the repair moved it."""
     session = SessionLog.objects.create(
-        mentorship=active,
+        mentorship=active_mentorship,
         occurred_at=timezone.now() - dt.timedelta(days=3),
         duration_minutes=30,
         format="video",
         logged_by=mentor,
     )
     meeting = Meeting.objects.create(
-        mentorship=active, start=timezone.now() + dt.timedelta(days=3), duration_minutes=30
+        mentorship=active_mentorship,
+        start=timezone.now() + dt.timedelta(days=3),
+        duration_minutes=30,
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mentoring.settings.env import env_fernet_keys
+from programs.models import MeetingFormat
 from sessions.models import PrivateNote
 from sessions.selectors import private_note_body
 from sessions.services import session_log
@@ -30,13 +31,13 @@ def _raw_ciphertexts() -> list[str]:
 
 
 @pytest.fixture
-def session(active, mentor):
+def session(active_mentorship, mentor):
     return session_log(
-        mentorship=active,
+        mentorship=active_mentorship,
         person=mentor,
         occurred_at=timezone.now() - dt.timedelta(hours=3),
         duration_minutes=30,
-        format="video",
+        format=MeetingFormat.VIDEO,
         private_note=PLAINTEXT,
     )
 

@@ -11,9 +11,9 @@ from goals.services import goal_checkin, goal_create, goal_update, milestone_tog
 from relationships.services import TransitionError, mentorship_complete
 
 
-def test_the_mentee_sets_a_goal_with_milestones(active, mentee):
+def test_the_mentee_sets_a_goal_with_milestones(active_mentorship, mentee):
     goal = goal_create(
-        mentorship=active,
+        mentorship=active_mentorship,
         owner=mentee,
         title="Lead a design review",
         success_measure="Run one review end to end",
@@ -24,22 +24,22 @@ def test_the_mentee_sets_a_goal_with_milestones(active, mentee):
     assert [m.title for m in goal.milestones.all()] == ["Shadow a review", "Prepare the agenda"]
 
 
-def test_the_mentor_does_not_own_goals_in_a_one_to_one_pair(active, mentor):
+def test_the_mentor_does_not_own_goals_in_a_one_to_one_pair(active_mentorship, mentor):
     with pytest.raises(TransitionError):
-        goal_create(mentorship=active, owner=mentor, title="Not mine")
+        goal_create(mentorship=active_mentorship, owner=mentor, title="Not mine")
 
 
-def test_in_a_peer_pair_each_person_owns_their_goals(active, mentor, program):
+def test_in_a_peer_pair_each_person_owns_their_goals(active_mentorship, mentor, program):
     program.format = "peer"
     program.save()
-    active.cohort.program.refresh_from_db()
-    goal = goal_create(mentorship=active, owner=mentor, title="Mine too")
+    active_mentorship.cohort.program.refresh_from_db()
+    goal = goal_create(mentorship=active_mentorship, owner=mentor, title="Mine too")
     assert goal.owner == mentor
 
 
 @time_machine.travel(dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC))
-def test_check_ins_move_progress_and_status(active, mentee, mentor):
-    goal = goal_create(mentorship=active, owner=mentee, title="Public speaking")
+def test_check_ins_move_progress_and_status(active_mentorship, mentee, mentor):
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="Public speaking")
     goal_checkin(goal=goal, author=mentee, progress=30, note="First meetup talk")
     goal.refresh_from_db()
     assert (goal.progress, goal.status) == (30, Goal.Status.IN_PROGRESS)
@@ -51,20 +51,20 @@ def test_check_ins_move_progress_and_status(active, mentee, mentor):
     assert [c.progress for c in goal.checkins.all()] == [100, 30]
 
 
-def test_progress_beyond_100_is_refused(active, mentee):
-    goal = goal_create(mentorship=active, owner=mentee, title="x")
+def test_progress_beyond_100_is_refused(active_mentorship, mentee):
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="x")
     with pytest.raises(TransitionError):
         goal_checkin(goal=goal, author=mentee, progress=120)
 
 
-def test_an_outsider_cannot_check_in(active, mentee, make_person):
-    goal = goal_create(mentorship=active, owner=mentee, title="x")
+def test_an_outsider_cannot_check_in(active_mentorship, mentee, make_person):
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="x")
     with pytest.raises(TransitionError):
         goal_checkin(goal=goal, author=make_person("x@example.org"), progress=10)
 
 
-def test_only_the_owner_edits_and_ticks_milestones(active, mentee, mentor):
-    goal = goal_create(mentorship=active, owner=mentee, title="x", milestones=["one"])
+def test_only_the_owner_edits_and_ticks_milestones(active_mentorship, mentee, mentor):
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="x", milestones=["one"])
     milestone = goal.milestones.get()
     with pytest.raises(TransitionError):
         milestone_toggle(milestone=milestone, person=mentor)
@@ -85,10 +85,10 @@ def test_only_the_owner_edits_and_ticks_milestones(active, mentee, mentor):
     assert goal.milestones.count() == 2
 
 
-def test_goals_are_frozen_once_the_mentorship_ends(active, mentee):
-    goal = goal_create(mentorship=active, owner=mentee, title="x")
-    mentorship_complete(mentorship=active, actor=None)
-    active.refresh_from_db()
+def test_goals_are_frozen_once_the_mentorship_ends(active_mentorship, mentee):
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="x")
+    mentorship_complete(mentorship=active_mentorship, actor=None)
+    active_mentorship.refresh_from_db()
     goal.mentorship.refresh_from_db()
     with pytest.raises(TransitionError):
         goal_checkin(goal=goal, author=mentee, progress=50)
@@ -96,16 +96,16 @@ def test_goals_are_frozen_once_the_mentorship_ends(active, mentee):
 
 @pytest.mark.parametrize("page", ["new goal", "edit goal"])
 def test_a_milestone_over_the_column_length_is_a_form_error_not_a_server_error(
-    client, active, mentee, page
+    client, active_mentorship, mentee, page
 ):
     # PostgreSQL refuses a value longer than the column (DataError, a 500 page); the form
     # must say so first. Runs on SQLite too, which would store the long value silently.
     client.force_login(mentee.user)
     if page == "new goal":
-        url = reverse("goals:goal_create", args=[active.pk])
+        url = reverse("goals:goal_create", args=[active_mentorship.pk])
         data = {"title": "Lead a design review"}
     else:
-        goal = goal_create(mentorship=active, owner=mentee, title="Lead a design review")
+        goal = goal_create(mentorship=active_mentorship, owner=mentee, title="Lead a design review")
         url = reverse("goals:goal_edit", args=[goal.pk])
         data = {"title": goal.title, "status": goal.status}
     data["milestones_text"] = "Shadow a review\n" + "x" * 201

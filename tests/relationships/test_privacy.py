@@ -1,5 +1,6 @@
-"""Private by construction: plant unique strings in a private note, a shared note and a goal,
-then crawl everything each role can reach and check who ever sees them."""
+"""Private by construction: plant unique strings in a private note, a shared note, a goal and
+the pair's messages (one of them reported to the coordinators), then crawl everything each role
+can reach and check who ever sees them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.services import message_report, message_send
 from goals.services import goal_checkin, goal_create
+from programs.models import Enrolment, MeetingFormat
 from relationships.services import agreement_confirm, mentorship_create
 from sessions.services import private_note_save, session_log
 from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
@@ -26,21 +29,32 @@ MENTEE_PRIVATE = "sentinel-mentee-private-9c2e"
 SHARED = "sentinel-shared-note-7a3f"
 GOAL = "sentinel-goal-text-5e8a"
 CHECKIN = "sentinel-checkin-note-2d6b"
+MESSAGE = "sentinel-pair-message-6f0a"
+REPORTED = "sentinel-reported-message-3c9d"
 OTHER_MENTOR, OTHER_MENTEE = "other_mentor", "other_mentee"
 
-PAIR_CONTENT = {SHARED, GOAL, CHECKIN}
+PAIR_CONTENT = {SHARED, GOAL, CHECKIN, MESSAGE, REPORTED}
+SENTINELS = (MENTOR_PRIVATE, MENTEE_PRIVATE, SHARED, GOAL, CHECKIN, MESSAGE, REPORTED)
 EXPECTED = {
     MENTOR: PAIR_CONTENT | {MENTOR_PRIVATE},
     MENTEE: PAIR_CONTENT | {MENTEE_PRIVATE},
-} | {
-    role: set() for role in (ANON, USER, ADMIN, COORD, OTHER_COORD, HR, OTHER_MENTOR, OTHER_MENTEE)
-}
+    # The program's coordinator reads the one message a member reported to them, nothing else.
+    COORD: {REPORTED},
+} | {role: set() for role in (ANON, USER, ADMIN, OTHER_COORD, HR, OTHER_MENTOR, OTHER_MENTEE)}
 MAX_PAGES = 300
 SKIP = ("/accounts/logout/", "/static/", "/admin/logout/")
 HREF = re.compile(r'(?:href|hx-get)="([^"#]+)')
 
 
-OURS = ("/mentorships/", "/sessions/", "/goals/", "/milestones/", "/dashboard/")
+OURS = (
+    "/mentorships/",
+    "/sessions/",
+    "/goals/",
+    "/milestones/",
+    "/dashboard/",
+    "/messages/",
+    "/reported-messages/",
+)
 
 
 def crawl(client: Client, start: list[str]) -> dict[str, str]:
@@ -81,9 +95,14 @@ def crawl(client: Client, start: list[str]) -> dict[str, str]:
 def planted(world):
     cohort = world["cohort"]
     others = {}
-    for role, enrol_as in ((OTHER_MENTOR, "mentor"), (OTHER_MENTEE, "mentee")):
+    for role, enrol_as in (
+        (OTHER_MENTOR, Enrolment.Role.MENTOR),
+        (OTHER_MENTEE, Enrolment.Role.MENTEE),
+    ):
         person = PersonFactory(user=UserFactory(email=f"{role}@example.org"))
-        EnrolmentFactory(cohort=cohort, person=person, role=enrol_as, status="approved")
+        EnrolmentFactory(
+            cohort=cohort, person=person, role=enrol_as, status=Enrolment.Status.APPROVED
+        )
         others[role] = person
     other_pair = mentorship_create(
         cohort=cohort, mentor=others[OTHER_MENTOR], mentees=[others[OTHER_MENTEE]]
@@ -107,7 +126,7 @@ def planted(world):
         person=mentor,
         occurred_at=timezone.now() - dt.timedelta(days=1),
         duration_minutes=45,
-        format="video",
+        format=MeetingFormat.VIDEO,
         topics=["growth"],
         goals=[goal],
         shared_notes=f"Shared {SHARED}",
@@ -115,6 +134,10 @@ def planted(world):
         rating=4,
     )
     private_note_save(session=session, author=mentee, body=f"Mine {MENTEE_PRIVATE}")
+    message_send(mentorship=mentorship, author=mentee, body=f"Hi {MESSAGE}")
+    reported = message_send(mentorship=mentorship, author=mentor, body=f"Hm {REPORTED}")
+    message_report(message=reported, reporter=mentee, reason="Please look")
+    world["sentinel_message"] = reported
     world["sentinel_session"] = session
     world["sentinel_goal"] = goal
     return world
@@ -134,8 +157,15 @@ def known_urls(world: dict) -> list[str]:
         reverse("relationships:mentorship_manage", args=[mentorship.pk]),
         reverse("relationships:cohort_health", args=[world["cohort"].slug]),
         reverse("relationships:mentorship_list"),
+        reverse("conversations:thread", args=[mentorship.pk]),
+        reverse("conversations:message_report", args=[world["sentinel_message"].pk]),
+        reverse("conversations:reported_messages"),
         reverse("programs:cohort_detail", args=[world["cohort"].slug]),
         reverse("admin:index"),
+        # The API shows coordinators the same pairs: activity, never content.
+        reverse("api:mentorship_list"),
+        reverse("api:mentorship_detail", args=[mentorship.pk]),
+        reverse("api:participation_report"),
     ]
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
@@ -160,7 +190,7 @@ def test_sentinels_appear_only_where_they_should(planted, role):
     pages = crawl(client, known_urls(planted))
     found: dict[str, list[str]] = {}
     for url, body in pages.items():
-        for sentinel in (MENTOR_PRIVATE, MENTEE_PRIVATE, SHARED, GOAL, CHECKIN):
+        for sentinel in SENTINELS:
             if sentinel in body:
                 found.setdefault(sentinel, []).append(url)
     leaked = {s: urls for s, urls in found.items() if s not in EXPECTED[role]}
@@ -173,24 +203,24 @@ def test_sentinels_appear_only_where_they_should(planted, role):
 
 
 def test_the_admin_shows_no_close_comment_or_request_message(
-    client, make_user, proposed, cohort, mentor, mentee
+    client, make_user, proposed_mentorship, active_cohort, mentor, mentee
 ):
     from matching.models import MentorRequest
     from programs.models import Enrolment
 
-    proposed.close_comment = "SENTINEL-close-comment"
-    proposed.save()
+    proposed_mentorship.close_comment = "SENTINEL-close-comment"
+    proposed_mentorship.save()
     request = MentorRequest.objects.create(
-        cohort=cohort,
-        mentee=Enrolment.objects.get(cohort=cohort, person=mentee),
-        mentor=Enrolment.objects.get(cohort=cohort, person=mentor),
+        cohort=active_cohort,
+        mentee=Enrolment.objects.get(cohort=active_cohort, person=mentee),
+        mentor=Enrolment.objects.get(cohort=active_cohort, person=mentor),
         message="SENTINEL-request-message",
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
     admin_user = make_user(email="root@example.org", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     for url in (
-        reverse("admin:relationships_mentorship_change", args=[proposed.pk]),
+        reverse("admin:relationships_mentorship_change", args=[proposed_mentorship.pk]),
         reverse("admin:matching_mentorrequest_change", args=[request.pk]),
         reverse("admin:matching_mentorrequest_changelist"),
     ):

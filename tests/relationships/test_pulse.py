@@ -20,24 +20,26 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def pairs(active, cohort, make_person, mentor):
+def pairs(active_mentorship, active_cohort, make_person, mentor):
     """Three active pairs on a 14-day cadence and one paused: `quiet` last met 29 days ago
     (stalled), `recent` 27 days ago (not yet), `weekly` agreed a 7-day cadence and has not met
     for 15 days since it started (stalled), `paused` is quiet but paused (never stalled)."""
     from tests.factories import paired
 
     now = timezone.now()
-    quiet = active
+    quiet = active_mentorship
     SessionLog.objects.create(
         mentorship=quiet, occurred_at=now - 29 * DAY, duration_minutes=30, logged_by=mentor
     )
     made = {"quiet": quiet}
     for name in ("recent", "weekly", "paused"):
         pair = paired(
-            cohort=cohort, mentor=make_person(f"{name}-mentor@example.org"),
+            cohort=active_cohort, mentor=make_person(f"{name}-mentor@example.org"),
             mentees=[make_person(f"{name}-mentee@example.org")],
         )  # fmt: skip
-        Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=now - 40 * DAY)
+        Mentorship.objects.filter(pk=pair.pk).update(
+            status=Mentorship.Status.ACTIVE, started_at=now - 40 * DAY
+        )
         made[name] = pair
     SessionLog.objects.create(
         mentorship=made["recent"], occurred_at=now - 27 * DAY, duration_minutes=30,
@@ -54,7 +56,7 @@ def pairs(active, cohort, make_person, mentor):
     return made
 
 
-def test_every_reader_of_stalled_agrees(pairs, cohort, client, program):
+def test_every_reader_of_stalled_agrees(pairs, active_cohort, client, program):
     now = timezone.now()
     expected = {pairs["quiet"].pk, pairs["weekly"].pk}
 
@@ -62,12 +64,14 @@ def test_every_reader_of_stalled_agrees(pairs, cohort, client, program):
     assert {m.pk for m in annotated if m.stalled} == expected
     assert {m.pk for m in Mentorship.objects.all() if m.is_stalled} == expected
     assert {m.pk for m in with_activity(Mentorship.objects.all()) if m.is_stalled} == expected
-    assert cohorts_pulse(Mentorship.objects.all())[cohort.pk]["stalled"] == 2
+    assert cohorts_pulse(Mentorship.objects.all())[active_cohort.pk]["stalled"] == 2
     assert {planned.object_id for planned in plan_nudges(now)} == expected
 
     program.coordinators.add(pairs["quiet"].mentor.user)  # any user who runs the program
     client.force_login(pairs["quiet"].mentor.user)
-    page = client.get(reverse("relationships:cohort_health", args=[cohort.slug]) + "?show=stalled")
+    page = client.get(
+        reverse("relationships:cohort_health", args=[active_cohort.slug]) + "?show=stalled"
+    )
     assert {pair.pk for pair in page.context["pairs"]} == expected
 
 

@@ -32,9 +32,9 @@ def log(mentorship, person, **kwargs):
     return session_log(mentorship=mentorship, person=person, **values)
 
 
-def test_either_side_logs_a_session_with_topics_and_goals(active, mentee):
-    goal = goal_create(mentorship=active, owner=mentee, title="x")
-    session = log(active, mentee, goals=[goal], shared_notes="We talked", rating=4)
+def test_either_side_logs_a_session_with_topics_and_goals(active_mentorship, mentee):
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="x")
+    session = log(active_mentorship, mentee, goals=[goal], shared_notes="We talked", rating=4)
     assert session.topics == ["career", "delegation"]
     assert list(session.goals_discussed.all()) == [goal]
     assert session.logged_by == mentee
@@ -42,18 +42,18 @@ def test_either_side_logs_a_session_with_topics_and_goals(active, mentee):
     assert session.ratings.get().rating == 4
 
 
-def test_a_session_cannot_be_logged_before_the_agreement_is_confirmed(proposed, mentor):
+def test_a_session_cannot_be_logged_before_the_agreement_is_confirmed(proposed_mentorship, mentor):
     with pytest.raises(TransitionError):
-        log(proposed, mentor)
+        log(proposed_mentorship, mentor)
 
 
-def test_an_outsider_cannot_log(active, make_person):
+def test_an_outsider_cannot_log(active_mentorship, make_person):
     with pytest.raises(TransitionError):
-        log(active, make_person("x@example.org"))
+        log(active_mentorship, make_person("x@example.org"))
 
 
-def test_the_other_side_confirms(active, mentor, mentee):
-    session = log(active, mentor)
+def test_the_other_side_confirms(active_mentorship, mentor, mentee):
+    session = log(active_mentorship, mentor)
     with pytest.raises(TransitionError):
         session_confirm(session=session, person=mentor)
     session_confirm(session=session, person=mentee)
@@ -63,8 +63,8 @@ def test_the_other_side_confirms(active, mentor, mentee):
     assert not session.corrected
 
 
-def test_the_other_side_corrects_and_that_confirms_it(active, mentor, mentee):
-    session = log(active, mentor, duration_minutes=90)
+def test_the_other_side_corrects_and_that_confirms_it(active_mentorship, mentor, mentee):
+    session = log(active_mentorship, mentor, duration_minutes=90)
     when = timezone.now() - dt.timedelta(days=2)
     session_correct(
         session=session, person=mentee, occurred_at=when, duration_minutes=60, format="phone",
@@ -81,8 +81,10 @@ def test_the_other_side_corrects_and_that_confirms_it(active, mentor, mentee):
         )  # fmt: skip
 
 
-def test_correcting_without_a_change_confirms_but_is_no_correction(active, mentor, mentee):
-    session = log(active, mentor, shared_notes="Notes")
+def test_correcting_without_a_change_confirms_but_is_no_correction(
+    active_mentorship, mentor, mentee
+):
+    session = log(active_mentorship, mentor, shared_notes="Notes")
     session_correct(
         session=session, person=mentee, occurred_at=session.occurred_at,
         duration_minutes=session.duration_minutes, format=session.format,
@@ -93,8 +95,8 @@ def test_correcting_without_a_change_confirms_but_is_no_correction(active, mento
     assert not session.corrected
 
 
-def test_ratings_run_from_one_to_five_one_per_person(active, mentor, mentee):
-    session = log(active, mentor)
+def test_ratings_run_from_one_to_five_one_per_person(active_mentorship, mentor, mentee):
+    session = log(active_mentorship, mentor)
     with pytest.raises(TransitionError):
         session_rate(session=session, person=mentee, rating=6)
     session_rate(session=session, person=mentee, rating=2)
@@ -102,20 +104,20 @@ def test_ratings_run_from_one_to_five_one_per_person(active, mentor, mentee):
     assert session.ratings.get().rating == 5
 
 
-def test_a_session_in_the_future_is_not_logged(active, mentor):
+def test_a_session_in_the_future_is_not_logged(active_mentorship, mentor):
     with pytest.raises(TransitionError):
-        log(active, mentor, occurred_at=timezone.now() + dt.timedelta(days=2))
+        log(active_mentorship, mentor, occurred_at=timezone.now() + dt.timedelta(days=2))
 
 
-def test_no_sessions_after_the_mentorship_closed(active, mentor):
-    mentorship_close(mentorship=active, actor=None, reason="other")
-    active.refresh_from_db()
+def test_no_sessions_after_the_mentorship_closed(active_mentorship, mentor):
+    mentorship_close(mentorship=active_mentorship, actor=None, reason="other")
+    active_mentorship.refresh_from_db()
     with pytest.raises(TransitionError):
-        log(active, mentor)
+        log(active_mentorship, mentor)
 
 
-def test_a_private_note_is_read_only_by_its_author(active, mentor, mentee):
-    session = log(active, mentor, private_note="Mentee seems stressed about the reorg")
+def test_a_private_note_is_read_only_by_its_author(active_mentorship, mentor, mentee):
+    session = log(active_mentorship, mentor, private_note="Mentee seems stressed about the reorg")
     assert private_note_body(session=session, reader=mentor) == (
         "Mentee seems stressed about the reorg"
     )
@@ -128,20 +130,20 @@ def test_a_private_note_is_read_only_by_its_author(active, mentor, mentee):
     assert SessionLog.objects.get().private_notes.count() == 1
 
 
-def test_the_same_session_logged_twice_is_refused(active, mentor, mentee):
-    first = log(active, mentor)
+def test_the_same_session_logged_twice_is_refused(active_mentorship, mentor, mentee):
+    first = log(active_mentorship, mentor)
     with pytest.raises(SessionAlreadyLogged):
-        log(active, mentor, occurred_at=first.occurred_at)
+        log(active_mentorship, mentor, occurred_at=first.occurred_at)
     with pytest.raises(SessionAlreadyLogged):  # the other side logging it too
-        log(active, mentee, occurred_at=first.occurred_at, shared_notes="Mine")
+        log(active_mentorship, mentee, occurred_at=first.occurred_at, shared_notes="Mine")
     assert SessionLog.objects.count() == 1
-    log(active, mentor, occurred_at=first.occurred_at - dt.timedelta(minutes=1))
+    log(active_mentorship, mentor, occurred_at=first.occurred_at - dt.timedelta(minutes=1))
     assert SessionLog.objects.count() == 2
 
 
-def test_a_correction_cannot_move_a_session_onto_another(active, mentor, mentee):
-    first = log(active, mentor)
-    second = log(active, mentor, occurred_at=first.occurred_at - dt.timedelta(days=3))
+def test_a_correction_cannot_move_a_session_onto_another(active_mentorship, mentor, mentee):
+    first = log(active_mentorship, mentor)
+    second = log(active_mentorship, mentor, occurred_at=first.occurred_at - dt.timedelta(days=3))
     with pytest.raises(SessionAlreadyLogged):
         session_correct(
             session=second, person=mentee, occurred_at=first.occurred_at, duration_minutes=45,
@@ -153,16 +155,18 @@ def test_a_correction_cannot_move_a_session_onto_another(active, mentor, mentee)
     )  # fmt: skip
 
 
-def test_the_database_keeps_one_log_per_pair_and_time(active):
+def test_the_database_keeps_one_log_per_pair_and_time(active_mentorship):
     when = timezone.now() - dt.timedelta(days=1)
-    SessionLog.objects.create(mentorship=active, occurred_at=when, duration_minutes=30)
+    SessionLog.objects.create(mentorship=active_mentorship, occurred_at=when, duration_minutes=30)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SessionLog.objects.create(mentorship=active, occurred_at=when, duration_minutes=30)
+        SessionLog.objects.create(
+            mentorship=active_mentorship, occurred_at=when, duration_minutes=30
+        )
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_submits_at_the_same_moment_save_one_log(active, mentor):
+def test_two_submits_at_the_same_moment_save_one_log(active_mentorship, mentor):
     when = timezone.now() - dt.timedelta(hours=1)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -170,7 +174,7 @@ def test_two_submits_at_the_same_moment_save_one_log(active, mentor):
     def submit() -> None:
         try:
             barrier.wait(timeout=10)
-            log(active, mentor, occurred_at=when)
+            log(active_mentorship, mentor, occurred_at=when)
             outcomes.append("saved")
         except SessionAlreadyLogged:
             outcomes.append("refused")
@@ -187,20 +191,26 @@ def test_two_submits_at_the_same_moment_save_one_log(active, mentor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_merges_duplicates_without_losing_what_anyone_wrote(active, mentor, mentee):
+def test_the_migration_merges_duplicates_without_losing_what_anyone_wrote(
+    active_mentorship, mentor, mentee
+):
     executor = MigrationExecutor(connection)
     executor.migrate([("mentoring_sessions", "0001_initial")])  # before one log per time
-    goal = goal_create(mentorship=active, owner=mentee, title="Lead a meeting")
-    first = log(active, mentor, shared_notes="Agreed next steps", rating=4)
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="Lead a meeting")
+    first = log(active_mentorship, mentor, shared_notes="Agreed next steps", rating=4)
     private_note_save(session=first, author=mentor, body="First thoughts")
     when = first.occurred_at
     # A double submit and the other side logging it too, saved under the old rules.
-    copy = log(active, mentee, occurred_at=when - dt.timedelta(days=1), goals=[goal], rating=5)
+    copy = log(
+        active_mentorship, mentee, occurred_at=when - dt.timedelta(days=1), goals=[goal], rating=5
+    )
     SessionLog.objects.filter(pk=copy.pk).update(topics=["delegation", "budget"])
     session_rate(session=copy, person=mentor, rating=2, feedback="Too short")
     private_note_save(session=copy, author=mentor, body="Second thoughts")
     private_note_save(session=copy, author=mentee, body="Mentee's own")
-    same = log(active, mentor, occurred_at=when - dt.timedelta(days=2), shared_notes="Agreed")
+    same = log(
+        active_mentorship, mentor, occurred_at=when - dt.timedelta(days=2), shared_notes="Agreed"
+    )
     SessionLog.objects.filter(pk__in=[copy.pk, same.pk]).update(occurred_at=when)
 
     executor = MigrationExecutor(connection)

@@ -35,27 +35,33 @@ def log_data(**overrides) -> dict:
     } | overrides
 
 
-def test_both_confirm_the_agreement_from_the_pair_page(client, proposed, mentor, mentee):
-    url = reverse("relationships:agreement_confirm", args=[proposed.pk])
+def test_both_confirm_the_agreement_from_the_pair_page(client, proposed_mentorship, mentor, mentee):
+    url = reverse("relationships:agreement_confirm", args=[proposed_mentorship.pk])
     for person in (mentor, mentee):
         client.force_login(person.user)
         assert client.post(url).status_code == 302
-    proposed.refresh_from_db()
-    assert proposed.status == Mentorship.Status.ACTIVE
+    proposed_mentorship.refresh_from_db()
+    assert proposed_mentorship.status == Mentorship.Status.ACTIVE
 
 
-def test_logging_a_session_without_javascript_redirects_to_the_pair(mentor_client, active):
-    response = mentor_client.post(reverse("sessions:session_log", args=[active.pk]), log_data())
+def test_logging_a_session_without_javascript_redirects_to_the_pair(
+    mentor_client, active_mentorship
+):
+    response = mentor_client.post(
+        reverse("sessions:session_log", args=[active_mentorship.pk]), log_data()
+    )
     assert response.status_code == 302
-    assert response["Location"] == active.get_absolute_url()
+    assert response["Location"] == active_mentorship.get_absolute_url()
     session = SessionLog.objects.get()
     assert session.topics == ["career", "feedback"]
     assert session.ratings.get().rating == 4
 
 
-def test_logging_a_session_with_htmx_returns_the_pair_body(mentor_client, active):
+def test_logging_a_session_with_htmx_returns_the_pair_body(mentor_client, active_mentorship):
     response = mentor_client.post(
-        reverse("sessions:session_log", args=[active.pk]), log_data(), HTTP_HX_REQUEST="true"
+        reverse("sessions:session_log", args=[active_mentorship.pk]),
+        log_data(),
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -65,9 +71,9 @@ def test_logging_a_session_with_htmx_returns_the_pair_body(mentor_client, active
     assert "<html" not in html
 
 
-def test_an_invalid_session_shows_the_errors_in_place(mentor_client, active):
+def test_an_invalid_session_shows_the_errors_in_place(mentor_client, active_mentorship):
     response = mentor_client.post(
-        reverse("sessions:session_log", args=[active.pk]),
+        reverse("sessions:session_log", args=[active_mentorship.pk]),
         log_data(duration_minutes="0"),
         HTTP_HX_REQUEST="true",
     )
@@ -76,8 +82,10 @@ def test_an_invalid_session_shows_the_errors_in_place(mentor_client, active):
     assert not SessionLog.objects.exists()
 
 
-def test_the_same_session_sent_twice_is_saved_once_with_a_clear_error(mentor_client, active):
-    url = reverse("sessions:session_log", args=[active.pk])
+def test_the_same_session_sent_twice_is_saved_once_with_a_clear_error(
+    mentor_client, active_mentorship
+):
+    url = reverse("sessions:session_log", args=[active_mentorship.pk])
     data = log_data()
     assert mentor_client.post(url, data).status_code == 302
     response = mentor_client.post(url, data, HTTP_HX_REQUEST="true")
@@ -88,11 +96,11 @@ def test_the_same_session_sent_twice_is_saved_once_with_a_clear_error(mentor_cli
     assert SessionLog.objects.count() == 1
 
 
-def test_a_check_in_from_the_pair_page(client, active, mentee):
-    goal = goal_create(mentorship=active, owner=mentee, title="Negotiate")
+def test_a_check_in_from_the_pair_page(client, active_mentorship, mentee):
+    goal = goal_create(mentorship=active_mentorship, owner=mentee, title="Negotiate")
     client.force_login(mentee.user)
     response = client.post(
-        reverse("goals:checkin_create", args=[active.pk]),
+        reverse("goals:checkin_create", args=[active_mentorship.pk]),
         {"goal": goal.pk, "progress": "40", "note": "Halfway-ish"},
         HTTP_HX_REQUEST="true",
     )
@@ -101,26 +109,33 @@ def test_a_check_in_from_the_pair_page(client, active, mentee):
     assert CheckIn.objects.get().progress == 40
 
 
-def test_a_check_in_cannot_target_another_pairs_goal(client, active, mentee, cohort, make_person):
+def test_a_check_in_cannot_target_another_pairs_goal(
+    client, active_mentorship, mentee, active_cohort, make_person
+):
     from relationships.services import agreement_confirm, mentorship_create
 
     other_mentee = make_person("other-mentee@example.org")
-    EnrolmentFactory(cohort=cohort, person=other_mentee, role="mentee", status="approved")
-    cohort.enrolments.filter(person=active.mentor).update(capacity=2)
-    other = mentorship_create(cohort=cohort, mentor=active.mentor, mentees=[other_mentee])
-    for person in (active.mentor, other_mentee):
+    EnrolmentFactory(cohort=active_cohort, person=other_mentee, role="mentee", status="approved")
+    active_cohort.enrolments.filter(person=active_mentorship.mentor).update(capacity=2)
+    other = mentorship_create(
+        cohort=active_cohort, mentor=active_mentorship.mentor, mentees=[other_mentee]
+    )
+    for person in (active_mentorship.mentor, other_mentee):
         agreement_confirm(mentorship=other, person=person)
     foreign = goal_create(mentorship=other, owner=other_mentee, title="Not yours")
     client.force_login(mentee.user)
     client.post(
-        reverse("goals:checkin_create", args=[active.pk]), {"goal": foreign.pk, "progress": "90"}
+        reverse("goals:checkin_create", args=[active_mentorship.pk]),
+        {"goal": foreign.pk, "progress": "90"},
     )
     assert not CheckIn.objects.exists()
 
 
-def test_the_mentee_confirms_and_rates_a_session_the_mentor_logged(client, active, mentor, mentee):
+def test_the_mentee_confirms_and_rates_a_session_the_mentor_logged(
+    client, active_mentorship, mentor, mentee
+):
     session = session_log(
-        mentorship=active,
+        mentorship=active_mentorship,
         person=mentor,
         occurred_at=timezone.now() - dt.timedelta(hours=2),
         duration_minutes=30,
@@ -145,28 +160,26 @@ def test_the_mentee_confirms_and_rates_a_session_the_mentor_logged(client, activ
     assert session.ratings.get(person=mentee).rating == 5
 
 
-def test_coordinator_closes_a_pair_with_a_reason(client, active, program, make_user):
-    coordinator = make_user(email="coord@example.org")
-    program.coordinators.add(coordinator)
+def test_coordinator_closes_a_pair_with_a_reason(client, active_mentorship, coordinator):
     client.force_login(coordinator)
-    url = reverse("relationships:mentorship_transition", args=[active.pk])
+    url = reverse("relationships:mentorship_transition", args=[active_mentorship.pk])
     client.post(url, {"action": "close"})
-    active.refresh_from_db()
-    assert active.status == Mentorship.Status.ACTIVE  # no reason, no closing
+    active_mentorship.refresh_from_db()
+    assert active_mentorship.status == Mentorship.Status.ACTIVE  # no reason, no closing
     response = client.post(url, {"action": "close", "reason": "no_time", "comment": ""})
-    assert response["Location"] == reverse("relationships:mentorship_manage", args=[active.pk])
-    active.refresh_from_db()
-    assert (active.status, active.close_reason) == ("closed", "no_time")
-    assert active.events.last().actor == coordinator
+    assert response["Location"] == reverse(
+        "relationships:mentorship_manage", args=[active_mentorship.pk]
+    )
+    active_mentorship.refresh_from_db()
+    assert (active_mentorship.status, active_mentorship.close_reason) == ("closed", "no_time")
+    assert active_mentorship.events.last().actor == coordinator
 
 
 def test_coordinator_sets_up_a_pair_from_approved_enrolments(
-    client, cohort, program, mentor, mentee, make_user
+    client, active_cohort, coordinator, mentor, mentee, make_user
 ):
-    coordinator = make_user(email="coord@example.org")
-    program.coordinators.add(coordinator)
     client.force_login(coordinator)
-    url = reverse("relationships:mentorship_new", args=[cohort.slug])
+    url = reverse("relationships:mentorship_new", args=[active_cohort.slug])
     response = client.post(url, {"mentor": mentor.pk, "mentees": [mentee.pk]})
     assert response.status_code == 302
     mentorship = Mentorship.objects.get()
@@ -183,29 +196,33 @@ def test_coordinator_sets_up_a_pair_from_approved_enrolments(
     assert Mentorship.objects.count() == 1
 
 
-def test_both_sides_answer_the_closing_survey(client, active, mentor, mentee, program):
+def test_both_sides_answer_the_closing_survey(client, active_mentorship, mentor, mentee, program):
     from relationships.models import ClosingQuestion
     from relationships.services import mentorship_complete
 
     question = ClosingQuestion.objects.create(program=program, text="Did it help?")
-    mentorship_complete(mentorship=active, actor=None)
-    url = reverse("relationships:closing_survey", args=[active.pk])
+    mentorship_complete(mentorship=active_mentorship, actor=None)
+    url = reverse("relationships:closing_survey", args=[active_mentorship.pk])
     for person, score in ((mentor, 9), (mentee, 10)):
         client.force_login(person.user)
         response = client.post(url, {"recommend_score": score, f"q{question.pk}": "4"})
         assert response.status_code == 302
-    surveys = {s.role: s for s in active.closing_surveys.all()}
+    surveys = {s.role: s for s in active_mentorship.closing_surveys.all()}
     assert surveys["mentor"].recommend_score == 9
     assert surveys["mentee"].answers == {str(question.pk): 4}
     assert "You have answered" in client.get(url).content.decode()
 
 
-def test_the_recommendation_is_a_labelled_0_to_10_scale_with_nothing_chosen(client, active, mentee):
+def test_the_recommendation_is_a_labelled_0_to_10_scale_with_nothing_chosen(
+    client, active_mentorship, mentee
+):
     from relationships.services import mentorship_complete
 
-    mentorship_complete(mentorship=active, actor=None)
+    mentorship_complete(mentorship=active_mentorship, actor=None)
     client.force_login(mentee.user)
-    page = client.get(reverse("relationships:closing_survey", args=[active.pk])).content.decode()
+    page = client.get(
+        reverse("relationships:closing_survey", args=[active_mentorship.pk])
+    ).content.decode()
     fieldset = re.search(r'<fieldset class="scale"[^>]*>(.*?)</fieldset>', page, re.S)
     assert fieldset, "the score is one fieldset"
     legend = re.search(r"<legend[^>]*>(.*?)</legend>", fieldset.group(1), re.S).group(1)
@@ -221,8 +238,8 @@ def test_the_recommendation_is_a_labelled_0_to_10_scale_with_nothing_chosen(clie
     assert "10 = extremely likely" in described
 
 
-def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active):
-    url = reverse("relationships:mentorship_detail", args=[active.pk])
+def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active_mentorship):
+    url = reverse("relationships:mentorship_detail", args=[active_mentorship.pk])
     response = mentor_client.get(
         url, {"occurred_at": "2026-11-20T15:30", "duration_minutes": "30", "format": "phone"}
     )
@@ -236,12 +253,10 @@ def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active):
 
 
 def test_a_pair_set_up_by_hand_obeys_the_hard_rules(
-    client, cohort, program, mentor, mentee, make_person, make_user
+    client, active_cohort, coordinator, mentor, mentee, make_person
 ):
-    coordinator = make_user(email="coord@example.org")
-    program.coordinators.add(coordinator)
     client.force_login(coordinator)
-    url = reverse("relationships:mentorship_new", args=[cohort.slug])
+    url = reverse("relationships:mentorship_new", args=[active_cohort.slug])
     # The mentee reports to someone who reports to the mentor: two levels down the chain.
     report = make_person("report@example.org")
     report.manager = mentor
@@ -259,20 +274,22 @@ def test_a_pair_set_up_by_hand_obeys_the_hard_rules(
     mentee.save()
     assert client.post(url, {"mentor": mentor.pk, "mentees": [mentee.pk]}).status_code == 302
     other = make_person("other-mentor@example.org")
-    EnrolmentFactory(cohort=cohort, person=other, role="mentor", status="approved")
+    EnrolmentFactory(cohort=active_cohort, person=other, role="mentor", status="approved")
     response = client.post(url, {"mentor": other.pk, "mentees": [mentee.pk]})
     assert "already has a mentor in this cohort" in response.content.decode()
     assert Mentorship.objects.count() == 1
 
 
 def test_the_pair_page_forms_post_without_javascript_and_swap_the_body_with_htmx(
-    mentor_client, active
+    mentor_client, active_mentorship
 ):
-    goal_create(mentorship=active, owner=active.mentees.get(), title="Speak up")
-    html = mentor_client.get(active.get_absolute_url()).content.decode()
+    goal_create(
+        mentorship=active_mentorship, owner=active_mentorship.mentees.get(), title="Speak up"
+    )
+    html = mentor_client.get(active_mentorship.get_absolute_url()).content.decode()
     forms = re.findall(r"<form[^>]*>", html)
     for name in ("sessions:session_log", "goals:checkin_create"):
-        url = reverse(name, args=[active.pk])
+        url = reverse(name, args=[active_mentorship.pk])
         (form,) = [form for form in forms if f'action="{url}"' in form]
         assert 'method="post"' in form
         assert f'hx-post="{url}"' in form

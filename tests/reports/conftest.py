@@ -13,6 +13,7 @@ Clock: 2027-06-30 12:00 UTC. One program, one cohort, everyone enrolled on 2027-
     ratings  06-20: E1 5, M1 4 · 03-02: E3 3 · 06-15: M3 2
     goals    E1: achieved, in progress · E3: achieved · E2: dropped
     surveys  P2: M2 10, E3 9 · P3: E2 6, E4 8, M3 7
+    pulse    P1: E1 5 (comment shared), M1 4 · P2: E3 4 · P3: E2 2, E4 3 (comment kept)
 
 Every free-text field holds SENTINEL, which must never reach a report.
 """
@@ -25,8 +26,8 @@ import pytest
 import time_machine
 
 from goals.models import CheckIn, Goal
-from programs.models import Enrolment
-from relationships.models import ClosingSurvey, Mentorship
+from programs.models import Cohort, Enrolment, MeetingFormat
+from relationships.models import ClosingSurvey, Mentorship, PulseAnswer
 from sessions.models import SessionLog, SessionRating
 from sessions.services import private_note_save
 from tests.factories import CohortFactory, PersonFactory, ProgramFactory, UserFactory
@@ -48,7 +49,9 @@ def frozen():
 @pytest.fixture
 def org(db, frozen, make_user):
     program = ProgramFactory(name="Ours", slug="ours")
-    cohort = CohortFactory(program=program, name="2027", slug="ours-2027", status="active")
+    cohort = CohortFactory(
+        program=program, name="2027", slug="ours-2027", status=Cohort.Status.ACTIVE
+    )
     coordinator = make_user(email="coordinator@example.org")
     program.coordinators.add(coordinator)
 
@@ -68,12 +71,13 @@ def org(db, frozen, make_user):
         "A1": person("A1", "Sales", 2),
         "A2": person("A2", "Eng", 6),
     }
-    roles = {"M": "mentor", "E": "mentee"}
+    Role, Status = Enrolment.Role, Enrolment.Status
+    roles = {"M": Role.MENTOR, "E": Role.MENTEE}
     for name, p in people.items():
         if name.startswith("A"):
-            role, status = ("mentee" if name == "A1" else "mentor"), "applied"
+            role, status = (Role.MENTEE if name == "A1" else Role.MENTOR), Status.APPLIED
         else:
-            role, status = roles[name[0]], "approved"
+            role, status = roles[name[0]], Status.APPROVED
         Enrolment.objects.create(cohort=cohort, person=p, role=role, status=status)
     Enrolment.objects.update(created_at=at(1, 1))
 
@@ -91,16 +95,17 @@ def org(db, frozen, make_user):
         Mentorship.objects.filter(pk=m.pk).update(created_at=created)
         return m
 
-    p1 = pair("M1", ["E1"], at(1, 11), "active")
-    p2 = pair("M2", ["E3"], at(1, 21), "completed", at(5, 1), "goals_met")
-    p3 = pair("M3", ["E2", "E4"], at(1, 31), "closed", at(6, 25), "no_time")
+    Pair, Why = Mentorship.Status, Mentorship.CloseReason
+    p1 = pair("M1", ["E1"], at(1, 11), Pair.ACTIVE)
+    p2 = pair("M2", ["E3"], at(1, 21), Pair.COMPLETED, at(5, 1), Why.GOALS_MET)
+    p3 = pair("M3", ["E2", "E4"], at(1, 31), Pair.CLOSED, at(6, 25), Why.NO_TIME)
 
     def session(mentorship, when, minutes, ratings=()):
         s = SessionLog.objects.create(
             mentorship=mentorship,
             occurred_at=when,
             duration_minutes=minutes,
-            format="video",
+            format=MeetingFormat.VIDEO,
             topics=[SENTINEL],
             shared_notes=SENTINEL,
             logged_by=mentorship.mentor,
@@ -120,10 +125,10 @@ def org(db, frozen, make_user):
     session(p3, at(6, 15), 120, [("M3", 2)])
 
     for mentorship, owner, status in (
-        (p1, "E1", "achieved"),
-        (p1, "E1", "in_progress"),
-        (p2, "E3", "achieved"),
-        (p3, "E2", "dropped"),
+        (p1, "E1", Goal.Status.ACHIEVED),
+        (p1, "E1", Goal.Status.IN_PROGRESS),
+        (p2, "E3", Goal.Status.ACHIEVED),
+        (p3, "E2", Goal.Status.DROPPED),
     ):
         goal = Goal.objects.create(
             mentorship=mentorship,
@@ -145,11 +150,26 @@ def org(db, frozen, make_user):
         ClosingSurvey.objects.create(
             mentorship=mentorship,
             person=people[name],
-            role="mentor" if name.startswith("M") else "mentee",
+            role=Role.MENTOR if name.startswith("M") else Role.MENTEE,
             recommend_score=score,
             answers={"1": SENTINEL},
             comment=SENTINEL,
             submitted_at=mentorship.ended_at,
+        )
+    for mentorship, name, rating, shared in (
+        (p1, "E1", 5, True),
+        (p1, "M1", 4, False),
+        (p2, "E3", 4, False),
+        (p3, "E2", 2, False),
+        (p3, "E4", 3, False),
+    ):
+        PulseAnswer.objects.create(
+            mentorship=mentorship,
+            person=people[name],
+            round=0,
+            rating=rating,
+            comment=SENTINEL,
+            share_with_coordinator=shared,
         )
     return {
         "program": program,
@@ -172,7 +192,7 @@ def other_coordinator(org, make_user):
         Enrolment.objects.create(
             cohort=cohort,
             person=PersonFactory(user=UserFactory(email=f"theirs{i}@example.org")),
-            role="mentee",
-            status="approved",
+            role=Enrolment.Role.MENTEE,
+            status=Enrolment.Status.APPROVED,
         )
     return user

@@ -28,13 +28,14 @@ import json
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
 from flash import follow_on
 from flash.models import Attendance
 from matching.services.runs import match_run_publish
 from reports.exports import report_table
 from reports.selectors import ReportFilters, participation_report
-from tests.flash.people_builders import enrol, flash_event, meet, person, publish
+from tests.flash.people_builders import event_by_hand, meet, person_in_zone, publish, take_part
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ FLASH_KEYS = (
 @pytest.fixture
 def event():
     with time_machine.travel(NOW, tick=False):
-        world = flash_event(starts_at=START, rounds=3)
+        world = event_by_hand(starts_at=START, rounds=3)
         p = {}
         for key, department, seniority, role in (
             ("A1", "Eng", 2, "mentee"),
@@ -64,9 +65,11 @@ def event():
             ("B1", "Eng", 8, "mentor"),
             ("B2", "Sales", 8, "mentor"),
         ):
-            p[key] = enrol(
+            p[key] = take_part(
                 world,
-                person(f"{key.lower()}@example.org", department=department, seniority=seniority),
+                person_in_zone(
+                    f"{key.lower()}@example.org", department=department, seniority=seniority
+                ),
                 role,
                 key,
             )
@@ -182,3 +185,13 @@ def test_the_csv_rows_and_the_command_json_hold_the_flash_figures(event, setting
     data = json.loads(out.getvalue())
     assert data["overall"]["flash_participants"] == 5
     assert data["by_department"]["Eng"]["flash_usefulness"] == 4.0
+
+
+def test_the_report_page_shows_the_flash_figures(event, client, make_user, settings):
+    settings.REPORTS_MIN_GROUP_SIZE = 2
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(make_user(email="hr@example.org", is_hr_viewer=True))
+        response = client.get(reverse("reports:participation"))
+    html = response.content.decode()
+    assert 'data-figure="flash_participants"' in html
+    assert "Pairs formed after a flash event" in html

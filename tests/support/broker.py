@@ -5,14 +5,21 @@ developer (or another test run) is using. The fixtures are in tests/conftest.py.
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
+
+import mentoring.settings.base
+from mentoring.celery import app
 
 
 def free_port() -> int:
@@ -90,3 +97,42 @@ def worker_env(*, redis_url: str, mail_dir: Path, var_dir: Path, claim_timeout: 
         "VAR_DIR": str(var_dir),
         "LOG_LEVEL": "INFO",
     }
+
+
+def production_settings(redis_url: str):
+    """What mentoring/settings/base.py makes of REDIS_URL, read afresh (test.py overrides the
+    cache and makes tasks eager)."""
+    path = mentoring.settings.base.__file__
+    spec = importlib.util.spec_from_file_location("private_redis_settings", path)
+    module = importlib.util.module_from_spec(spec)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REDIS_URL", redis_url)
+        spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def celery_publishing_to(production) -> Iterator[None]:
+    """This process's Celery app as production configures it (`production_settings`): tasks
+    go to that Redis for a real worker instead of running eagerly here."""
+    celery = {
+        name.removeprefix("CELERY_").lower(): value
+        for name, value in vars(production).items()
+        # Not the result store: pages keep no results, and Celery caches it per thread.
+        if name.startswith("CELERY_") and not name.startswith("CELERY_RESULT_")
+    } | {"task_always_eager": False}
+    before = {name: app.conf.get(name) for name in celery}
+    app.conf.update(celery)
+    forget_connections()
+    try:
+        yield
+    finally:
+        forget_connections()
+        app.conf.update(before)
+
+
+def forget_connections() -> None:
+    """Celery keeps one connection pool per process; the broker URL just changed. (Not
+    closed: kombu shares pools between apps, and a closed one would fail later tests.)"""
+    app._pool = None
+    app.amqp._producer_pool = None

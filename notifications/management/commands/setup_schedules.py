@@ -1,5 +1,5 @@
-"""Registers the notifications scan and the daily retention tasks with django-celery-beat; safe
-to run on every start."""
+"""Registers the periodic scans and the daily retention tasks with django-celery-beat; safe to
+run on every start."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 SCAN_TASK = "notifications.tasks.scan"
 SCAN_NAME = "notifications: scan for due messages"
+# Named, not imported: the jobs app sits above notifications.
+JOBS_SCAN_TASK = "jobs.tasks.scan"
+JOBS_SCAN_NAME = "jobs: hand out jobs whose worker died"
 # Once a day, by name (the tasks live in higher apps): retention settings at work.
 DAILY_TASKS = {
     "audit: prune entries past AUDIT_RETENTION_DAYS": "audit.tasks.prune",
@@ -32,19 +35,20 @@ class Command(BaseCommand):
         every, _ = IntervalSchedule.objects.get_or_create(
             every=minutes, period=IntervalSchedule.MINUTES
         )
-        _, created = PeriodicTask.objects.update_or_create(
-            name=SCAN_NAME,
-            defaults={
-                "task": SCAN_TASK,
-                "interval": every,
-                "crontab": None,
-                "enabled": True,
-                # A scan still waiting when the next one is due is dropped, not piled up.
-                "expire_seconds": minutes * 60,
-            },
-        )
-        verb = "Registered" if created else "Updated"
-        self.stdout.write(f"{verb} “{SCAN_NAME}” every {minutes} min.")
+        for name, task in ((SCAN_NAME, SCAN_TASK), (JOBS_SCAN_NAME, JOBS_SCAN_TASK)):
+            _, created = PeriodicTask.objects.update_or_create(
+                name=name,
+                defaults={
+                    "task": task,
+                    "interval": every,
+                    "crontab": None,
+                    "enabled": True,
+                    # A scan still waiting when the next one is due is dropped, not piled up.
+                    "expire_seconds": minutes * 60,
+                },
+            )
+            verb = "Registered" if created else "Updated"
+            self.stdout.write(f"{verb} “{name}” every {minutes} min.")
         daily, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.DAYS)
         for name, task in DAILY_TASKS.items():
             PeriodicTask.objects.update_or_create(

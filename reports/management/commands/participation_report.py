@@ -1,7 +1,8 @@
 """The organisation-wide participation report, as on the HR page, for scripts.
 
     python manage.py participation_report [--program SLUG] [--cohort SLUG] [--department NAME]
-        [--since YYYY-MM] [--until YYYY-MM] [--format csv|xlsx|json] [--out FILE]
+        [--since YYYY-MM] [--until YYYY-MM] [--first-meeting-days N]
+        [--format csv|xlsx|json] [--out FILE]
 
 Same figures and the same small-group suppression as every other output; ranges are whole months,
 from the first day of --since to the last day of --until (reports.periods says why). Bad
@@ -19,6 +20,7 @@ from core.dateranges import calendar_date_error
 from profiles.models import Person
 from programs.models import Cohort, Program
 from reports.exports import report_json, report_table, write_csv, xlsx_file
+from reports.funnel import FIRST_MEETING_DAYS
 from reports.periods import month_end, month_start, parse_month
 from reports.selectors import ReportFilters, participation_report
 
@@ -49,12 +51,26 @@ class Command(BaseCommand):
         parser.add_argument("--department", metavar="NAME")
         parser.add_argument("--since", metavar="YYYY-MM", help="From the first day of this month.")
         parser.add_argument("--until", metavar="YYYY-MM", help="To the last day of this month.")
+        parser.add_argument(
+            "--first-meeting-days",
+            type=int,
+            default=FIRST_MEETING_DAYS,
+            metavar="N",
+            help="The funnel's first meeting counts within N days of the match.",
+        )
         parser.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
         parser.add_argument("--out", metavar="FILE", help="Write here instead of standard output.")
 
     def handle(self, *args, **options) -> None:
         filters = self._filters(options)
-        report = participation_report(filters, k=settings.REPORTS_MIN_GROUP_SIZE)
+        days = options["first_meeting_days"]
+        if not 1 <= days <= 365:
+            raise CommandError(
+                "--first-meeting-days is a number of days from 1 to 365.", returncode=BAD_ARGUMENTS
+            )
+        report = participation_report(
+            filters, k=settings.REPORTS_MIN_GROUP_SIZE, first_meeting_days=days
+        )
         fmt, out = options["format"], options["out"]
         if fmt == "xlsx":
             if not out:
