@@ -19,7 +19,7 @@ from programs.importing import cohort_import_participants
 from programs.services import cohort_create, program_create
 from relationships.models import Mentorship
 from relationships.services import mentorship_close
-from tests.matching.conftest import cohort, coordinator, program, small_cohort  # noqa: F401
+from tests.matching.conftest import small_cohort  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 Action = AuditEvent.Action
@@ -219,7 +219,7 @@ def test_the_daily_prune_is_registered_with_beat():
     assert prune.name == "audit.tasks.prune"
 
 
-def test_a_change_to_a_programs_matching_settings_is_recorded(client, coordinator, program):  # noqa: F811
+def test_a_change_to_a_programs_matching_settings_is_recorded(client, coordinator, program):
     client.force_login(coordinator)
     url = reverse("matching:settings", args=[program.slug])
     data = {
