@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit import services as audit
+from conversations.models import Message, MessageReport
 from goals.models import CheckIn, Goal, Milestone
 from governance.models import ScimIdentity
 from matching.models import MentorRequest
@@ -105,6 +106,11 @@ def person_data_export(*, person: Person, request=None) -> bytes:
             SessionRating.objects.filter(person=person).values("session_id", "rating", "feedback")
         ),
         "private_notes.json": _private_notes(person),
+        "messages.json": list(
+            Message.objects.filter(author=person).values(
+                "id", "mentorship_id", "body", "created_at"
+            )
+        ),
         "mentor_requests.json": list(
             MentorRequest.objects.filter(mentee__person=person).values(
                 "id", "mentor__person__user__email", "message", "status", "created_at"
@@ -148,6 +154,8 @@ def person_erase(*, person: Person, actor, request=None) -> None:
     Person.objects.filter(pk=person.pk).update(job_title="", location="", bio="")
     Enrolment.objects.filter(person=person).update(expertise=[], interests=[], answers={})
     PrivateNote.objects.filter(author=person).delete()
+    Message.objects.filter(author=person).update(body=ERASED)
+    MessageReport.objects.filter(reporter=person).update(reason="")
     goals = Goal.objects.filter(owner=person)
     Milestone.objects.filter(goal__in=goals).update(title=ERASED)
     goals.update(title=ERASED, success_measure="")
@@ -186,6 +194,8 @@ def pair_content_prune(*, now: datetime | None = None) -> int:
     PrivateNote.objects.filter(session__in=sessions).delete()
     SessionRating.objects.filter(session__in=sessions).update(feedback="")
     sessions.update(shared_notes="")
+    Message.objects.filter(mentorship_id__in=ids).update(body=ERASED)
+    MessageReport.objects.filter(message__mentorship_id__in=ids).update(reason="")
     goals = Goal.objects.filter(mentorship_id__in=ids)
     Milestone.objects.filter(goal__in=goals).update(title=ERASED)
     CheckIn.objects.filter(goal__in=goals).update(note="")

@@ -13,11 +13,7 @@ from audit.models import AuditEvent
 from relationships.services import mentorship_close
 from tests.permissions import ANON, ROLES
 from tests.relationships.test_privacy import (  # noqa: F401 - the shared sentinel fixture
-    CHECKIN,
-    GOAL,
-    MENTEE_PRIVATE,
-    MENTOR_PRIVATE,
-    SHARED,
+    SENTINELS,
     crawl,
     known_urls,
     planted,
@@ -43,5 +39,5 @@ def test_no_audit_entry_holds_content(planted):  # noqa: F811
     entries = list(AuditEvent.objects.values())
     assert {e["action"] for e in entries} >= {"sign_in", "pair_closed"}
     dumped = json.dumps(entries, default=str)
-    for sentinel in (MENTOR_PRIVATE, MENTEE_PRIVATE, SHARED, GOAL, CHECKIN, CLOSE_COMMENT):
+    for sentinel in (*SENTINELS, CLOSE_COMMENT):
         assert sentinel not in dumped

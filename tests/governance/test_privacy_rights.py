@@ -24,6 +24,7 @@ from tests.relationships.test_privacy import (  # noqa: F401 - the shared sentin
     GOAL,
     MENTEE_PRIVATE,
     MENTOR_PRIVATE,
+    MESSAGE,
     SHARED,
     crawl,
     known_urls,
@@ -32,6 +33,8 @@ from tests.relationships.test_privacy import (  # noqa: F401 - the shared sentin
 
 pytestmark = pytest.mark.django_db
 NAME_FIRST, NAME_LAST = "Sentinelfirstname", "Sentinellastname"
+
+
 EMAIL = "sentinel-mail-31f0@example.org"
 
 
@@ -51,6 +54,7 @@ def test_a_person_downloads_everything_held_about_them(planted):  # noqa: F811
     assert files["profile.json"]["email"] == mentee.email
     assert [p["id"] for p in files["pairs.json"]] == [planted["mentorship"].pk]
     everything = json.dumps(files)
+    assert [m["body"] for m in files["messages.json"]] == [f"Hi {MESSAGE}"]
     for own in (MENTEE_PRIVATE, GOAL, CHECKIN, SHARED):
         assert own in everything
     assert MENTOR_PRIVATE not in everything  # the partner's private note is theirs alone
@@ -72,7 +76,7 @@ def test_after_erasure_the_persons_text_and_name_appear_nowhere(planted):  # noq
     assert NAME_FIRST in admin.get(url).content.decode()
     assert admin.post(url).status_code == 302
 
-    sentinels = (MENTEE_PRIVATE, GOAL, CHECKIN, NAME_FIRST, NAME_LAST, EMAIL)
+    sentinels = (MENTEE_PRIVATE, GOAL, CHECKIN, NAME_FIRST, NAME_LAST, EMAIL, MESSAGE)
     pages: dict[str, str] = {}
     for role in (ADMIN, MENTOR, COORD, HR):
         client = signed_in(planted["users"][role])
