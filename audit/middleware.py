@@ -16,9 +16,12 @@ def _attachment(response: HttpResponse) -> str | None:
     return None
 
 
+API_NOT_DATA = {"schema", "docs"}  # the API's own description holds nobody's data
+
+
 class AuditMiddleware:
     """Keeps the request at hand for entries recorded deeper down, and records every download
-    (CSV, XLSX, ics, exports: any attachment) and every report page viewed."""
+    (CSV, XLSX, ics, exports: any attachment; every API read) and every report page viewed."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -44,6 +47,20 @@ class AuditMiddleware:
                 object_type=match.view_name,
                 object_id=next(iter(match.kwargs.values()), ""),
                 object_label=filename,
+            )
+        elif (
+            match.namespace == "api"
+            and request.method == "GET"
+            and match.url_name not in API_NOT_DATA
+            and request.path.startswith("/api/")
+        ):
+            # Every read through the API is an export of data.
+            record(
+                AuditEvent.Action.DOWNLOAD,
+                request=request,
+                object_type=match.view_name,
+                object_id=next(iter(match.kwargs.values()), ""),
+                object_label=request.path,
             )
         elif match.namespace == "reports" and request.method == "GET":
             record(

@@ -238,3 +238,18 @@ def test_a_change_to_a_programs_matching_settings_is_recorded(client, coordinato
     (row,) = rows(Action.SETTINGS_CHANGED)
     assert (row.actor, row.object_id, row.ip_address) == (coordinator, str(program.pk), "10.9.8.7")
     assert row.detail["settings"] == "matching" and "weight_expertise" in row.detail["fields"]
+
+
+def test_every_api_read_is_recorded_as_an_export(client, make_user):
+    admin = make_user(email="admin@example.org", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.get("/api/v1/programs/")
+    assert response.status_code == 200, response.content[:200]
+    (row,) = rows(Action.DOWNLOAD)
+    assert (row.actor, row.object_type, row.object_label) == (
+        admin,
+        "api:program_list",
+        "/api/v1/programs/",
+    )
+    client.get("/api/v1/schema/")
+    assert len(rows(Action.DOWNLOAD)) == 1
