@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audit import services as audit
 from core.errors import DomainError, refusal_shown
 from jobs.access import jobs_visible_to
 from jobs.services import JobBusy
@@ -40,6 +41,12 @@ def matching_settings(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit.record(
+            audit.Action.SETTINGS_CHANGED,
+            request=request,
+            obj=program,
+            detail={"settings": "matching", "fields": sorted(form.changed_data)},
+        )
         messages.success(request, "Matching settings saved. They apply from the next run.")
         return redirect("matching:settings", slug=program.slug)
     return render(request, "matching/settings.html", {"program": program, "form": form})

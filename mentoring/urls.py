@@ -13,6 +13,7 @@ admin.site.site_header = "Mentoring administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("scim/v2/", include("governance.urls")),
     # allauth's parts one by one: its catch-all `allauth.urls` adds unnamed legacy redirects.
     path("accounts/", include("allauth.account.urls")),
     path("accounts/2fa/", include("allauth.mfa.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("flash.urls")),
     path("", include("reports.urls")),
+    path("privacy/", include("governance.privacy_urls")),
     path("", include("api.urls")),
 ]
 

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit import services as audit
 from jobs.models import Job
 from jobs.progress import NO_PROGRESS, Progress
 from jobs.services import job_start
@@ -324,6 +325,12 @@ def _import_table(
             if pending is not None:
                 pending.delete()
             report.applied = True
+            audit.record(
+                audit.Action.IMPORT_CONFIRMED,
+                actor=by,
+                obj=cohort,
+                detail={"rows": len(plan.rows)},
+            )
         else:
             people = directory_plan(entries=plan.entries)
             # Someone who signed up by themselves gets their directory entry created.

@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from audit import services as audit
 from core.errors import DomainError
 from notifications.models import WebhookEvent
 from notifications.services import webhooks_emit
@@ -247,6 +248,14 @@ def _transition(
     mentorship.save(update_fields=fields)
     if mentorship.is_ended:
         pair_ended(mentorship=mentorship, actor=actor)
+        audit.record(
+            audit.Action.PAIR_CLOSED,
+            actor=actor,
+            object_type="relationships.mentorship",
+            object_id=mentorship.pk,
+            object_label=f"Mentorship {mentorship.pk}",
+            detail={"status": to_status, "reason": reason},
+        )
     note = Mentorship.CloseReason(reason).label if reason else ""
     _event(
         mentorship,

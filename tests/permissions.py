@@ -31,6 +31,7 @@ CASE_MODULES = [
     "tests.reports.permission_cases",
     "tests.scheduling.permission_cases",
     "tests.notifications.permission_cases",
+    "tests.governance.permission_cases",
     "tests.api.permission_cases",
     "tests.jobs.permission_cases",
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from jobs.models import Job
 from jobs.progress import NO_PROGRESS, Progress
 from jobs.services import job_start
@@ -368,6 +369,12 @@ def match_run_publish(*, run: MatchRun, user=None) -> list[Mentorship]:
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
+    audit.record(
+        audit.Action.MATCHING_PUBLISHED,
+        actor=user,
+        obj=run.cohort,
+        detail={"run": run.pk, "pairs": len(mentorships)},
+    )
     dispatches_create_now(
         messages=[
             Message(KIND_MATCH_PUBLISHED, proposal.pk, "", person.user_id)

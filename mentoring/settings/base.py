@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "users",
+    "audit",
     "profiles",
     "programs",
     "matching",
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "api",
     "core",
     "portal",
+    "governance",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,8 @@ MIDDLEWARE = [
     # Inside the CSP middleware: it widens form-action on the page that goes to the provider.
     "users.middleware.IdentityProviderFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records downloads and report views, and lends the request to entries made deeper down.
+    "audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -236,6 +240,12 @@ MESSAGES_POLL_SECONDS = env_int("MESSAGES_POLL_SECONDS", 20, minimum=1, maximum=
 # Any report figure computed over fewer people than this shows "fewer than K" instead.
 REPORTS_MIN_GROUP_SIZE = env_int("REPORTS_MIN_GROUP_SIZE", 5, minimum=1)
 
+# --- Audit log and retention -----------------------------------------------------------------
+# Audit entries older than this many days are deleted by a daily task; 0 keeps them forever.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730, minimum=0)
+# What was written in a pair (notes, goals, comments) is deleted this many months after the
+# pair ended, by a daily task; the rows stay for the reports. 0 keeps it.
+PAIR_CONTENT_RETENTION_MONTHS = env_int("PAIR_CONTENT_RETENTION_MONTHS", 0, minimum=0)
 # --- API ------------------------------------------------------------------------------------
 # Personal tokens (api.authentication) or the signed-in session; only coordinators, HR viewers
 # and site admins get in, and each object is then scoped as on the pages.

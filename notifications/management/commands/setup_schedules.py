@@ -1,4 +1,5 @@
-"""Registers the periodic scans with django-celery-beat; safe to run on every start."""
+"""Registers the periodic scans and the daily retention tasks with django-celery-beat; safe to
+run on every start."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ SCAN_NAME = "notifications: scan for due messages"
 # Named, not imported: the jobs app sits above notifications.
 JOBS_SCAN_TASK = "jobs.tasks.scan"
 JOBS_SCAN_NAME = "jobs: hand out jobs whose worker died"
+# Once a day, by name (the tasks live in higher apps): retention settings at work.
+DAILY_TASKS = {
+    "audit: prune entries past AUDIT_RETENTION_DAYS": "audit.tasks.prune",
+    "governance: delete pair content past PAIR_CONTENT_RETENTION_MONTHS": (
+        "governance.tasks.prune_pair_content"
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -41,3 +49,10 @@ class Command(BaseCommand):
             )
             verb = "Registered" if created else "Updated"
             self.stdout.write(f"{verb} “{name}” every {minutes} min.")
+        daily, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.DAYS)
+        for name, task in DAILY_TASKS.items():
+            PeriodicTask.objects.update_or_create(
+                name=name,
+                defaults={"task": task, "interval": daily, "crontab": None, "enabled": True},
+            )
+            self.stdout.write(f"Registered “{name}” daily.")
