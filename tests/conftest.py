@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from profiles.models import Person
 from programs.models import Cohort, Enrolment
@@ -25,6 +26,14 @@ from tests.support.broker import PrivateRedis
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: sign-in rate limits and cached pages counted in
+    one test must not reach the next (a fast run signs in more than 30 times a minute)."""
+    yield
+    cache.clear()
 
 
 def service_missing(reason: str) -> None:

@@ -32,6 +32,7 @@ def test_a_coordinator_with_permission_creates_a_program_and_runs_it(client, mak
             "enrolment": "invite_only",
             "default_capacity": 2,
             "cadence_days": 14,
+            "pulse_every_days": 60,
             "confidentiality_statement": "Stays between us.",
         },
     )
