@@ -9,9 +9,6 @@ late in that transaction, waits until the worker waits for it, and kills the wor
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -30,7 +27,7 @@ from programs.models import Cohort, ParticipantImport, Program
 from tests.jobs.cohorts import big_cohort
 from tests.support.broker import worker_env
 from tests.support.locks import someone_waits_for, table_locked
-from tests.support.workers import ROOT, WorkerProcess
+from tests.support.workers import WorkerProcess, run_manage, start_private_worker
 
 pytestmark = [
     pytest.mark.postgres,
@@ -49,22 +46,6 @@ def process_env(redis_server, mail_dir, tmp_path) -> dict[str, str]:
     return worker_env(
         redis_url=redis_server.url, mail_dir=mail_dir, var_dir=tmp_path / "var", claim_timeout=60
     ) | {"JOBS_STALE_AFTER": str(STALE_AFTER)}
-
-
-def start_worker(env: dict[str, str], log: Path) -> WorkerProcess:
-    worker = WorkerProcess(env=env, queue="celery")  # the private Redis is ours alone
-    worker.log = log
-    return worker.start()
-
-
-def run_scan(env: dict[str, str]) -> str:
-    """One beat tick: `manage.py jobs_scan` in its own process."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", "jobs_scan"],
-        cwd=ROOT, env=os.environ | env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def queued_while_the_broker_is_down(start) -> Job:
@@ -92,10 +73,10 @@ def wait_for(predicate, timeout: float, step: float = 0.05) -> bool:
 
 
 def kill_mid_transaction(env: dict[str, str], job: Job, table: str, log: Path) -> WorkerProcess:
-    worker = start_worker(env, log)
+    worker = start_private_worker(env, log)
     try:
         with table_locked(table):
-            assert "acted on 1 job" in run_scan(env)
+            assert "acted on 1 job" in run_manage(env, "jobs_scan")
             assert wait_for(lambda: someone_waits_for(table), 180), worker.output()[-3000:]
             # The worker is inside its transaction: it marked the job applied, and holds it.
             assert Job.objects.filter(pk=job.pk, applied_at=None).exists()
@@ -107,10 +88,10 @@ def kill_mid_transaction(env: dict[str, str], job: Job, table: str, log: Path) -
 
 def run_again(env: dict[str, str], job: Job, log: Path) -> WorkerProcess:
     """The next worker; beat's scan notices the dead one's job once it went quiet."""
-    worker = start_worker(env, log)
+    worker = start_private_worker(env, log)
     try:
         time.sleep(STALE_AFTER + 0.5)
-        assert "acted on 1 job" in run_scan(env)
+        assert "acted on 1 job" in run_manage(env, "jobs_scan")
         assert wait_for(lambda: Job.objects.get(pk=job.pk).state not in Job.ACTIVE, 300), (
             worker.output()[-3000:]
         )

@@ -10,9 +10,6 @@ queue), and then check that exactly 200 messages exist: 0 lost, 0 duplicated."""
 from __future__ import annotations
 
 import email
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +24,7 @@ from programs.services import enrolments_bulk_action
 from scheduling.models import Meeting
 from tests.factories import CohortFactory, ProgramFactory, enrol_person, person_from_email
 from tests.support.broker import worker_env
-from tests.support.workers import ROOT, WorkerProcess
+from tests.support.workers import WorkerProcess, run_manage, start_private_worker
 
 pytestmark = [
     pytest.mark.postgres,
@@ -49,23 +46,6 @@ def process_env(redis_server, mail_dir, tmp_path) -> dict[str, str]:
         var_dir=tmp_path / "var",
         claim_timeout=CLAIM_TIMEOUT,
     )
-
-
-def start_worker(env: dict[str, str], log: Path) -> WorkerProcess:
-    # The private Redis has no other consumers, so the default queue is ours alone.
-    worker = WorkerProcess(env=env, queue="celery")
-    worker.log = log
-    return worker.start()
-
-
-def run_scan(env: dict[str, str]) -> str:
-    """One beat tick: `manage.py notifications_scan` in its own process."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", "notifications_scan"],
-        cwd=ROOT, env=os.environ | env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def due_messages(make_pair) -> None:
@@ -125,7 +105,7 @@ def finish(env: dict[str, str], worker: WorkerProcess, timeout: float = 180) -> 
     """Keep beat's part going (a scan every couple of seconds) until everything is sent."""
     deadline = time.monotonic() + timeout
     while sent() < MESSAGES and time.monotonic() < deadline:
-        run_scan(env)
+        run_manage(env, "notifications_scan")
         wait_for(lambda: sent() >= MESSAGES, CLAIM_TIMEOUT, step=0.2)
     assert sent() == MESSAGES, worker.output()[-3000:]
 
@@ -162,9 +142,9 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(
     make_pair, process_env, mail_dir, tmp_path
 ):
     due_messages(make_pair)
-    first = start_worker(process_env, tmp_path / "worker-1.log")
+    first = start_private_worker(process_env, tmp_path / "worker-1.log")
     try:
-        assert "enqueued 200" in run_scan(process_env)
+        assert "enqueued 200" in run_manage(process_env, "notifications_scan")
         assert wait_for(lambda: sent() >= 40, 120), first.output()[-3000:]
         # Aim for the worst moment: while a message is being sent (claimed, not yet recorded).
         wait_for(lambda: Dispatch.objects.filter(status="sending").exists(), 5, step=0)
@@ -174,7 +154,7 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(
     at_kill = sent()
     assert 40 <= at_kill < MESSAGES, "the batch finished before the kill; nothing was tested"
 
-    second = start_worker(process_env, tmp_path / "worker-2.log")
+    second = start_private_worker(process_env, tmp_path / "worker-2.log")
     try:
         finish(process_env, second)
     finally:
@@ -186,9 +166,9 @@ def test_a_redis_restart_mid_batch_loses_and_repeats_nothing(
     make_pair, process_env, mail_dir, redis_server, tmp_path
 ):
     due_messages(make_pair)
-    worker = start_worker(process_env, tmp_path / "worker.log")
+    worker = start_private_worker(process_env, tmp_path / "worker.log")
     try:
-        assert "enqueued 200" in run_scan(process_env)
+        assert "enqueued 200" in run_manage(process_env, "notifications_scan")
         assert wait_for(lambda: sent() >= 40, 120), worker.output()[-3000:]
         redis_server.kill()  # the queued tasks are gone with it
         at_restart = sent()

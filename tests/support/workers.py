@@ -54,3 +54,21 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def start_private_worker(env: dict[str, str], log: Path) -> WorkerProcess:
+    """A worker on the test's private Redis, which has no other consumers: the default queue
+    is the test's alone."""
+    worker = WorkerProcess(env=env, queue="celery")
+    worker.log = log
+    return worker.start()
+
+
+def run_manage(env: dict[str, str], command: str) -> str:
+    """One `manage.py COMMAND` in its own process (a beat tick, say); its output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", command],
+        cwd=ROOT, env=os.environ | env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
