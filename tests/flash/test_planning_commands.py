@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from benchmarks.people import as_csv, synthetic_rows
 from flash.models import Meeting, RotationPlan
 from programs.models import Cohort, FlashEvent
 from tests.flash.builders import flash_event
+from tests.support.commands import people_file
+from tests.support.commands import run_command as run
 
 pytestmark = pytest.mark.django_db
 
 
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
 @pytest.fixture
 def people_csv(tmp_path: Path) -> Path:
-    path = tmp_path / "people.csv"
-    path.write_bytes(as_csv(synthetic_rows(40, seed=5, questions=False)))
-    return path
+    return people_file(tmp_path, 40, seed=5)
 
 
 def test_create_cohort_makes_a_flash_event_with_defaults():

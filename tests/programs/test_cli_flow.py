@@ -3,36 +3,27 @@ the same commands as scripts/cohort_from_csv.sh, called in-process."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from benchmarks.people import as_csv, synthetic_rows
 from matching.models import MatchRun, Proposal
 from matching.services import match_run_create, proposal_lock
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
+from tests.support.commands import people_file
+from tests.support.commands import run_command as run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
 
 
 @pytest.fixture
 def people_csv(tmp_path: Path) -> Path:
     """Sixty people, mentors and mentees, with managers, standard columns only."""
-    path = tmp_path / "people.csv"
-    path.write_bytes(as_csv(synthetic_rows(60, seed=3, questions=False)))
-    return path
+    return people_file(tmp_path, 60, seed=3)
 
 
 def test_the_command_line_takes_a_csv_to_a_published_matching(people_csv):
