@@ -79,3 +79,18 @@ def forget(*, user, labels: list[str], replacement: str) -> int:
             matching = AuditEvent.objects.filter(**{f"{field}__iexact": label})
             rows += QuerySet.update(matching, **{field: replacement})
     return rows
+
+
+def record_settings_change(
+    *, request: HttpRequest, obj: Model, settings_name: str, fields: list[str]
+) -> AuditEvent | None:
+    """A saved settings form: which fields changed, never their values. A form saved
+    unchanged records nothing."""
+    if not fields:
+        return None
+    return record(
+        Action.SETTINGS_CHANGED,
+        request=request,
+        obj=obj,
+        detail={"settings": settings_name, "fields": sorted(fields)},
+    )

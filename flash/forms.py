@@ -17,10 +17,21 @@ def tables_text(tables) -> str:
     return "\n".join(f"{t.name} | {t.link}" if t.link else t.name for t in tables)
 
 
+class LinesField(forms.CharField):
+    """Text read line by line: a browser's "\r\n" line breaks or a trailing space on a line do
+    not make it changed."""
+
+    def has_changed(self, initial, data) -> bool:
+        def lines(value) -> list[str]:
+            return [line.strip() for line in str(value or "").strip().splitlines()]
+
+        return lines(initial) != lines(data)
+
+
 class EventSettingsForm(CrispyFormMixin, forms.ModelForm):
     submit_label = _("Save event settings")
 
-    tables = forms.CharField(
+    tables = LinesField(
         label=_("Tables or rooms"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from audit import services as audit
 from core.errors import refusal_shown
 from flash import selectors, services
 from flash.access import get_event_for_coordinator
@@ -60,6 +61,12 @@ def event_settings(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            audit.record_settings_change(
+                request=request,
+                obj=event.cohort,
+                settings_name="flash event",
+                fields=form.changed_data,
+            )
             messages.success(request, _("Event settings saved."))
             return redirect("flash:event", slug=event.cohort.slug)
     return render(

@@ -41,11 +41,8 @@ def matching_settings(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit.record(
-            audit.Action.SETTINGS_CHANGED,
-            request=request,
-            obj=program,
-            detail={"settings": "matching", "fields": sorted(form.changed_data)},
+        audit.record_settings_change(
+            request=request, obj=program, settings_name="matching", fields=form.changed_data
         )
         messages.success(request, "Matching settings saved. They apply from the next run.")
         return redirect("matching:settings", slug=program.slug)

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import services as audit
 from core.errors import refusal_shown
 from jobs.access import jobs_visible_to
 from jobs.services import JobBusy
@@ -89,6 +90,9 @@ def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit.record_settings_change(
+            request=request, obj=program, settings_name="program", fields=form.changed_data
+        )
         messages.success(request, "Program settings saved.")
         return redirect(program)
     return render(request, "programs/program_form.html", {"form": form, "program": program})
@@ -135,6 +139,9 @@ def cohort_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
         form.save()
+        audit.record_settings_change(
+            request=request, obj=cohort, settings_name="cohort", fields=form.changed_data
+        )
         messages.success(request, "Cohort saved.")
         return redirect(cohort)
     return render(

@@ -253,3 +253,21 @@ def test_every_api_read_is_recorded_as_an_export(client, make_user):
     )
     client.get("/api/v1/schema/")
     assert len(rows(Action.DOWNLOAD)) == 1
+
+
+def test_a_cohort_saved_with_changes_is_recorded_and_saved_unchanged_is_not(client, coordinator):
+    cohort = cohort_create(
+        program=program_create(name="P", slug="p", coordinators=[coordinator]),
+        name="Spring",
+        slug="spring",
+    )
+    client.force_login(coordinator)
+    url = reverse("programs:cohort_edit", args=[cohort.slug])
+    unchanged = {"name": "Spring", "start_date": "", "end_date": ""}
+    unchanged |= {"enrolment_opens": "", "enrolment_closes": ""}
+    assert client.post(url, unchanged).status_code == 302
+    assert rows(Action.SETTINGS_CHANGED) == []
+    assert client.post(url, unchanged | {"name": "Spring 2027"}).status_code == 302
+    (row,) = rows(Action.SETTINGS_CHANGED)
+    assert (row.actor, row.object_id) == (coordinator, str(cohort.pk))
+    assert row.detail == {"settings": "cohort", "fields": ["name"]}

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from flash.models import Attendance, RotationPlan
 from notifications.models import Dispatch
 from programs.services import cohort_create, program_create
@@ -147,6 +148,11 @@ def test_settings_save_the_event_and_its_tables(client_in, flash_world):
     assert response.status_code == 302
     flash_world.event.refresh_from_db()
     assert (flash_world.event.rounds, flash_world.event.round_minutes) == (5, 8)
+    # The audit log says which settings changed, not to what.
+    (entry,) = AuditEvent.objects.filter(action=AuditEvent.Action.SETTINGS_CHANGED)
+    assert entry.detail["settings"] == "flash event"
+    assert {"rounds", "round_minutes", "tables"} <= set(entry.detail["fields"])
+    assert "Window" not in str(entry.detail) and entry.object_id == str(flash_world.cohort.pk)
     assert flash_world.event.follow_on_cohort == follow
     assert [(t.name, t.link) for t in flash_world.tables] == [
         ("Window", "https://meet.example.org/w"), ("Garden", ""), ("Roof", ""),
