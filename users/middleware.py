@@ -47,6 +47,11 @@ TWO_FACTOR_SETUP_PAGES = {
     "socialaccount_login_error",
     "socialaccount_login_cancelled",
     "core:healthz",
+    # The navigation's own unread counts, polled by every page (the set-up pages too): a
+    # person's own count, nothing of anyone else's, and a redirect there would pull the
+    # person away from the set-up they are in.
+    "conversations:unread_badge",
+    "notifications:bell",
 }
 
 

@@ -102,5 +102,6 @@ def test_each_app_registers_the_mail_it_sends_from_its_own_module():
         "digest": "portal.messages",
         "pair_messages": "conversations.messages",
         "message_reported": "conversations.messages",
+        "partner_left": "governance.messages",
         "flash_schedule_ready": "flash.messages",
     }
