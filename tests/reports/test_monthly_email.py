@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from notifications.models import Dispatch
-from notifications.services import notifications_scan
+from notifications.services import notifications_scan, preferences_set
 from reports.messages import HEADLINE, KIND_MONTHLY_REPORT
 from tests.notifications.pairs import outbox_to, scan  # noqa: F401
 from tests.reports.conftest import SENTINEL
@@ -85,4 +86,13 @@ def test_someone_no_longer_an_hr_viewer_gets_no_report(org, scan):  # noqa: F811
         notifications_scan()  # planned, not sent yet
     type(org["hr"]).objects.filter(pk=org["hr"].pk).update(is_hr_viewer=False)
     scan_at(scan, FEB_1 + dt.timedelta(minutes=5))
+    assert outbox_to(org["hr"].email) == []
+
+
+def test_hr_viewers_can_switch_the_monthly_report_off(org, scan, client):  # noqa: F811
+    client.force_login(org["hr"])
+    page = client.get(reverse("notifications:preferences"))
+    assert "reports" in page.context["form"].fields
+    preferences_set(user=org["hr"], enabled={"reports": False}, in_app={"reports": False})
+    scan_at(scan, FEB_1)
     assert outbox_to(org["hr"].email) == []
