@@ -33,6 +33,7 @@ class PreferencesForm(forms.Form):
         *args,
         switched_off: set[str],
         coordinator: bool,
+        hr_viewer: bool = False,
         out_of_app: frozenset[str] = frozenset(),
         quiet=None,
         **kwargs,
@@ -42,6 +43,8 @@ class PreferencesForm(forms.Form):
         fieldsets = []
         for category in Category:
             if category == Category.DIGEST and not coordinator:
+                continue
+            if category == Category.REPORTS and not hr_viewer:
                 continue
             # The email switch keeps the category's own name (the unsubscribe link's too).
             switches[category.value] = forms.BooleanField(

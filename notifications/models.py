@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
@@ -20,6 +21,7 @@ class Category(models.TextChoices):
     REQUESTS = "requests", "Reminders about mentor requests, and requests that expired"
     DIGEST = "digest", "The coordinator's daily digest"
     MESSAGES = "messages", "New messages from my pair (at most one email a quarter hour)"
+    REPORTS = "reports", _("The monthly participation report (HR viewers)")
 
 
 class WebhookEvent(models.TextChoices):

@@ -25,6 +25,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         switched_off=services.categories_switched_off(request.user),
         coordinator=roles.coordinator or roles.site_admin,
+        hr_viewer=roles.hr_viewer,
         out_of_app=frozenset(services.categories_out_of_app(request.user)),
         quiet=services.quiet_hours_of(request.user),
     )

@@ -75,11 +75,12 @@ def test_the_preferences_page_sets_both_channels(client, inbox_pair):
     user = inbox_pair.mentor.user
     client.force_login(user)
     url = reverse("notifications:preferences")
-    data = {c: "on" for c in Category.values if c != "digest"} | {"app_meetings": "on"}
+    data = {c: "on" for c in Category.values if c not in ("digest", "reports")}
+    data |= {"app_meetings": "on"}
     assert client.post(url, data).status_code == 302
     assert categories_switched_off(user) == set()
     assert categories_out_of_app(user) == {
-        c for c in Category.values if c not in ("digest", "meetings")
+        c for c in Category.values if c not in ("digest", "reports", "meetings")
     }
 
 

@@ -107,6 +107,7 @@ def test_preferences_page_switches_categories_on_and_off(recent_pair):
     page = client.get(reverse("notifications:preferences"))
     assert page.status_code == 200
     assert "digest" not in page.context["form"].fields  # only coordinators get one
+    assert "reports" not in page.context["form"].fields  # only HR viewers get one
     on = [c for c in Category.values if c not in ("digest", "nudges")]
     response = client.post(reverse("notifications:preferences"), dict.fromkeys(on, "on"))
     assert response.status_code == 302
