@@ -142,22 +142,28 @@ def shown(stat: Stat, figure: Figure, k: int) -> int | float | str:
     return round(stat.value, figure.decimals)
 
 
-def complementary(stats: list[Stat], k: int) -> list[Stat]:
+def complementary(stats: list[Stat], k: int, members: list[set[int]] | None = None) -> list[Stat]:
     """Hide more of a breakdown's groups until the hidden ones cover at least K people together.
 
     Otherwise the total minus the groups shown gives a small group's figure back: with 5
     mentees overall and Eng showing 3, a hidden Sales is 2. Groups with nobody behind them
-    reveal nothing and need no cover; groups already hidden count as cover."""
+    reveal nothing and need no cover; groups already hidden count as cover. Where one person
+    can stand in several groups (two cohorts), `members` gives each group's people, and the
+    cover counts each person once."""
     hidden = {i for i, stat in enumerate(stats) if stat.hidden or 0 < stat.people < k}
     if not any(0 < stats[i].people < k for i in hidden):
         return stats
-    covered = sum(stats[i].people for i in hidden)
+
+    def cover() -> int:
+        if members is None:
+            return sum(stats[i].people for i in hidden)
+        return len(set().union(*(members[i] for i in hidden)))
+
     for i in sorted(range(len(stats)), key=lambda i: stats[i].people):
-        if covered >= k:
+        if cover() >= k:
             break
         if i not in hidden and stats[i].people > 0:
             hidden.add(i)
-            covered += stats[i].people
     return [replace(stat, hidden=True) if i in hidden else stat for i, stat in enumerate(stats)]
 
 

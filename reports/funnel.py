@@ -228,10 +228,26 @@ def program_funnel(filters, *, k: int, first_meeting_days: int = FIRST_MEETING_D
         labels["department"] |= set(directory)
     funnel = Funnel(k=k, first_meeting_days=first_meeting_days, overall=stats(("all", ALL)))
     figures = funnel.figures
+
+    def members(group: tuple[str, str], key: str) -> set[int] | None:
+        """The people behind one group's figure, where a person can be in several groups."""
+        if key == "median_days_to_match":
+            return set(waits[group]["match"])
+        if key == "median_days_to_first_meeting":
+            return set(waits[group]["first_meeting"])
+        if key == "capacity_used":
+            return set(capacity.get(group, (0, 0, set()))[2])
+        return reached[group][key] if key != "eligible" else None
+
     for dim in DIMENSIONS:
         groups = [(label, stats((dim, label))) for label in sorted(labels[dim])]
         for figure in figures:
-            protected = complementary([s[figure.key] for _label, s in groups], k)
+            people = [members((dim, label), figure.key) for label, _s in groups]
+            protected = complementary(
+                [s[figure.key] for _label, s in groups],
+                k,
+                None if any(p is None for p in people) else people,
+            )
             for (_label, s), stat in zip(groups, protected, strict=True):
                 s[figure.key] = stat
         funnel.breakdowns[dim] = groups

@@ -104,6 +104,5 @@ def test_each_app_registers_the_mail_it_sends_from_its_own_module():
         "message_reported": "conversations.messages",
         "partner_left": "governance.messages",
         "flash_schedule_ready": "flash.messages",
-        "partner_left": "governance.messages",
         "monthly_report": "reports.messages",
     }
