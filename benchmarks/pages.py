@@ -31,10 +31,11 @@ import warnings
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch_db import drop_database, scratch_database  # noqa: E402
 
 DB_NAME = "bench_pages"
 HOST = "127.0.0.1"
@@ -47,18 +48,6 @@ class Page:
     role: str  # the demo login whose session cookie fetches it
     queries: int = 0
     seconds: float = float("inf")  # best round's total
-
-
-def admin(base: str, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(urlunsplit(urlsplit(base)._replace(path="/postgres")))
-    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 def benchmark_environment(url: str) -> dict[str, str]:
@@ -223,11 +212,7 @@ def main() -> None:
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL server (postgres://user@host:5432/name)")
-    parts = urlsplit(base)
-    name = f"{parts.path.lstrip('/') or 'mentoring'}_{DB_NAME}"
-    url = urlunsplit(parts._replace(path=f"/{name}"))
-    admin(base, f'DROP DATABASE IF EXISTS "{name}"')
-    admin(base, f'CREATE DATABASE "{name}"')
+    name, url = scratch_database(base, DB_NAME)
     server = None
     try:
         print(f"database {name}", flush=True)
@@ -261,7 +246,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
         if not args.keep:
-            admin(base, f'DROP DATABASE IF EXISTS "{name}"')
+            drop_database(base, name)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch_db import drop_database, scratch_database  # noqa: E402
 
 DB_NAME = "bench_reports"
 DEPARTMENTS = [f"Department {i}" for i in range(25)]
@@ -35,18 +36,6 @@ HR_EMAIL = "hr@bench.example.org"
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def admin(base: str, sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(urlunsplit(urlsplit(base)._replace(path="/postgres")))
-    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
 
 
 def setup_django(url: str) -> None:
@@ -323,11 +312,7 @@ def main() -> None:
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL server (postgres://user@host:5432/name)")
-    parts = urlsplit(base)
-    name = f"{parts.path.lstrip('/') or 'mentoring'}_{DB_NAME}"
-    url = urlunsplit(parts._replace(path=f"/{name}"))
-    admin(base, f'DROP DATABASE IF EXISTS "{name}"')
-    admin(base, f'CREATE DATABASE "{name}"')
+    name, url = scratch_database(base, DB_NAME)
     try:
         print(
             f"database {name}: {args.people} people, {args.pairs} pairs, {args.sessions} sessions",
@@ -363,7 +348,7 @@ def main() -> None:
             )
     finally:
         if not args.keep:
-            admin(base, f'DROP DATABASE IF EXISTS "{name}"')
+            drop_database(base, name)
 
 
 if __name__ == "__main__":
