@@ -183,9 +183,11 @@ def _coordinator_change(change, block: CohortBlock) -> str:
 
 def coordinator_words(why: WhyNot, block: CohortBlock) -> Explanation:
     roles: RoleLabels = block.cohort.program.roles
-    intro = ngettext(
-        "Of %(count)d %(mentor)s:", "Of %(count)d %(mentors)s:", why.candidates
-    ) % {"count": why.candidates, "mentor": roles.mentor, "mentors": roles.mentors}
+    intro = ngettext("Of %(count)d %(mentor)s:", "Of %(count)d %(mentors)s:", why.candidates) % {
+        "count": why.candidates,
+        "mentor": roles.mentor,
+        "mentors": roles.mentors,
+    }
     reasons = [_coordinator_reason(rule, n, block) for rule, n in why.excluded.items()]
     if why.available:
         outcome = ngettext(
@@ -290,8 +292,7 @@ def _mentee_change(change, roles: RoleLabels) -> str | None:
         ) % {"count": count}
     if change.rule == CAPACITY:
         return _(
-            "If one %(mentor)s who fits every rule took on one more person, "
-            "you could be matched."
+            "If one %(mentor)s who fits every rule took on one more person, you could be matched."
         ) % {"mentor": roles.mentor}
     return None  # lifting a coordinator's rejection is theirs to weigh, not a mentee's ask
 

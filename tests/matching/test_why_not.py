@@ -53,7 +53,7 @@ def left_out(matching_cohort, make_user):
 
 
 def test_coordinator_words_count_each_rule_and_name_the_changes(left_out):
-    cohort, run = left_out
+    _cohort, run = left_out
     rows = list(run.unmatched.select_related("mentee__person__user"))
     why_not_for_run(run, rows)
     words = rows[0].why_not

@@ -79,7 +79,7 @@ def test_a_place_for_the_best_scoring_full_mentor_is_named_first(sides):
 
 
 def test_no_change_offered_when_only_the_reporting_chain_or_two_rules_hold_back(sides):
-    mentees, mentors, directory = sides
+    mentees, _mentors, directory = sides
     # Only p1 (the manager) and p6 (too far and same department) are mentors here.
     only = make_side([1, 6], tz=[0, 8], department=[1, 0], capacity=[1, 1])
     [result] = why_not(mentees, only, directory, np.array([0]), np.array([1, 1]), SETTINGS)
