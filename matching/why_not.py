@@ -195,6 +195,12 @@ def coordinator_words(why: WhyNot, block: CohortBlock) -> Explanation:
             "%(count)d pass every rule and have a place now: run matching again or pair by hand.",
             why.available,
         ) % {"count": why.available}
+    elif why.full and block.peer:
+        outcome = ngettext(
+            "%(count)d passes every rule but is paired with someone else.",
+            "%(count)d pass every rule but are paired with others.",
+            why.full,
+        ) % {"count": why.full}
     elif why.full:
         outcome = ngettext(
             "%(count)d passes every rule but has no place left (given to others).",
@@ -203,7 +209,12 @@ def coordinator_words(why: WhyNot, block: CohortBlock) -> Explanation:
         ) % {"count": why.full}
     else:
         outcome = _("None passes every rule.")
-    changes = [_coordinator_change(change, block) for change in why.changes]
+    changes = [
+        _coordinator_change(change, block)
+        for change in why.changes
+        # A peer takes one partner: there is no place to add.
+        if not (block.peer and change.rule == CAPACITY)
+    ]
     if not changes and not why.available:
         changes = [_("No single change would give a match.")]
     return Explanation(why, intro, reasons, outcome, changes)
@@ -311,6 +322,12 @@ def mentee_words(why: WhyNot, block: CohortBlock) -> Explanation:
             "%(count)d fit every rule and have a place now: your coordinators can pair you.",
             why.available,
         ) % {"count": why.available}
+    elif why.full and block.peer:
+        outcome = ngettext(
+            "%(count)d fits every rule but is paired with someone else.",
+            "%(count)d fit every rule but are paired with others.",
+            why.full,
+        ) % {"count": why.full}
     elif why.full:
         outcome = ngettext(
             "%(count)d fits every rule but has no place left.",
@@ -319,7 +336,11 @@ def mentee_words(why: WhyNot, block: CohortBlock) -> Explanation:
         ) % {"count": why.full}
     else:
         outcome = _("None fits every rule of this program.")
-    changes = [text for change in why.changes if (text := _mentee_change(change, roles))]
+    changes = [
+        text
+        for change in why.changes
+        if not (block.peer and change.rule == CAPACITY) and (text := _mentee_change(change, roles))
+    ]
     return Explanation(why, intro, reasons, outcome, changes)
 
 
