@@ -105,7 +105,7 @@ def rule_exclusions(
         keep = at >= 0
         mask = np.zeros(shape, dtype=bool)
         mask[at[keep], listed_cols[keep]] = True
-        if mask.any() or len(listed_rows):
+        if len(listed_rows):
             excluded[name] = mask
     return excluded
 
