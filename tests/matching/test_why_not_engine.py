@@ -96,3 +96,18 @@ def test_rule_exclusions_together_are_the_feasibility_mask(sides):
     blocked = np.logical_or.reduce(list(excluded.values()))
     mask = feasibility_mask(mentees, mentors, directory, SETTINGS, forbidden=FORBIDDEN)
     assert np.array_equal(~blocked, mask)
+
+
+def test_in_a_peer_pool_a_rejected_pair_counts_whichever_way_round_it_was_recorded():
+    pool = make_side([0, 1, 2], tz=[0, 0, 0])
+    directory = Directory(np.full(3, -1))
+    first, _second, third = why_not(
+        pool, pool, directory, np.arange(3), np.array([1, 1, 0]), forbidden=[(1, 0)], symmetric=True
+    )
+    assert first.excluded == {"forbidden": 1}  # recorded as (1, 0)
+    assert (first.candidates, first.passing, first.full) == (2, 1, 1)  # 2 is paired already
+    assert first.changes == (
+        Change("forbidden", 1, mentors=(1,)),
+        Change(CAPACITY, 1, mentors=(2,)),
+    )
+    assert third.excluded == {} and third.available == 2
