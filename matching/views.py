@@ -21,6 +21,7 @@ from matching.access import (
 from matching.forms import MatchingSettingsForm, MentorRequestForm, PairByHandForm
 from matching.loading import settings_for
 from matching.models import MatchRun
+from matching.why_not import why_not_for_run
 from programs.access import (
     get_cohort_for_coordinator,
     get_enrolment_for_participant,
@@ -65,6 +66,8 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
         for proposal in page:
             proposal.why = selectors.breakdown_rows(proposal.breakdown, questions)
         unmatched = list(selectors.run_unmatched(run)[:PAGE_SIZE])
+        if unmatched:
+            why_not_for_run(run, unmatched)
         figures = selectors.run_figures(run)
     published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
     under_way = selectors.matching_job(cohort)
