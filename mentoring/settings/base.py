@@ -58,6 +58,9 @@ SITE_URL = env_url("SITE_URL", f"http://{WEB_HOST}:{WEB_PORT}", {"http", "https"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Widget templates come through TEMPLATES (FORM_RENDERER below), so templates/ can adjust
+    # one (the admin's date-and-time field); this app holds Django's own.
+    "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -142,6 +145,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url(
