@@ -17,6 +17,11 @@ class ProfileForm(CrispyFormMixin, forms.Form):
     timezone = forms.ChoiceField(
         label="Time zone", help_text="Every time you see here is shown in this zone."
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Pages and emails in this language. Leave blank to follow your browser."),
+    )
     job_title = forms.CharField(max_length=120, required=False)
     department = forms.CharField(max_length=120, required=False)
     location = forms.CharField(max_length=120, required=False)
@@ -36,6 +41,7 @@ class ProfileForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args, has_photo: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = timezone_choices()
+        self.fields["language"].choices = [("", _("As my browser says")), *settings.LANGUAGES]
         self.fields["photo"].help_text = _(
             "JPEG, PNG, GIF or WebP, up to %(limit)s. Shown to your pairs and their "
             "coordinators, cropped to a square; we keep no camera or location data from it."
