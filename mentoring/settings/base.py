@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "core.middleware.NullBytesRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "users.middleware.UserTimezoneMiddleware",
+    "users.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: it tells the person why they were sent to set up two-factor.
     "users.middleware.TwoFactorRequiredMiddleware",
@@ -138,6 +140,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
@@ -394,6 +397,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation and time --------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The languages shipped, complete (tests/test_translations.py). A person's own setting wins,
+# else the browser's Accept-Language, else LANGUAGE_CODE.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_timezone("TIME_ZONE", "UTC")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
