@@ -183,10 +183,11 @@ def _coordinator_change(change, block: CohortBlock) -> str:
 
 def coordinator_words(why: WhyNot, block: CohortBlock) -> Explanation:
     roles: RoleLabels = block.cohort.program.roles
-    intro = ngettext("Of %(count)d %(mentor)s:", "Of %(count)d %(mentors)s:", why.candidates) % {
+    # One role word, singular or plural by the count: translations need the same names in both.
+    role = roles.mentor if why.candidates == 1 else roles.mentors
+    intro = ngettext("Of %(count)d %(role)s:", "Of %(count)d %(role)s:", why.candidates) % {
         "count": why.candidates,
-        "mentor": roles.mentor,
-        "mentors": roles.mentors,
+        "role": role,
     }
     reasons = [_coordinator_reason(rule, n, block) for rule, n in why.excluded.items()]
     if why.available:
@@ -310,11 +311,12 @@ def _mentee_change(change, roles: RoleLabels) -> str | None:
 
 def mentee_words(why: WhyNot, block: CohortBlock) -> Explanation:
     roles: RoleLabels = block.cohort.program.roles
+    role = roles.mentor if why.candidates == 1 else roles.mentors
     intro = ngettext(
-        "Of the %(count)d %(mentor)s in this cohort:",
-        "Of the %(count)d %(mentors)s in this cohort:",
+        "Of the %(count)d %(role)s in this cohort:",
+        "Of the %(count)d %(role)s in this cohort:",
         why.candidates,
-    ) % {"count": why.candidates, "mentor": roles.mentor, "mentors": roles.mentors}
+    ) % {"count": why.candidates, "role": role}
     reasons = [_mentee_reason(rule, n, block) for rule, n in why.excluded.items()]
     if why.available:
         outcome = ngettext(
