@@ -66,7 +66,9 @@ def scored_pairs(program, rows: list[Row], *, department: str = "Eng", slug: str
         )
         for person in (mentor, mentee):
             if row.pulse is not None:
-                PulseAnswer.objects.create(mentorship=pair, person=person, round=0, rating=row.pulse)
+                PulseAnswer.objects.create(
+                    mentorship=pair, person=person, round=0, rating=row.pulse
+                )
             if row.closing is not None:
                 role = "mentor" if person == mentor else "mentee"
                 ClosingSurvey.objects.create(
