@@ -15,18 +15,20 @@ the report covers several, across programs:
 The score's intervals are each 95 %, like the pulse check's (reports.pulse); the criteria's hold
 together (reports.validity.correlations). A question over fewer than K people (who answered, or
 for completion the pairs' members) reads "too few to tell". Like the pulse, the whole life of the
-cohorts chosen: a date range does not apply. Weight suggestions use a program's own pairs, or all
-programs' together where its own are too few; none under a department filter, since a weight
-applies to the whole program. A constant number of queries.
+cohorts chosen: a date range does not apply. Weight suggestions (reports.validity.suggest_weight)
+use a program's own pairs, or all programs' together where its own suggest nothing and do not
+clearly point the other way; none under a department filter, since a weight applies to the whole
+program. Eight queries, whatever the number of pairs and programs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+import numpy as np
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy as _
 
 from matching.engine import CRITERIA
@@ -45,6 +47,7 @@ from reports.validity import (
     Sample,
     Validity,
     WeightChange,
+    clearly_predicts,
     correlation,
     correlations,
     suggest_weight,
@@ -97,8 +100,9 @@ class Scope:
     findings: dict[tuple[str, str], Validity]  # (predictor, outcome) -> finding
     suggestions: list[Suggestion] = field(default_factory=list)
 
-    def verdicts(self, predictor: str) -> list[str]:
-        return [self.findings[predictor, outcome].verdict for outcome in OUTCOMES]
+    def findings_of(self, predictor: str) -> list[Validity]:
+        """The predictor's findings, one per outcome."""
+        return [self.findings[predictor, outcome] for outcome in OUTCOMES]
 
     def rows(self) -> list[tuple[str, str, list[dict]]]:
         """(key, label, one cell per outcome) per predictor, for the page."""
@@ -174,19 +178,24 @@ def _scope(
     if program is not None:
         # A program's own questions; across programs the same slug may be another question.
         criteria += sorted(c for c in present if c.startswith(QUESTION_PREFIX))
-    findings = {
-        (SCORE, outcome): correlation(_sample(pairs, lambda p: p.score, outcome, k))
-        for outcome in OUTCOMES
-    }
+    nan = float("nan")
+    # One row per pair: the predictors (score, then criteria), and the outcomes; NaN: none.
+    x = np.array([[p.score, *(p.criteria.get(c, nan) for c in criteria)] for p in pairs])
+    y = np.array([[p.outcomes.get(o, nan) for o in OUTCOMES] for p in pairs])
+    x, y = x.reshape(len(pairs), 1 + len(criteria)), y.reshape(len(pairs), len(OUTCOMES))
+    people = _People(pairs, y, k)
 
-    def points(criterion: str) -> Callable[[PairData], float | None]:
-        return lambda pair: pair.criteria.get(criterion)
+    def sample(column: int, o: int) -> Sample:
+        both = ~np.isnan(x[:, column]) & ~np.isnan(y[:, o])
+        values = np.column_stack((x[both, column], y[both, o]))
+        return Sample(values, binary=OUTCOMES[o] == COMPLETION, hidden=people.few(o, both))
 
+    findings = {(SCORE, outcome): correlation(sample(0, o)) for o, outcome in enumerate(OUTCOMES)}
     findings |= correlations(
         {
-            (criterion, outcome): _sample(pairs, points(criterion), outcome, k)
-            for criterion in criteria
-            for outcome in OUTCOMES
+            (criterion, outcome): sample(1 + j, o)
+            for j, criterion in enumerate(criteria)
+            for o, outcome in enumerate(OUTCOMES)
         }
     )
     predictors = [(SCORE, str(_("Match score")))] + [
@@ -195,17 +204,29 @@ def _scope(
     return Scope(label, program, len(pairs), predictors, findings)
 
 
-def _sample(
-    pairs: list[PairData], predictor: Callable[[PairData], float | None], outcome: str, k: int
-) -> Sample:
-    values, people = [], set()
-    for pair in pairs:
-        x, y = predictor(pair), pair.outcomes.get(outcome)
-        if x is None or y is None:
-            continue
-        values.append((x, y))
-        people |= pair.people[outcome]
-    return Sample(values, binary=outcome == COMPLETION, hidden=len(people) < k)
+class _People:
+    """Whether fewer than K distinct people stand behind a question's pairs: the people who
+    answered (or, for completion, the pairs' members). Worked out once per outcome, and again
+    only for a question that leaves some of those pairs out."""
+
+    def __init__(self, pairs: list[PairData], y: np.ndarray, k: int) -> None:
+        self.pairs, self.k = pairs, k
+        self.known = [~np.isnan(y[:, o]) for o in range(len(OUTCOMES))]
+        self.outcome = [self._few(o, known) for o, known in enumerate(self.known)]
+
+    def few(self, o: int, rows: np.ndarray) -> bool:
+        if np.array_equal(rows, self.known[o]):
+            return self.outcome[o]
+        return self._few(o, rows)
+
+    def _few(self, o: int, rows: np.ndarray) -> bool:
+        outcome = OUTCOMES[o]
+        behind: set[int] = set()
+        for i in np.flatnonzero(rows).tolist():
+            behind |= self.pairs[i].people[outcome]
+            if len(behind) >= self.k:
+                return False
+        return True
 
 
 def _suggestions(
@@ -213,17 +234,34 @@ def _suggestions(
 ) -> list[Suggestion]:
     """From the program's own findings; where those suggest nothing, from every program's
     together, unless the program's own pairs clearly point the other way."""
+
+    def predicts(evidence: Scope) -> set[str]:
+        return {
+            c
+            for c, _label in evidence.predictors[1:]
+            if any(clearly_predicts(f) for f in evidence.findings_of(c))
+        }
+
+    own_predict = predicts(scope)
+    pooled_predict = predicts(pooled) if pooled is not None else set()
     found = []
     for criterion, label in scope.predictors[1:]:
-        own = scope.verdicts(criterion)
-        change = suggest_weight(criterion, weights.get(criterion, 0), own, most=MAX_WEIGHT)
+        own = scope.findings_of(criterion)
+        weight = weights.get(criterion, 0)
+        change = suggest_weight(
+            criterion, weight, own, most=MAX_WEIGHT, another_predicts=bool(own_predict)
+        )
         pooled_evidence = False
         if change is None and pooled is not None and (criterion, PULSE) in pooled.findings:
             change = suggest_weight(
-                criterion, weights.get(criterion, 0), pooled.verdicts(criterion), most=MAX_WEIGHT
+                criterion,
+                weight,
+                pooled.findings_of(criterion),
+                most=MAX_WEIGHT,
+                another_predicts=bool(pooled_predict),
             )
             against = {RAISE: (NEGATIVE, SLIGHT), LOWER: (POSITIVE,)}
-            if change is not None and any(v in against[change.direction] for v in own):
+            if change is not None and any(f.verdict in against[change.direction] for f in own):
                 change = None
             pooled_evidence = change is not None
         if change is not None:
@@ -281,15 +319,21 @@ def _pairs(filters) -> dict[int, PairData]:
 
 
 def _mean_of(pairs: dict[int, PairData], outcome: str, answers, field_name: str) -> None:
+    """The pair's mean over every answer (a person answering twice counts twice, as in the
+    pulse check)."""
     totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
-    for mentorship, person, value in answers.order_by().values_list(
-        "mentorship_id", "person_id", field_name
-    ):
+    rows = (
+        answers.order_by()
+        .values("mentorship_id", "person_id")
+        .annotate(total=Sum(field_name), count=Count("pk"))
+        .values_list("mentorship_id", "person_id", "total", "count")
+    )
+    for mentorship, person, total, count in rows:
         pair = pairs.get(mentorship)
         if pair is None:
             continue
-        totals[mentorship][0] += value
-        totals[mentorship][1] += 1
+        totals[mentorship][0] += total
+        totals[mentorship][1] += count
         pair.people.setdefault(outcome, set()).add(person)
     for mentorship, (total, count) in totals.items():
         pairs[mentorship].outcomes[outcome] = total / count

@@ -21,6 +21,7 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
 
 MIN_PAIRS = 10  # fewer: "too few pairs to tell", whatever the numbers say
@@ -52,12 +53,17 @@ class Validity:
 
 @dataclass(frozen=True)
 class Sample:
-    """One question: (predictor, outcome) per pair. `binary`: the outcome is 1 or 0.
-    `hidden`: fewer than K people behind it, so too few to tell whatever the numbers."""
+    """One question: (predictor, outcome) per pair, as a sequence of pairs or an (n, 2) array.
+    `binary`: the outcome is 1 or 0. `hidden`: fewer than K people behind it, so too few to
+    tell whatever the numbers."""
 
-    pairs: Sequence[tuple[float, float]]
+    pairs: Sequence[tuple[float, float]] | np.ndarray
     binary: bool = False
     hidden: bool = False
+
+    @property
+    def n(self) -> int:
+        return len(self.pairs)
 
 
 def score_predicts_rating(pairs: Sequence[tuple[float, float]]) -> Validity:
@@ -68,8 +74,26 @@ def score_predicts_rating(pairs: Sequence[tuple[float, float]]) -> Validity:
 def correlation(sample: Sample, *, z: float = Z_95, negligible: bool = False) -> Validity:
     """One question with its own 95 % interval (or another `z`). With `negligible`, an
     interval within ±NEGLIGIBLE reads SLIGHT rather than NONE."""
-    n = len(sample.pairs)
-    rho = _rho(sample)
+    return _finding(sample, _rho(sample), z, negligible)
+
+
+def correlations(samples: Mapping[Hashable, Sample]) -> dict[Hashable, Validity]:
+    """Many questions of the same pairs, with intervals that hold for all of them together:
+    each at the 1 - 0.05 / m level, m the questions with enough pairs to ask."""
+    rhos = {key: _rho(sample) for key, sample in samples.items()}
+    z = z_for(sum(1 for rho in rhos.values() if rho is not None))
+    return {key: _finding(samples[key], rhos[key], z, True) for key in samples}
+
+
+def z_for(questions: int) -> float:
+    """The normal quantile for 95 % intervals that hold for `questions` at once."""
+    if questions <= 1:
+        return Z_95
+    return float(stats.norm.ppf(1 - 0.05 / (2 * questions)))
+
+
+def _finding(sample: Sample, rho: float | None, z: float, negligible: bool) -> Validity:
+    n = sample.n
     if rho is None:
         return Validity(n, None, None, None, NONE if _testable(sample) else TOO_FEW)
     low, high = _interval(rho, n, z)
@@ -84,39 +108,29 @@ def correlation(sample: Sample, *, z: float = Z_95, negligible: bool = False) ->
     return Validity(n, rho, low, high, verdict)
 
 
-def correlations(samples: Mapping[Hashable, Sample]) -> dict[Hashable, Validity]:
-    """Many questions of the same pairs, with intervals that hold for all of them together:
-    each at the 1 - 0.05 / m level, m the questions with enough pairs to ask."""
-    asked = sum(1 for sample in samples.values() if _rho(sample) is not None)
-    z = z_for(asked)
-    return {key: correlation(sample, z=z, negligible=True) for key, sample in samples.items()}
-
-
-def z_for(questions: int) -> float:
-    """The normal quantile for 95 % intervals that hold for `questions` at once."""
-    if questions <= 1:
-        return Z_95
-    return float(stats.norm.ppf(1 - 0.05 / (2 * questions)))
-
-
 def _testable(sample: Sample) -> bool:
-    if sample.hidden or len(sample.pairs) < MIN_PAIRS:
+    if sample.hidden or sample.n < MIN_PAIRS:
         return False
     if sample.binary:
-        ones = sum(1 for _, outcome in sample.pairs if outcome)
-        return min(ones, len(sample.pairs) - ones) >= MIN_EACH
+        ones = int(np.count_nonzero(_values(sample)[:, 1]))
+        return min(ones, sample.n - ones) >= MIN_EACH
     return True
 
 
+def _values(sample: Sample) -> np.ndarray:
+    return np.asarray(sample.pairs, dtype=float).reshape(-1, 2)
+
+
 def _rho(sample: Sample) -> float | None:
+    """Spearman's rho: Pearson's correlation of the (average, for ties) ranks."""
     if not _testable(sample):
         return None
-    xs = [x for x, _ in sample.pairs]
-    ys = [y for _, y in sample.pairs]
-    if len(set(xs)) < 2 or len(set(ys)) < 2:
+    values = _values(sample)
+    if np.ptp(values[:, 0]) == 0 or np.ptp(values[:, 1]) == 0:
         # Every pair scored (or rated) alike: nothing to rank, no relationship to see.
         return None
-    return float(stats.spearmanr(xs, ys).statistic)
+    ranks = stats.rankdata(values, axis=0)
+    return float(np.corrcoef(ranks[:, 0], ranks[:, 1])[0, 1])
 
 
 def _interval(rho: float, n: int, z: float) -> tuple[float, float]:
@@ -153,15 +167,26 @@ def _to_step(value: float) -> int:
 
 
 def suggest_weight(
-    criterion: str, weight: float, verdicts: Sequence[str], *, most: int
+    criterion: str,
+    weight: float,
+    findings: Sequence[Validity],
+    *,
+    most: int,
+    another_predicts: bool = False,
 ) -> WeightChange | None:
     """A criterion that clearly goes with better outcomes, and with none worse: raise it. One
-    that clearly goes with worse outcomes and none better, or clearly matters little to every
-    outcome it could be tried on: lower it. Anything mixed or unclear: leave it."""
+    that clearly goes with worse outcomes and none better: lower it. One that clearly matters
+    little to every outcome it could be tried on: lower it too, but only when `another_predicts`
+    (another criterion clearly goes with better outcomes): the weights are shares of their total,
+    so lowering every criterion alike would change nothing. Anything mixed or unclear: leave it.
+
+    "Clearly" is an interval that leaves out zero and a correlation of at least NEGLIGIBLE
+    either way: over thousands of pairs a correlation of 0.03 can be told from zero, but it is no
+    reason to move a weight."""
     current = round(weight)
-    answered = [v for v in verdicts if v != TOO_FEW]
+    answered = [_for_weights(finding) for finding in findings if finding.verdict != TOO_FEW]
     worse = NEGATIVE in answered and POSITIVE not in answered
-    little = bool(answered) and set(answered) == {SLIGHT}
+    little = another_predicts and bool(answered) and set(answered) == {SLIGHT}
     if POSITIVE in answered and NEGATIVE not in answered:
         direction, suggested = RAISE, raised(current, most=most)
     elif worse or little:
@@ -171,3 +196,13 @@ def suggest_weight(
     if suggested == current or current <= 0:
         return None
     return WeightChange(criterion, current, suggested, direction)
+
+
+def clearly_predicts(finding: Validity) -> bool:
+    return _for_weights(finding) == POSITIVE
+
+
+def _for_weights(finding: Validity) -> str:
+    if finding.verdict in (POSITIVE, NEGATIVE) and abs(finding.rho or 0) < NEGLIGIBLE:
+        return NONE
+    return finding.verdict

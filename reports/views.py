@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from audit import services as audit
 from core.errors import refusal_shown
 from matching.forms import weight_field_name
+from matching.selectors import criterion_label
 from programs.access import get_program_for_coordinator, programs_coordinated_by
 from reports.access import pair_list_programs, report_programs
 from reports.charts import chart, pivot
@@ -37,7 +38,7 @@ from reports.pulse import DIMENSION_LABELS as PULSE_DIMENSION_LABELS
 from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.pulse import SOURCE_FIGURES
-from reports.quality import OUTCOME_LABELS, quality_page
+from reports.quality import OUTCOME_LABELS, quality_page, question_texts
 from reports.selectors import ReportFilters, participation_report, report_departments
 from reports.services import weight_change_apply
 
@@ -99,8 +100,13 @@ def weight_change(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(
             request,
-            _("%(program)s: weight %(current)d → %(suggested)d. It applies from the next run.")
-            % {"program": program.name, "current": data["current"], "suggested": data["suggested"]},
+            _("%(program)s: %(criterion)s %(current)d → %(suggested)d, from the next run.")
+            % {
+                "program": program.name,
+                "criterion": criterion_label(data["criterion"], question_texts(program)),
+                "current": data["current"],
+                "suggested": data["suggested"],
+            },
         )
     # Back to the same report: its filters, re-encoded, after a fixed path.
     query = QueryDict(data["query"]).urlencode()

@@ -70,7 +70,7 @@ def test_a_criterion_that_truly_predicts_shows_it_and_its_weight_is_suggested_up
         assert 0 < finding.low < finding.rho < finding.high
         assert finding.n == 40
     for name in OTHERS:
-        verdicts = scope.verdicts(name)
+        verdicts = [finding.verdict for finding in scope.findings_of(name)]
         assert POSITIVE not in verdicts and NEGATIVE not in verdicts, name
     (suggestion,) = scope.suggestions
     change = suggestion.change

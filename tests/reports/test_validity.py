@@ -16,6 +16,7 @@ from reports.validity import (
     SLIGHT,
     TOO_FEW,
     Sample,
+    Validity,
     correlation,
     correlations,
     score_predicts_rating,
@@ -136,12 +137,14 @@ def test_clearly_slight_only_with_many_pairs():
 @pytest.mark.parametrize(
     ("weight", "verdicts", "expected"),
     [
+        # Clearly slight: lowered only beside another criterion that clearly predicts (the
+        # weights are shares: lowering every one alike would change nothing).
+        (15, [SLIGHT, SLIGHT, TOO_FEW], None),
         (20, [POSITIVE, NONE, TOO_FEW], (20, 30, RAISE)),
         (15, [TOO_FEW, POSITIVE, SLIGHT], (15, 25, RAISE)),
         (40, [POSITIVE, POSITIVE, POSITIVE], (40, 60, RAISE)),
         (80, [POSITIVE], (80, 100, RAISE)),
         (20, [NEGATIVE, NONE, NONE], (20, 10, LOWER)),
-        (15, [SLIGHT, SLIGHT, TOO_FEW], (15, 10, LOWER)),
         (5, [NEGATIVE], (5, 0, LOWER)),
         (100, [POSITIVE], None),  # already the most
         (0, [NEGATIVE], None),  # nothing to lower
@@ -152,8 +155,30 @@ def test_clearly_slight_only_with_many_pairs():
     ],
 )
 def test_weight_suggestions(weight, verdicts, expected):
-    change = suggest_weight("language", weight, verdicts, most=100)
+    change = suggest_weight("language", weight, [found(v) for v in verdicts], most=100)
     if expected is None:
         assert change is None
     else:
         assert (change.current, change.suggested, change.direction) == expected
+
+
+def found(verdict: str, rho: float | None = None) -> Validity:
+    """A finding over 30 pairs with that verdict (a correlation of 0.4 either way if clear)."""
+    if rho is None:
+        rho = {POSITIVE: 0.4, NEGATIVE: -0.4, TOO_FEW: None}.get(verdict, 0.0)
+    return Validity(30, rho, None, None, verdict)
+
+
+def test_a_clearly_slight_criterion_is_lowered_beside_one_that_predicts():
+    slight = [found(SLIGHT), found(SLIGHT), found(TOO_FEW)]
+    change = suggest_weight("format", 15, slight, most=100, another_predicts=True)
+    assert (change.current, change.suggested, change.direction) == (15, 10, LOWER)
+    unclear = [found(SLIGHT), found(NONE)]
+    assert suggest_weight("format", 15, unclear, most=100, another_predicts=True) is None
+
+
+def test_a_tiny_correlation_told_from_zero_moves_no_weight():
+    """Thousands of pairs can tell 0.05 from zero; that is still no reason to move a weight."""
+    assert suggest_weight("language", 20, [found(POSITIVE, 0.05)], most=100) is None
+    assert suggest_weight("language", 20, [found(NEGATIVE, -0.06)], most=100) is None
+    assert suggest_weight("language", 20, [found(POSITIVE, 0.1)], most=100).suggested == 30
