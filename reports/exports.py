@@ -23,6 +23,7 @@ from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
 from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.pulse import SOURCE_FIGURES, Pulse
+from reports.quality import quality_json, quality_rows
 from reports.selectors import (
     DIMENSIONS,
     SESSION_DIMENSIONS,
@@ -87,6 +88,7 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
                 value = values[figure.key]
                 shown_value = display(value, figure) if text else value
                 yield ("pulse by pair source", label, str(figure.label), shown_value)
+    yield from quality_rows(report.quality)
 
 
 def funnel_rows(funnel: Funnel | None, *, text: bool) -> Iterator[tuple]:
@@ -166,6 +168,7 @@ def report_data(report: Report) -> dict:
                 for label, stats in report.validity.by_source
             },
         },
+        "match_quality_by_outcome": quality_json(report.quality),
     }
 
 

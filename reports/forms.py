@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VariantSubmit
+from matching.forms import MAX_WEIGHT
 from programs.models import Cohort, Program
 from reports.periods import month_end, month_number, month_start, parse_month
 from reports.selectors import ReportFilters
@@ -95,3 +96,14 @@ class ReportFilterForm(forms.Form):
             since=data.get("since"),
             until=data.get("until"),
         )
+
+
+class WeightChangeForm(forms.Form):
+    """The button under a suggested weight change: which criterion, from what, to what (the
+    service checks all three against the program's weights now)."""
+
+    criterion = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    current = forms.IntegerField(min_value=0, max_value=MAX_WEIGHT, widget=forms.HiddenInput)
+    suggested = forms.IntegerField(min_value=0, max_value=MAX_WEIGHT, widget=forms.HiddenInput)
+    # The report's filters, to come back to the same report afterwards.
+    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)

@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("reports/sessions.<export_format:fmt>", views.sessions_export, name="sessions_export"),
     path("reports/pairs.<export_format:fmt>", views.pairs_export, name="pairs_export"),
+    path("reports/programs/<slug:slug>/weights/", views.weight_change, name="weight_change"),
 ]

@@ -1,18 +1,26 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import (
     FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    QueryDict,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from programs.access import programs_coordinated_by
+from audit import services as audit
+from core.errors import refusal_shown
+from matching.forms import weight_field_name
+from matching.selectors import criterion_label
+from programs.access import get_program_for_coordinator, programs_coordinated_by
 from reports.access import pair_list_programs, report_programs
 from reports.charts import chart, pivot
 from reports.exports import (
@@ -23,14 +31,16 @@ from reports.exports import (
     xlsx_file,
 )
 from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, OFF_PERIOD, display
-from reports.forms import ReportFilterForm
+from reports.forms import ReportFilterForm, WeightChangeForm
 from reports.funnel import DIMENSION_LABELS, MEASURES
 from reports.funnel import DIMENSIONS as FUNNEL_DIMENSIONS
 from reports.pulse import DIMENSION_LABELS as PULSE_DIMENSION_LABELS
 from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.pulse import SOURCE_FIGURES
+from reports.quality import OUTCOME_LABELS, quality_page, question_texts
 from reports.selectors import ReportFilters, participation_report, report_departments
+from reports.services import weight_change_apply
 
 
 def _min_group_size() -> int:
@@ -57,8 +67,50 @@ def participation(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
             "can_list_pairs": programs is not None
             or programs_coordinated_by(request.user).exists(),
+            "quality": report
+            and quality_page(report.quality, programs_coordinated_by(request.user)),
+            "outcome_labels": list(OUTCOME_LABELS.values()),
         },
     )
+
+
+@require_POST
+def weight_change(request: HttpRequest, slug: str) -> HttpResponse:
+    """A suggested weight change (reports.quality), applied by a coordinator of the program for
+    its next run, and recorded in the audit log."""
+    program = get_program_for_coordinator(request.user, slug)
+    form = WeightChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That weight change could not be read; nothing was applied."))
+        return redirect("reports:participation")
+    data = form.cleaned_data
+    with refusal_shown(request) as done:
+        weight_change_apply(
+            program=program,
+            criterion=data["criterion"],
+            current=data["current"],
+            suggested=data["suggested"],
+        )
+    if done:
+        audit.record_settings_change(
+            request=request,
+            obj=program,
+            settings_name="matching",
+            fields=[weight_field_name(data["criterion"])],
+        )
+        messages.success(
+            request,
+            _("%(program)s: %(criterion)s %(current)d → %(suggested)d, from the next run.")
+            % {
+                "program": program.name,
+                "criterion": criterion_label(data["criterion"], question_texts(program)),
+                "current": data["current"],
+                "suggested": data["suggested"],
+            },
+        )
+    # Back to the same report: its filters, re-encoded, after a fixed path.
+    query = QueryDict(data["query"]).urlencode()
+    return redirect(f"{reverse('reports:participation')}?{query}#match-quality")
 
 
 def _page(report) -> dict:
