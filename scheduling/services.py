@@ -101,6 +101,56 @@ def meeting_update(*, meeting: Meeting, by, **changes: object) -> Meeting:
 
 
 @transaction.atomic
+def meeting_book(
+    *,
+    mentorship: Mentorship,
+    scheduled_by,
+    start: datetime,
+    duration_minutes: int = 60,
+    format: str = Meeting._meta.get_field("format").default,
+    location: str = "",
+    video_url: str = "",
+) -> tuple[Meeting, bool]:
+    """Schedule a meeting (invitations with their .ics to everyone, as meeting_schedule does)
+    unless the pair already has one starting then: a second click, or the partner picking the
+    same slot at the same moment. The lock on the pair's row makes that check and the booking
+    one step. Returns the meeting and whether it is new."""
+    Mentorship.objects.select_for_update().filter(pk=mentorship.pk).first()
+    existing = Meeting.objects.filter(
+        mentorship=mentorship, status=Meeting.Status.SCHEDULED, start=start
+    ).first()
+    if existing is not None:
+        return existing, False
+    meeting = meeting_schedule(
+        mentorship=mentorship,
+        scheduled_by=scheduled_by,
+        start=start,
+        duration_minutes=duration_minutes,
+        format=format,
+        location=location,
+        video_url=video_url,
+    )
+    return meeting, True
+
+
+@transaction.atomic
+def meeting_repeat(*, meeting: Meeting, by, start: datetime) -> tuple[Meeting, bool]:
+    """The next meeting of the rhythm, like this one (length, format, place, link; not the
+    agenda, which is the next meeting's own), starting at `start`."""
+    if meeting.is_cancelled:
+        raise SchedulingError("This meeting was cancelled.")
+    return meeting_book(
+        mentorship=meeting.mentorship,
+        scheduled_by=by,
+        start=start,
+        duration_minutes=meeting.duration_minutes,
+        format=meeting.format,
+        location=meeting.location,
+        video_url=meeting.video_url,
+    )
+
+
+@transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
     locked = _locked(meeting)
     if locked.is_cancelled:
