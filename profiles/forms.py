@@ -66,7 +66,9 @@ class ProfileForm(CrispyFormMixin, forms.Form):
 
 
 DAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_RANGE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(?:-|–|—|to)\s*(\d{1,2})(?:[:.h](\d{2}))?$")
+_TIME = r"(\d{1,2})(?:[:.h](\d{2}))?"
+# "9-12", "09:00 - 12:00", "9.30 to 12", and the en dash the form shows.
+_RANGE = re.compile(rf"^{_TIME}\s*(?:-|\u2013|\u2014|to)\s*{_TIME}$")
 
 
 def _minute(hours: str, minutes: str | None) -> int | None:
@@ -81,8 +83,10 @@ def format_minute(value: int) -> str:
 
 
 def format_day(ranges: list[tuple[int, int]]) -> str:
-    """A day's ranges as the availability form shows them: "09:00–12:00, 14:00–17:30"."""
-    return ", ".join(f"{format_minute(start)}\N{EN DASH}{format_minute(end)}" for start, end in ranges)
+    """A day's ranges as the availability form shows them: "09:00-12:00, 14:00-17:30"."""
+    return ", ".join(
+        f"{format_minute(start)}\N{EN DASH}{format_minute(end)}" for start, end in ranges
+    )
 
 
 def parse_day(text: str) -> list[tuple[int, int]]:
@@ -96,10 +100,10 @@ def parse_day(text: str) -> list[tuple[int, int]]:
         end = match and _minute(match[3], match[4])
         if not match or start is None or end is None:
             raise forms.ValidationError(
-                _("“%(part)s” is not a range like 09:00–12:00.") % {"part": part[:40]}
+                _("“%(part)s” is not a range like 09:00-12:00.") % {"part": part[:40]}
             )
         if end == 0:
-            end = 24 * 60  # "22:00–00:00" ends at midnight
+            end = 24 * 60  # "22:00-00:00" ends at midnight
         if start >= end:
             raise forms.ValidationError(
                 _(
@@ -113,7 +117,7 @@ def parse_day(text: str) -> list[tuple[int, int]]:
 
 
 class AvailabilityForm(CrispyFormMixin, forms.Form):
-    """The week, one field a day: "09:00–12:00, 14:00–17:30", on the person's own clock."""
+    """The week, one field a day: "09:00-12:00, 14:00-17:30", on the person's own clock."""
 
     def __init__(self, *args, ranges: list[WeeklyTuple] | None = None, **kwargs) -> None:
         if ranges is not None:
@@ -123,14 +127,12 @@ class AvailabilityForm(CrispyFormMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         for day, name in enumerate(DAY_FIELDS):
-            self.fields[name] = forms.CharField(
-                label=WEEKDAYS[day], required=False, max_length=200
-            )
-            self.fields[name].widget.attrs["placeholder"] = _("e.g. 09:00–12:00, 14:00–17:00")
+            self.fields[name] = forms.CharField(label=WEEKDAYS[day], required=False, max_length=200)
+            self.fields[name].widget.attrs["placeholder"] = _("e.g. 09:00-12:00, 14:00-17:00")
 
     def clean(self):
         data = super().clean()
-        for day, name in enumerate(DAY_FIELDS):
+        for name in DAY_FIELDS:
             if name in data:
                 try:
                     data[name] = parse_day(data[name])

@@ -245,8 +245,10 @@ def availability_set(*, person: Person, ranges: Iterable[WeeklyTuple]) -> bool:
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if availability_of(person) == wanted:
         return False
-    rows = [AvailabilityRange(person=person, weekday=d, start_minute=s, end_minute=e)
-            for d, s, e in wanted]
+    rows = [
+        AvailabilityRange(person=person, weekday=d, start_minute=s, end_minute=e)
+        for d, s, e in wanted
+    ]
     for row in rows:
         row.full_clean(exclude=["person"])
     person.availability.all().delete()

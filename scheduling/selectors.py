@@ -91,14 +91,18 @@ def meetings_to_log(user) -> list[Meeting]:
 def members_with_availability(mentorship: Mentorship) -> list[Person]:
     """The pair's members, mentor first, each with their user and weekly availability."""
     ids = [mentorship.mentor_id, *mentorship.mentees.values_list("pk", flat=True)]
-    people = Person.objects.filter(pk__in=ids).select_related("user").prefetch_related("availability")
+    people = (
+        Person.objects.filter(pk__in=ids).select_related("user").prefetch_related("availability")
+    )
     by_id = {person.pk: person for person in people}
     return [by_id[pk] for pk in dict.fromkeys(ids)]
 
 
 def calendar_of(person: Person) -> tuple[list[WeeklyRange], zoneinfo.ZoneInfo]:
     """A person's weekly availability and the zone it is kept in (prefetch `availability`)."""
-    ranges = [WeeklyRange(r.weekday, r.start_minute, r.end_minute) for r in person.availability.all()]
+    ranges = [
+        WeeklyRange(r.weekday, r.start_minute, r.end_minute) for r in person.availability.all()
+    ]
     return ranges, zone_of(person.user)
 
 
@@ -149,3 +153,10 @@ def fits_everyone(people: list[Person], start: datetime, duration_minutes: int) 
     busy = [interval for interval in busy_of(people, start, end) if interval[0] != start]
     free = common_free([calendar_of(person) for person in people], start, end, busy)
     return free == [(start, end)]
+
+
+def booked_at(mentorship: Mentorship, start: datetime) -> Meeting | None:
+    """The pair's scheduled meeting starting at exactly `start`, if there is one."""
+    return Meeting.objects.filter(
+        mentorship=mentorship, status=Meeting.Status.SCHEDULED, start=start
+    ).first()

@@ -13,6 +13,7 @@ from notifications.services import dispatches_create_now
 from relationships.models import Mentorship
 from relationships.selectors import member_user_ids
 from scheduling.models import CalendarFeed, Meeting, ReminderSchedule
+from scheduling.selectors import booked_at
 
 KIND_INVITE = "meeting_invite"
 KIND_CANCELLED = "meeting_cancelled"
@@ -116,9 +117,7 @@ def meeting_book(
     same slot at the same moment. The lock on the pair's row makes that check and the booking
     one step. Returns the meeting and whether it is new."""
     Mentorship.objects.select_for_update().filter(pk=mentorship.pk).first()
-    existing = Meeting.objects.filter(
-        mentorship=mentorship, status=Meeting.Status.SCHEDULED, start=start
-    ).first()
+    existing = booked_at(mentorship, start)
     if existing is not None:
         return existing, False
     meeting = meeting_schedule(

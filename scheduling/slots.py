@@ -1,6 +1,6 @@
 """Times that suit everyone in a pair, from each person's weekly availability.
 
-Availability is kept on each person's own clock ("Monday 09:00–12:00" in Europe/Berlin). It is
+Availability is kept on each person's own clock ("Monday 09:00-12:00" in Europe/Berlin). It is
 turned into real moments per concrete date with zoneinfo, never with a fixed offset: the gap
 between Berlin and New York is 6 hours most of the year and 5 for a few weeks in March and
 October/November, and a zone like Asia/Kolkata is 5½ hours off UTC. The moments of everyone
@@ -41,7 +41,7 @@ class WeeklyRange:
         if not 0 <= self.weekday <= 6:
             raise ValueError(f"weekday {self.weekday} is not 0 (Monday) to 6 (Sunday)")
         if not 0 <= self.start_minute < self.end_minute <= MINUTES_PER_DAY:
-            raise ValueError(f"{self.start_minute}–{self.end_minute} is not a range in a day")
+            raise ValueError(f"{self.start_minute}-{self.end_minute} is not a range in a day")
 
 
 def _moment(day: date, minute: int, zone: ZoneInfo) -> datetime:

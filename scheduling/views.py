@@ -126,7 +126,10 @@ def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
         form = BookingForm(request.POST)
         if form.is_valid():
             start, duration = form.cleaned_data["start"], form.cleaned_data["duration_minutes"]
-            if start in selectors.offered_times(people, duration_minutes=duration):
+            # Booked already (a second click) counts as offered: the service says so.
+            if selectors.booked_at(mentorship, start) or start in selectors.offered_times(
+                people, duration_minutes=duration
+            ):
                 try:
                     meeting, created = services.meeting_book(
                         mentorship=mentorship,
@@ -146,7 +149,9 @@ def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect(meeting)
             else:
-                messages.error(request, _("That time is no longer free for you both; pick another."))
+                messages.error(
+                    request, _("That time is no longer free for you both; pick another.")
+                )
         else:
             messages.error(request, _("Pick one of the offered times."))
         length = BookingLengthForm({"duration_minutes": duration})
@@ -194,9 +199,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if person.user_id != request.user.pk
             ],
             "fits": selectors.fits_everyone(people, start, meeting.duration_minutes),
-            "booked": Meeting.objects.filter(
-                mentorship=meeting.mentorship, status=Meeting.Status.SCHEDULED, start=start
-            ).first(),
+            "booked": selectors.booked_at(meeting.mentorship, start),
         }
     return render(request, "scheduling/meeting_detail.html", context)
 
@@ -205,7 +208,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_repeat(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the same time, the agreement's rhythm later, booked like any meeting."""
     meeting = get_meeting_for_member(request.user, pk)
-    weeks, start = _next_in_rhythm(meeting, request.user)
+    start = _next_in_rhythm(meeting, request.user)[1]
     try:
         booked, created = services.meeting_repeat(meeting=meeting, by=request.user, start=start)
     except SchedulingError as exc:

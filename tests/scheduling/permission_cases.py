@@ -63,6 +63,4 @@ def extend_world(world: dict) -> None:
     world["calendar_feed"] = CalendarFeed.objects.create(user=world["users"][MENTEE])
     # Free every day, so the booking page always offers times (and its form is fuzzed).
     for person, (start, end) in zip(mentorship.members(), ((6, 22), (8, 20)), strict=False):
-        availability_set(
-            person=person, ranges=[(day, start * 60, end * 60) for day in range(7)]
-        )
+        availability_set(person=person, ranges=[(day, start * 60, end * 60) for day in range(7)])

@@ -26,7 +26,7 @@ HOUR = timedelta(hours=1)
 
 
 def weekdays(start: str, end: str) -> list[WeeklyRange]:
-    """Monday to Friday, start–end on the person's clock."""
+    """Monday to Friday, start-end on the person's clock."""
     low, high = (int(t[:2]) * 60 + int(t[3:]) for t in (start, end))
     return [WeeklyRange(day, low, high) for day in range(5)]
 
@@ -42,7 +42,7 @@ def by_date(slots: list[datetime]) -> dict[date, list[datetime]]:
     return found
 
 
-# Ines in Berlin meets 15:00–18:00 her time, Tom in New York 09:00–12:00 his: the same three
+# Ines in Berlin meets 15:00-18:00 her time, Tom in New York 09:00-12:00 his: the same three
 # hours while the gap is 6 hours, two of them while it is 5.
 BERLIN_AFTERNOONS = weekdays("15:00", "18:00")
 NEW_YORK_MORNINGS = weekdays("09:00", "12:00")
@@ -50,16 +50,14 @@ NEW_YORK_MORNINGS = weekdays("09:00", "12:00")
 
 def berlin_new_york(start: datetime, end: datetime) -> dict[date, list[datetime]]:
     return by_date(
-        offered_slots(
-            BERLIN_AFTERNOONS, BERLIN, NEW_YORK_MORNINGS, NEW_YORK, start, end, [], HOUR
-        )
+        offered_slots(BERLIN_AFTERNOONS, BERLIN, NEW_YORK_MORNINGS, NEW_YORK, start, end, [], HOUR)
     )
 
 
 def test_berlin_and_new_york_share_three_hours_when_the_gap_is_six_hours():
-    slots = berlin_new_york(utc(2027, 3, 8), utc(2027, 3, 13))  # Mon 8 – Fri 12 March
+    slots = berlin_new_york(utc(2027, 3, 8), utc(2027, 3, 13))  # Mon 8 - Fri 12 March
     assert sorted(slots) == [date(2027, 3, day) for day in range(8, 13)]
-    # 15:00–18:00 CET is 14:00–17:00 UTC is 09:00–12:00 EST: a one-hour meeting every half hour.
+    # 15:00-18:00 CET is 14:00-17:00 UTC is 09:00-12:00 EST: a one-hour meeting every half hour.
     first = utc(2027, 3, 10, 14)
     assert slots[date(2027, 3, 10)] == [first + k * HOUR / 2 for k in range(5)]
 
@@ -75,9 +73,10 @@ def test_berlin_and_new_york_share_three_hours_when_the_gap_is_six_hours():
 )
 def test_berlin_and_new_york_share_two_hours_while_the_gap_is_five_hours(day):
     slots = berlin_new_york(
-        datetime.combine(day, datetime.min.time(), UTC), datetime.combine(day, datetime.max.time(), UTC)
+        datetime.combine(day, datetime.min.time(), UTC),
+        datetime.combine(day, datetime.max.time(), UTC),
     )
-    # Berlin 15:00–18:00 CET is 14:00–17:00 UTC; New York 09:00–12:00 EDT is 13:00–16:00 UTC.
+    # Berlin 15:00-18:00 CET is 14:00-17:00 UTC; New York 09:00-12:00 EDT is 13:00-16:00 UTC.
     first = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=14)
     assert slots == {day: [first, first + HOUR / 2, first + HOUR]}
     for slot in slots[day]:
@@ -88,7 +87,8 @@ def test_berlin_and_new_york_share_two_hours_while_the_gap_is_five_hours(day):
 @pytest.mark.parametrize("day", [date(2027, 3, 29), date(2027, 11, 8)])
 def test_berlin_and_new_york_share_three_hours_again_once_both_changed(day):
     slots = berlin_new_york(
-        datetime.combine(day, datetime.min.time(), UTC), datetime.combine(day, datetime.max.time(), UTC)
+        datetime.combine(day, datetime.min.time(), UTC),
+        datetime.combine(day, datetime.max.time(), UTC),
     )
     (times,) = slots.values()
     assert len(times) == 5
@@ -108,19 +108,19 @@ def test_the_weeks_around_the_change_are_worked_out_date_by_date():
 
 
 def test_a_half_hour_zone_meets_on_its_own_whole_hours():
-    # Asha in Kolkata (+05:30) 18:00–21:00; Ines in Berlin 14:00–16:00.
+    # Asha in Kolkata (+05:30) 18:00-21:00; Ines in Berlin 14:00-16:00.
     evenings = weekdays("18:00", "21:00")
     afternoons = weekdays("14:00", "16:00")
     winter = offered_slots(
         evenings, KOLKATA, afternoons, BERLIN, utc(2027, 1, 11), utc(2027, 1, 12), [], HOUR
     )
-    # Kolkata 12:30–15:30 UTC, Berlin (CET) 13:00–15:00 UTC.
+    # Kolkata 12:30-15:30 UTC, Berlin (CET) 13:00-15:00 UTC.
     assert winter == [utc(2027, 1, 11, 13), utc(2027, 1, 11, 13, 30), utc(2027, 1, 11, 14)]
     assert [s.astimezone(KOLKATA).strftime("%H:%M") for s in winter] == ["18:30", "19:00", "19:30"]
     summer = offered_slots(
         evenings, KOLKATA, afternoons, BERLIN, utc(2027, 7, 12), utc(2027, 7, 13), [], HOUR
     )
-    # Berlin (CEST) 12:00–14:00 UTC: from Kolkata's 18:00, which is 12:30 UTC.
+    # Berlin (CEST) 12:00-14:00 UTC: from Kolkata's 18:00, which is 12:30 UTC.
     assert summer == [utc(2027, 7, 12, 12, 30), utc(2027, 7, 12, 13)]
     assert summer[0].astimezone(KOLKATA).strftime("%H:%M") == "18:00"
 
@@ -137,7 +137,7 @@ def test_existing_meetings_are_left_out():
         busy,
         HOUR,
     )
-    # 14:00–15:00 fits before it; after it, from 15:45 (a quarter hour) until 17:00, one hour.
+    # 14:00-15:00 fits before it; after it, from 15:45 (a quarter hour) until 17:00, one hour.
     assert slots == [utc(2027, 3, 10, 14), utc(2027, 3, 10, 15, 45)]
 
 
@@ -154,7 +154,7 @@ def test_a_range_skipped_by_the_spring_change_is_empty_and_a_repeated_one_counts
     sunday = 6
     night = [WeeklyRange(sunday, 2 * 60, 3 * 60)]
     spring = free_intervals(night, BERLIN, utc(2027, 3, 27), utc(2027, 3, 29))
-    assert spring == []  # 02:00–03:00 does not exist on 28 March 2027
+    assert spring == []  # 02:00-03:00 does not exist on 28 March 2027
     longer = free_intervals(
         [WeeklyRange(sunday, 60, 4 * 60)], BERLIN, utc(2027, 3, 27), utc(2027, 3, 29)
     )
@@ -181,7 +181,7 @@ def test_a_group_is_free_when_everyone_is():
     calendars = [
         (BERLIN_AFTERNOONS, BERLIN),
         (NEW_YORK_MORNINGS, NEW_YORK),
-        (weekdays("19:00", "20:00"), KOLKATA),  # 13:30–14:30 UTC in March
+        (weekdays("19:00", "20:00"), KOLKATA),  # 13:30-14:30 UTC in March
     ]
     slots = offered_slots_for(calendars, utc(2027, 3, 10), utc(2027, 3, 11), [], HOUR / 2)
     assert slots == [utc(2027, 3, 10, 14)]
