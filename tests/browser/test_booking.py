@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 from notifications.models import Dispatch
 from profiles.services import availability_set
 from relationships.models import Mentorship
-from relationships.services import mentorship_create
 from scheduling.models import Meeting
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgramFactory
+from tests.factories import CohortFactory, PersonFactory, ProgramFactory, paired
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,9 +36,7 @@ def test_a_mentee_books_an_offered_time_and_both_get_the_invitation(page, make_u
     mentee = PersonFactory(
         user=make_user(email="tom@example.org", first_name="Tom", timezone="America/New_York")
     )
-    for person, role in ((mentor, "mentor"), (mentee, "mentee")):
-        EnrolmentFactory(cohort=cohort, person=person, role=role, status="approved")
-    pair = mentorship_create(cohort=cohort, mentor=mentor, mentees=[mentee])
+    pair = paired(cohort=cohort, mentor=mentor, mentees=[mentee])
     Mentorship.objects.filter(pk=pair.pk).update(status="active", started_at=timezone.now())
     availability_set(person=mentor, ranges=[(day, 8 * 60, 20 * 60) for day in range(7)])
 

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -19,7 +21,7 @@ from profiles.models import AvailabilityRange
 from profiles.services import availability_of, availability_set
 from relationships.models import Agreement
 from scheduling.models import Meeting
-from scheduling.services import meeting_schedule
+from scheduling.services import meeting_cancel, meeting_schedule
 from tests.notifications.pairs import outbox_to
 
 pytestmark = pytest.mark.django_db
@@ -275,8 +277,6 @@ def test_the_rhythm_comes_from_the_agreement(available_pair):
 
 @time_machine.travel(NOW, tick=False)
 def test_a_cancelled_meeting_is_not_repeated(available_pair):
-    from scheduling.services import meeting_cancel
-
     first = meeting_schedule(
         mentorship=available_pair,
         scheduled_by=available_pair.mentor.user,
@@ -287,3 +287,24 @@ def test_a_cancelled_meeting_is_not_repeated(available_pair):
     assert "Same time in" not in client.get(first.get_absolute_url()).content.decode()
     client.post(reverse("scheduling:meeting_repeat", args=[first.pk]))
     assert Meeting.objects.count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_booking_page_takes_as_many_queries_with_many_meetings_as_with_none(available_pair):
+    pair = available_pair
+    client = client_of(pair.mentor)
+    url = reverse("scheduling:meeting_book", args=[pair.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for day in range(12):
+        meeting_schedule(
+            mentorship=pair,
+            scheduled_by=pair.mentor.user,
+            start=datetime(2027, 3, 2, 14, tzinfo=UTC) + timedelta(days=day),
+        )
+    many_ranges = [(d, h * 60, h * 60 + 30) for d in range(7) for h in range(0, 24, 2)]
+    availability_set(person=pair.mentor, ranges=many_ranges)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
