@@ -124,15 +124,21 @@ class BookingLengthForm(forms.Form):
     duration_minutes = forms.TypedChoiceField(
         label=_("Length"), choices=BOOKING_DURATIONS, coerce=int, initial=60
     )
+    week = forms.TypedChoiceField(label=_("Days"), coerce=int, initial=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, weeks: list[str], **kwargs):
+        """`weeks`: how each week of the booking window reads, e.g. "2-8 December"."""
         super().__init__(*args, **kwargs)
+        self.fields["week"].choices = list(enumerate(weeks))
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.add_input(Submit("show", _("Show times"), css_class="btn-secondary"))
 
-    def minutes(self) -> int:
-        return self.cleaned_data["duration_minutes"] if self.is_valid() else 60
+    def choice(self) -> tuple[int, int]:
+        """The length in minutes and the week asked for; the first week of an hour otherwise."""
+        if not self.is_valid():
+            return 60, 0
+        return self.cleaned_data["duration_minutes"], self.cleaned_data["week"]
 
 
 class BookingForm(forms.Form):

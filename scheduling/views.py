@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -120,8 +120,17 @@ def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This mentorship has ended; no more meetings can be scheduled."))
         return redirect(mentorship)
     people = selectors.members_with_availability(mentorship)
-    length = BookingLengthForm(request.GET or None)
-    duration = length.minutes()
+    mine = zone_of(request.user)
+    # Weeks of the viewer's calendar, from their today: a day is never split between two.
+    today = selectors.booking_window()[0].astimezone(mine).date()
+    firsts = [today + timedelta(weeks=n) for n in range(selectors.BOOKING_WEEKS + 1)]
+    weeks = [datetime.combine(first, time.min, tzinfo=mine) for first in firsts]
+    labels = [
+        f"{date_format(first, 'j M')}\N{EN DASH}{date_format(first + timedelta(days=6), 'j M')}"
+        for first in firsts[:-1]
+    ]
+    length = BookingLengthForm(request.GET or None, weeks=labels)
+    duration, week = length.choice()
     if request.method == "POST":
         form = BookingForm(request.POST)
         if form.is_valid():
@@ -154,8 +163,13 @@ def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         else:
             messages.error(request, _("Pick one of the offered times."))
-        length = BookingLengthForm({"duration_minutes": duration})
-    slots = selectors.offered_times(people, duration_minutes=duration)
+        length = BookingLengthForm({"duration_minutes": duration, "week": 0}, weeks=labels)
+        week = 0
+    slots = [
+        slot
+        for slot in selectors.offered_times(people, duration_minutes=duration)
+        if weeks[week] <= slot < weeks[week + 1]
+    ]
     missing = [person for person in people if not person.availability.all()]
     return render(
         request,
@@ -169,7 +183,8 @@ def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": missing,
             "i_am_missing": any(person.user_id == request.user.pk for person in missing),
             "weeks": selectors.BOOKING_WEEKS,
-            "zone": zone_of(request.user).key,
+            "next_week": week + 1 if week + 1 < len(labels) else None,
+            "zone": mine.key,
         },
     )
 
@@ -188,13 +203,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_past": meeting.end < timezone.now(),
     }
     weeks, start = _next_in_rhythm(meeting, request.user)
+    mine = zone_of(request.user)
     if not meeting.is_cancelled and not meeting.mentorship.is_ended and start > timezone.now():
         people = selectors.members_with_availability(meeting.mentorship)
         context["repeat"] = {
             "weeks": weeks,
             "start": start,
             "theirs": [
-                (person.name, _clock(start, zone_of(person.user), None))
+                (person.name, _clock(start, zone_of(person.user), start.astimezone(mine).date()))
                 for person in people
                 if person.user_id != request.user.pk
             ],

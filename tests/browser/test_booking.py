@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import zoneinfo
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -24,8 +26,10 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 PHONE = {"width": 390, "height": 844}
 
 
-def no_sideways_scroll(page) -> None:
+def no_sideways_scroll(page, name: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    if folder := os.environ.get("SCREENSHOT_DIR"):
+        page.screenshot(path=str(Path(folder) / f"{name}-390.png"), full_page=True)
 
 
 def test_a_mentee_books_an_offered_time_and_both_get_the_invitation(page, make_user, sign_in):
@@ -44,7 +48,7 @@ def test_a_mentee_books_an_offered_time_and_both_get_the_invitation(page, make_u
     sign_in(page, mentee.user)
     page.goto("/profile/availability/")
     expect(page.get_by_text("America/New_York")).to_be_visible()
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "availability")
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
         page.get_by_label(day).fill("6-9, 10:00-14:00")
     page.get_by_role("button", name="Save").click()
@@ -56,7 +60,7 @@ def test_a_mentee_books_an_offered_time_and_both_get_the_invitation(page, make_u
     page.goto(pair.get_absolute_url())
     page.get_by_role("link", name="Find a time").click()
     expect(page.get_by_role("heading", name="Find a time")).to_be_visible()
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "find-a-time")
     slots = page.locator("button[name=start]")
     expect(slots.first).to_be_visible()
     # A slot two days ahead: whatever the time of day the test runs, it is one the page offers.
@@ -73,7 +77,7 @@ def test_a_mentee_books_an_offered_time_and_both_get_the_invitation(page, make_u
     button.click()
 
     expect(page.get_by_text("Meeting booked.")).to_be_visible()
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "booked-meeting")
     meeting = Meeting.objects.get()
     assert (meeting.start, meeting.scheduled_by_id) == (start, mentee.user_id)
     invites = {message.to[0]: message for message in mail.outbox}

@@ -116,7 +116,11 @@ def test_the_page_offers_the_times_that_suit_both_across_the_daylight_saving_cha
     meeting_schedule(
         mentorship=other, scheduled_by=pair.mentor.user, start=datetime(2027, 3, 3, 14, tzinfo=UTC)
     )
-    days = offered(client_of(pair.mentor).get(reverse("scheduling:meeting_book", args=[pair.pk])))
+    url = reverse("scheduling:meeting_book", args=[pair.pk])
+    client = client_of(pair.mentor)
+    days = {}
+    for week in range(3):
+        days |= offered(client.get(url, {"duration_minutes": 60, "week": week}))
     milo = pair.mentee.name
     assert days["2027-03-01"] == [
         ("15:00", [(milo, "09:00")]),
@@ -134,6 +138,8 @@ def test_the_page_offers_the_times_that_suit_both_across_the_daylight_saving_cha
     ]
     assert "2027-03-06" not in days  # a Saturday
     assert max(days) <= "2027-03-22"  # three weeks ahead
+    first_week = offered(client.get(url))
+    assert (min(first_week), max(first_week)) == ("2027-03-01", "2027-03-05")
 
 
 @time_machine.travel(NOW, tick=False)
@@ -146,7 +152,9 @@ def test_the_partner_sees_the_same_times_on_their_own_clock(available_pair):
 @time_machine.travel(NOW, tick=False)
 def test_a_longer_meeting_is_offered_fewer_times(available_pair):
     url = reverse("scheduling:meeting_book", args=[available_pair.pk])
-    days = offered(client_of(available_pair.mentor).get(url, {"duration_minutes": 120}))
+    client = client_of(available_pair.mentor)
+    days = offered(client.get(url, {"duration_minutes": 120, "week": 0}))
+    days |= offered(client.get(url, {"duration_minutes": 120, "week": 2}))
     assert [mine for mine, _ in days["2027-03-01"]] == ["15:00", "15:30", "16:00"]
     assert [mine for mine, _ in days["2027-03-15"]] == ["15:00"]
 
