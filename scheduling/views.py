@@ -19,6 +19,7 @@ from core.emails import absolute_url
 from core.widgets import DATETIME_FORMAT
 from notifications.rendering import zone_of
 from programs.access import get_program_for_coordinator
+from programs.models import MeetingFormat
 from relationships.access import get_mentorship_for_member
 from scheduling import ics, selectors, services
 from scheduling.access import get_meeting_for_member, meetings_of, with_people
@@ -150,12 +151,20 @@ def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
                 except SchedulingError as exc:
                     messages.error(request, str(exc))
                 else:
-                    messages.success(
-                        request,
-                        _("Meeting booked. Invitations are on their way to you both.")
-                        if created
-                        else _("That meeting was already booked."),
-                    )
+                    if not created:
+                        messages.info(request, _("That meeting was already booked."))
+                    elif meeting.format == MeetingFormat.VIDEO and not meeting.video_url:
+                        messages.success(
+                            request,
+                            _(
+                                "Meeting booked. Invitations are on their way to everyone. "
+                                "Add the video link with Change; everyone gets the update."
+                            ),
+                        )
+                    else:
+                        messages.success(
+                            request, _("Meeting booked. Invitations are on their way to everyone.")
+                        )
                     return redirect(meeting)
             else:
                 messages.error(
@@ -232,7 +241,7 @@ def meeting_repeat(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(meeting)
     messages.success(
         request,
-        _("Next meeting booked. Invitations are on their way to you both.")
+        _("Next meeting booked. Invitations are on their way to everyone.")
         if created
         else _("That meeting was already booked."),
     )
