@@ -88,3 +88,34 @@ class Person(models.Model):
     def photo_version(self) -> str:
         """Changes with the photo, so a browser's cached copy is not shown after a new one."""
         return self.photo.name.rsplit("/", 1)[-1].removesuffix(".jpg") if self.photo else ""
+
+
+class AvailabilityRange(models.Model):
+    """A weekly range when a person is free to meet, on their own clock (their time zone, which
+    they may change; the range stays on the wall clock). Weekday 0 is Monday; the range is in
+    minutes after midnight, and an end of 1440 is the midnight that ends the day. Scheduling
+    turns these into real moments date by date (scheduling.slots)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)])
+    start_minute = models.PositiveSmallIntegerField(validators=[MaxValueValidator(24 * 60 - 1)])
+    end_minute = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+
+    class Meta:
+        ordering = ["person", "weekday", "start_minute"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=6)
+                & models.Q(start_minute__lt=models.F("end_minute"))
+                & models.Q(end_minute__lte=24 * 60),
+                name="availability_range_in_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "weekday", "start_minute"], name="availability_range_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Availability of person #{self.person_id}: day {self.weekday}"

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from profiles.models import Person
+from profiles.models import AvailabilityRange, Person
 
 USER_FIELDS = ("first_name", "last_name", "timezone")
 PERSON_FIELDS = ("department", "job_title", "seniority", "languages", "location", "bio")
@@ -217,3 +217,41 @@ def person_for_user(user) -> Person:
     """Everyone signed in has a directory entry; one that signed up by themselves gets it now."""
     person, _ = Person.objects.select_related("user").get_or_create(user=user)
     return person
+
+
+# (weekday, start minute, end minute): Monday is 0; minutes after midnight, 1440 ends the day.
+WeeklyTuple = tuple[int, int, int]
+
+
+def availability_normalised(ranges: Iterable[WeeklyTuple]) -> list[WeeklyTuple]:
+    """Sorted, with overlapping and touching ranges of a day joined."""
+    result: list[WeeklyTuple] = []
+    for weekday, start, end in sorted(ranges):
+        if result and result[-1][0] == weekday and start <= result[-1][2]:
+            result[-1] = (weekday, result[-1][1], max(result[-1][2], end))
+        else:
+            result.append((weekday, start, end))
+    return result
+
+
+def availability_of(person: Person) -> list[WeeklyTuple]:
+    return list(person.availability.values_list("weekday", "start_minute", "end_minute"))
+
+
+@transaction.atomic
+def availability_set(*, person: Person, ranges: Iterable[WeeklyTuple]) -> bool:
+    """Replace the person's weekly availability; True if it changed. Saved unchanged, nothing
+    is written."""
+    wanted = availability_normalised(ranges)
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if availability_of(person) == wanted:
+        return False
+    rows = [
+        AvailabilityRange(person=person, weekday=d, start_minute=s, end_minute=e)
+        for d, s, e in wanted
+    ]
+    for row in rows:
+        row.full_clean(exclude=["person"])
+    person.availability.all().delete()
+    AvailabilityRange.objects.bulk_create(rows)
+    return True

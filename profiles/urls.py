@@ -9,4 +9,5 @@ app_name = "profiles"
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile"),
     path("profile/photo/", views.my_photo, name="my_photo"),
+    path("profile/availability/", views.availability_edit, name="availability"),
 ]

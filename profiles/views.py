@@ -6,9 +6,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from profiles.forms import ProfileForm
+from profiles.forms import AvailabilityForm, ProfileForm
 from profiles.photos import photo_response
-from profiles.services import person_for_user, profile_photo_set, profile_update
+from profiles.services import (
+    availability_of,
+    availability_set,
+    person_for_user,
+    profile_photo_set,
+    profile_update,
+)
 
 
 def profile_edit(request: HttpRequest) -> HttpResponse:
@@ -45,3 +51,14 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def my_photo(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own photo (for the profile page)."""
     return photo_response(person_for_user(request.user))
+
+
+def availability_edit(request: HttpRequest) -> HttpResponse:
+    """The person's weekly availability, on their own clock; partners book from it."""
+    person = person_for_user(request.user)
+    form = AvailabilityForm(request.POST or None, ranges=availability_of(person))
+    if request.method == "POST" and form.is_valid():
+        availability_set(person=person, ranges=form.weekly())
+        messages.success(request, _("Availability saved."))
+        return redirect("profiles:availability")
+    return render(request, "profiles/availability_form.html", {"form": form, "person": person})

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.dateranges import meeting_start_error
 from core.widgets import DATETIME_FORMAT, DateTimeInput
@@ -112,3 +113,47 @@ class ReminderScheduleForm(forms.Form):
         if not values or len(set(values)) > 5:
             raise forms.ValidationError("Give one to five reminder times.")
         return sorted(set(values), reverse=True)
+
+
+BOOKING_DURATIONS = [(minutes, label) for minutes, label in DURATIONS if minutes <= 120]
+
+
+class BookingLengthForm(forms.Form):
+    """How long the meeting is to be: the offered times change with it (a GET form)."""
+
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Length"), choices=BOOKING_DURATIONS, coerce=int, initial=60
+    )
+    week = forms.TypedChoiceField(label=_("Days"), coerce=int, initial=0)
+
+    def __init__(self, *args, weeks: list[str], **kwargs):
+        """`weeks`: how each week of the booking window reads, e.g. "2-8 December"."""
+        super().__init__(*args, **kwargs)
+        self.fields["week"].choices = list(enumerate(weeks))
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("show", _("Show times"), css_class="btn-secondary"))
+
+    def choice(self) -> tuple[int, int]:
+        """The length in minutes and the week asked for; the first week of an hour otherwise."""
+        if not self.is_valid():
+            return 60, 0
+        return self.cleaned_data["duration_minutes"], self.cleaned_data["week"]
+
+
+class BookingForm(forms.Form):
+    """One offered slot picked: its start (UTC, ISO 8601) and the meeting's length. The page
+    shows each slot as a button of its own; whether the slot is still free is the view's
+    question, asked again when the button is pressed."""
+
+    start = forms.CharField(max_length=40)
+    duration_minutes = forms.TypedChoiceField(choices=BOOKING_DURATIONS, coerce=int)
+
+    def clean_start(self) -> datetime:
+        try:
+            start = datetime.fromisoformat(self.cleaned_data["start"])
+            if timezone.is_naive(start):
+                raise ValueError("no time zone")
+            return start.astimezone(UTC)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(_("Pick one of the offered times.")) from None

@@ -13,6 +13,7 @@ from notifications.services import dispatches_create_now
 from relationships.models import Mentorship
 from relationships.selectors import member_user_ids
 from scheduling.models import CalendarFeed, Meeting, ReminderSchedule
+from scheduling.selectors import booked_at
 
 KIND_INVITE = "meeting_invite"
 KIND_CANCELLED = "meeting_cancelled"
@@ -98,6 +99,54 @@ def meeting_update(*, meeting: Meeting, by, **changes: object) -> Meeting:
     locked.save()
     _send_invitations(locked)
     return locked
+
+
+@transaction.atomic
+def meeting_book(
+    *,
+    mentorship: Mentorship,
+    scheduled_by,
+    start: datetime,
+    duration_minutes: int = 60,
+    format: str = Meeting._meta.get_field("format").default,
+    location: str = "",
+    video_url: str = "",
+) -> tuple[Meeting, bool]:
+    """Schedule a meeting (invitations with their .ics to everyone, as meeting_schedule does)
+    unless the pair already has one starting then: a second click, or the partner picking the
+    same slot at the same moment. The lock on the pair's row makes that check and the booking
+    one step. Returns the meeting and whether it is new."""
+    Mentorship.objects.select_for_update().filter(pk=mentorship.pk).first()
+    existing = booked_at(mentorship, start)
+    if existing is not None:
+        return existing, False
+    meeting = meeting_schedule(
+        mentorship=mentorship,
+        scheduled_by=scheduled_by,
+        start=start,
+        duration_minutes=duration_minutes,
+        format=format,
+        location=location,
+        video_url=video_url,
+    )
+    return meeting, True
+
+
+@transaction.atomic
+def meeting_repeat(*, meeting: Meeting, by, start: datetime) -> tuple[Meeting, bool]:
+    """The next meeting of the rhythm, like this one (length, format, place, link; not the
+    agenda, which is the next meeting's own), starting at `start`."""
+    if meeting.is_cancelled:
+        raise SchedulingError("This meeting was cancelled.")
+    return meeting_book(
+        mentorship=meeting.mentorship,
+        scheduled_by=by,
+        start=start,
+        duration_minutes=meeting.duration_minutes,
+        format=meeting.format,
+        location=meeting.location,
+        video_url=meeting.video_url,
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import zoneinfo
+from datetime import datetime, time, timedelta
+from itertools import groupby
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,19 +11,29 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.emails import absolute_url
 from core.widgets import DATETIME_FORMAT
 from notifications.rendering import zone_of
 from programs.access import get_program_for_coordinator
+from programs.models import MeetingFormat
 from relationships.access import get_mentorship_for_member
-from scheduling import ics, services
+from scheduling import ics, selectors, services
 from scheduling.access import get_meeting_for_member, meetings_of, with_people
-from scheduling.forms import MeetingForm, ReminderScheduleForm, format_offsets
+from scheduling.forms import (
+    BookingForm,
+    BookingLengthForm,
+    MeetingForm,
+    ReminderScheduleForm,
+    format_offsets,
+)
 from scheduling.messages import reminder_offsets
 from scheduling.models import DEFAULT_REMINDER_OFFSETS, CalendarFeed, Meeting
 from scheduling.services import SchedulingError
+from scheduling.slots import rhythm_weeks, same_time_later
 
 FEED_HISTORY_DAYS = 90
 
@@ -66,17 +79,173 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/meeting_form.html", {"form": form, "mentorship": mentorship})
 
 
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_member(request.user, pk)
+def _clock(moment: datetime, zone: zoneinfo.ZoneInfo, day: object) -> str:
+    """A moment on someone's clock: the time, and the weekday too when it falls on another day
+    than `day` (the viewer's)."""
+    local = moment.astimezone(zone)
+    return date_format(local, "H:i" if local.date() == day else "D H:i")
+
+
+def _offered_days(slots: list[datetime], me, people) -> list[dict]:
+    """The offered starts by day on the viewer's clock, each with the partners' local times."""
+    mine = zone_of(me)
+    partners = [(person.name, zone_of(person.user)) for person in people if person.user_id != me.pk]
+    days = []
+    for day, starts in groupby(slots, key=lambda slot: slot.astimezone(mine).date()):
+        days.append(
+            {
+                "day": day,
+                "slots": [
+                    {
+                        "value": start.isoformat(),
+                        "mine": _clock(start, mine, day),
+                        "theirs": [(name, _clock(start, zone, day)) for name, zone in partners],
+                    }
+                    for start in starts
+                ],
+            }
+        )
+    return days
+
+
+def _preferred_format(mentorship) -> str:
+    agreement = getattr(mentorship, "agreement", None)
+    return (agreement and agreement.preferred_format) or Meeting._meta.get_field("format").default
+
+
+def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Times that suit the whole pair, from everyone's weekly availability; a click books one
+    (with the invitations and their .ics, as scheduling by hand does)."""
+    mentorship = get_mentorship_for_member(request.user, pk)
+    if mentorship.is_ended:
+        messages.error(request, _("This mentorship has ended; no more meetings can be scheduled."))
+        return redirect(mentorship)
+    people = selectors.members_with_availability(mentorship)
+    mine = zone_of(request.user)
+    # Weeks of the viewer's calendar, from their today: a day is never split between two.
+    today = selectors.booking_window()[0].astimezone(mine).date()
+    firsts = [today + timedelta(weeks=n) for n in range(selectors.BOOKING_WEEKS + 1)]
+    weeks = [datetime.combine(first, time.min, tzinfo=mine) for first in firsts]
+    labels = [
+        f"{date_format(first, 'j M')}\N{EN DASH}{date_format(first + timedelta(days=6), 'j M')}"
+        for first in firsts[:-1]
+    ]
+    length = BookingLengthForm(request.GET or None, weeks=labels)
+    duration, week = length.choice()
+    if request.method == "POST":
+        form = BookingForm(request.POST)
+        if form.is_valid():
+            start, duration = form.cleaned_data["start"], form.cleaned_data["duration_minutes"]
+            # Booked already (a second click) counts as offered: the service says so.
+            if selectors.booked_at(mentorship, start) or start in selectors.offered_times(
+                people, duration_minutes=duration
+            ):
+                try:
+                    meeting, created = services.meeting_book(
+                        mentorship=mentorship,
+                        scheduled_by=request.user,
+                        start=start,
+                        duration_minutes=duration,
+                        format=_preferred_format(mentorship),
+                    )
+                except SchedulingError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    if not created:
+                        messages.info(request, _("That meeting was already booked."))
+                    elif meeting.format == MeetingFormat.VIDEO and not meeting.video_url:
+                        messages.success(
+                            request,
+                            _(
+                                "Meeting booked. Invitations are on their way to everyone. "
+                                "Add the video link with Change; everyone gets the update."
+                            ),
+                        )
+                    else:
+                        messages.success(
+                            request, _("Meeting booked. Invitations are on their way to everyone.")
+                        )
+                    return redirect(meeting)
+            else:
+                messages.error(
+                    request, _("That time is no longer free for you both; pick another.")
+                )
+        else:
+            messages.error(request, _("Pick one of the offered times."))
+        length = BookingLengthForm({"duration_minutes": duration, "week": 0}, weeks=labels)
+        week = 0
+    slots = [
+        slot
+        for slot in selectors.offered_times(people, duration_minutes=duration)
+        if weeks[week] <= slot < weeks[week + 1]
+    ]
+    missing = [person for person in people if not person.availability.all()]
     return render(
         request,
-        "scheduling/meeting_detail.html",
+        "scheduling/meeting_book.html",
         {
-            "meeting": meeting,
-            "mentorship": meeting.mentorship,
-            "is_past": meeting.end < timezone.now(),
+            "mentorship": mentorship,
+            "length": length,
+            "duration": duration,
+            "days": _offered_days(slots, request.user, people),
+            "partners": [person for person in people if person.user_id != request.user.pk],
+            "missing": missing,
+            "i_am_missing": any(person.user_id == request.user.pk for person in missing),
+            "weeks": selectors.BOOKING_WEEKS,
+            "next_week": week + 1 if week + 1 < len(labels) else None,
+            "zone": mine.key,
         },
     )
+
+
+def _next_in_rhythm(meeting: Meeting, user) -> tuple[int, datetime]:
+    """The same time on the viewer's clock, the agreement's rhythm (in weeks) later."""
+    weeks = rhythm_weeks(meeting.mentorship.cadence)
+    return weeks, same_time_later(meeting.start, zone_of(user), weeks)
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_member(request.user, pk)
+    context = {
+        "meeting": meeting,
+        "mentorship": meeting.mentorship,
+        "is_past": meeting.end < timezone.now(),
+    }
+    weeks, start = _next_in_rhythm(meeting, request.user)
+    mine = zone_of(request.user)
+    if not meeting.is_cancelled and not meeting.mentorship.is_ended and start > timezone.now():
+        people = selectors.members_with_availability(meeting.mentorship)
+        context["repeat"] = {
+            "weeks": weeks,
+            "start": start,
+            "theirs": [
+                (person.name, _clock(start, zone_of(person.user), start.astimezone(mine).date()))
+                for person in people
+                if person.user_id != request.user.pk
+            ],
+            "fits": selectors.fits_everyone(people, start, meeting.duration_minutes),
+            "booked": selectors.booked_at(meeting.mentorship, start),
+        }
+    return render(request, "scheduling/meeting_detail.html", context)
+
+
+@require_POST
+def meeting_repeat(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the same time, the agreement's rhythm later, booked like any meeting."""
+    meeting = get_meeting_for_member(request.user, pk)
+    start = _next_in_rhythm(meeting, request.user)[1]
+    try:
+        booked, created = services.meeting_repeat(meeting=meeting, by=request.user, start=start)
+    except SchedulingError as exc:
+        messages.error(request, str(exc))
+        return redirect(meeting)
+    messages.success(
+        request,
+        _("Next meeting booked. Invitations are on their way to everyone.")
+        if created
+        else _("That meeting was already booked."),
+    )
+    return redirect(booked)
 
 
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -46,6 +46,7 @@ def pulse(world: dict) -> dict:
 
 ROUND_TRIPS: dict[str, RoundTrip] = {
     "profiles:profile": RoundTrip(MENTEE),
+    "profiles:availability": RoundTrip(MENTEE),
     # The site admin also gets the coordinators (a many-to-many field).
     "programs:program_edit": RoundTrip(ADMIN, program),
     "programs:question_edit": RoundTrip(COORD, lambda w: program(w) | {"pk": w["question"].pk}),

@@ -22,6 +22,7 @@ def cohort(world: dict) -> dict:
 
 CASES: dict[str, Case] = {
     "profiles:profile": Case(signed_in(200)),
+    "profiles:availability": Case(signed_in(200)),
     "programs:program_list": Case(signed_in(200, user=404, mentor=404, mentee=404, hr=404)),
     "programs:program_create": Case(signed_in(403, site_admin=200)),
     "programs:program_detail": Case(coordinators_only(200), program),

@@ -19,7 +19,11 @@ CASES: dict[str, Case] = {
     "scheduling:meeting_create": Case(
         members_only(200), lambda w: {"pk": w["meeting"].mentorship_id}
     ),
+    "scheduling:meeting_book": Case(
+        members_only(200), lambda w: {"pk": w["meeting"].mentorship_id}
+    ),
     "scheduling:meeting_detail": Case(members_only(200), meeting),
+    "scheduling:meeting_repeat": Case(members_only(302), meeting, "post"),
     "scheduling:meeting_edit": Case(members_only(200), meeting),
     "scheduling:meeting_cancel": Case(members_only(302), meeting, "post"),
     "scheduling:meeting_ics": Case(members_only(200), meeting),
@@ -40,6 +44,7 @@ def extend_world(world: dict) -> None:
     from django.utils import timezone
 
     from profiles.models import Person
+    from profiles.services import availability_set
     from relationships.services import mentorship_create
     from scheduling.models import CalendarFeed
     from scheduling.services import meeting_schedule
@@ -56,3 +61,6 @@ def extend_world(world: dict) -> None:
         format="phone",
     )
     world["calendar_feed"] = CalendarFeed.objects.create(user=world["users"][MENTEE])
+    # Free every day, so the booking page always offers times (and its form is fuzzed).
+    for person, (start, end) in zip(mentorship.members(), ((6, 22), (8, 20)), strict=False):
+        availability_set(person=person, ranges=[(day, start * 60, end * 60) for day in range(7)])
