@@ -21,7 +21,9 @@ class ProfileForm(CrispyFormMixin, forms.Form):
     last_name = forms.CharField(max_length=150)
     timezone = forms.ChoiceField(
         label=_("Time zone"),
-        help_text=_("Type a city to search, e.g. Berlin. Every time you see is shown in this zone."),
+        help_text=_(
+            "Type a city to search, e.g. Berlin. Every time you see is shown in this zone."
+        ),
     )
     language = forms.ChoiceField(
         label=_("Language"),

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.timezone import now
