@@ -37,6 +37,7 @@ N_CANDIDATES = 3
 DEFAULT_TOP_K = 8
 DEFAULT_MAX_ROUNDS = 12
 DEFAULT_MARGIN = 500  # cents
+WARM_PROOF_ROUNDS = 4
 _CHUNK_ROWS = 1024
 _INF = np.int64(2**62)
 
@@ -308,13 +309,17 @@ def _solve_sparse(
     if warm is not None:
         rows = np.flatnonzero(warm >= 0)
         edges = np.union1d(edges, rows * m + warm[rows])
-        er, ec = np.divmod(edges, m)
-        ew = weights[er, ec].astype(np.int64)
         # The same proof as after a solve: duals that make the previous solution tight and
         # leave no pair with positive reduced profit show it is still optimal. None when it
-        # is not even optimal on the candidate graph (a pair rejected, someone new).
-        duals = _duals(n, m, er, ec, ew, warm, remaining, big)
-        if duals is not None:
+        # is not even optimal on the candidate graph (a pair rejected, someone new). Duals
+        # are not unique, and those of a small graph may fail a pair outside it while others
+        # would not: such pairs join the graph and the duals are worked out again.
+        for _attempt in range(WARM_PROOF_ROUNDS):
+            er, ec = np.divmod(edges, m)
+            ew = weights[er, ec].astype(np.int64)
+            duals = _duals(n, m, er, ec, ew, warm, remaining, big)
+            if duals is None:
+                break
             violated, extra = _violations(weights, *duals, big, top_k, margin)
             if not violated:
                 return warm, 0
@@ -458,21 +463,34 @@ def _violations(
     always among them, and every extra round costs a whole re-solve.
     """
     n, m = weights.shape
+    # Reduced profit w + (big - u) - v. Both potentials lie within big + MAX_CENTS of 0, so
+    # while that stays below 2**30 the sums fit int32 exactly, which halves the memory
+    # traffic of this pass over every pair.
+    small = int(big) + 2 * MAX_CENTS < 2**30
+    dtype = np.int32 if small else np.int64
+    low = np.iinfo(dtype).min
+    offset = (big - u).astype(dtype)
+    v = v.astype(dtype)
     found = []
     violated = False
     for start in range(0, n, _CHUNK_ROWS):
-        block = weights[start : start + _CHUNK_ROWS].astype(np.int64)
-        reduced = np.where(block >= 0, block + big - u[start : start + len(block), None] - v, -_INF)
-        row_max = reduced.max(axis=1)
-        violated |= bool((row_max > 0).any())
-        rows_hit = np.flatnonzero(row_max > -margin)
+        block = weights[start : start + _CHUNK_ROWS]
+        reduced = block.astype(dtype)
+        reduced += offset[start : start + len(block), None]
+        reduced -= v
+        reduced[block < 0] = low
+        near = reduced > -margin
+        rows_hit, cols_hit = np.nonzero(near)
         if not rows_hit.size:
             continue
-        sub = reduced[rows_hit]
-        k = min(top_k, m)
-        top = np.argpartition(-sub, k - 1, axis=1)[:, :k]
-        ok = np.take_along_axis(sub, top, axis=1) > -margin
-        found.append(((start + rows_hit)[:, None] * m + top)[ok])
+        values = reduced[rows_hit, cols_hit]
+        violated |= bool((values > 0).any())
+        # Best first within each row (ties to the lower column), then at most top_k a row.
+        order = np.lexsort((cols_hit, -values.astype(np.int64), rows_hit))
+        rows_hit, cols_hit = rows_hit[order], cols_hit[order]
+        rank = np.arange(len(rows_hit)) - np.searchsorted(rows_hit, rows_hit)
+        keep = rank < top_k
+        found.append((start + rows_hit[keep]) * m + cols_hit[keep])
     return violated, (np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
 
 
