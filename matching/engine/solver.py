@@ -468,29 +468,27 @@ def _violations(
     # traffic of this pass over every pair.
     small = int(big) + 2 * MAX_CENTS < 2**30
     dtype = np.int32 if small else np.int64
-    low = np.iinfo(dtype).min
+    low = np.iinfo(dtype).min + 1  # so that -low, the partition's key, still fits
     offset = (big - u).astype(dtype)
     v = v.astype(dtype)
     found = []
     violated = False
+    k = min(top_k, m)
     for start in range(0, n, _CHUNK_ROWS):
         block = weights[start : start + _CHUNK_ROWS]
         reduced = block.astype(dtype)
         reduced += offset[start : start + len(block), None]
         reduced -= v
         reduced[block < 0] = low
-        near = reduced > -margin
-        rows_hit, cols_hit = np.nonzero(near)
+        row_max = reduced.max(axis=1)
+        violated |= bool((row_max > 0).any())
+        rows_hit = np.flatnonzero(row_max > -margin)
         if not rows_hit.size:
             continue
-        values = reduced[rows_hit, cols_hit]
-        violated |= bool((values > 0).any())
-        # Best first within each row (ties to the lower column), then at most top_k a row.
-        order = np.lexsort((cols_hit, -values.astype(np.int64), rows_hit))
-        rows_hit, cols_hit = rows_hit[order], cols_hit[order]
-        rank = np.arange(len(rows_hit)) - np.searchsorted(rows_hit, rows_hit)
-        keep = rank < top_k
-        found.append((start + rows_hit[keep]) * m + cols_hit[keep])
+        sub = reduced[rows_hit]
+        top = np.argpartition(-sub, k - 1, axis=1)[:, :k]
+        ok = np.take_along_axis(sub, top, axis=1) > -margin
+        found.append(((start + rows_hit)[:, None] * m + top)[ok])
     return violated, (np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
 
 
