@@ -77,9 +77,12 @@ def match_bipartite(
     earlier: PairList = None,
     ended: PairList = None,
     locked: PairList = None,
+    warm: PairList = None,
     method: str = "auto",
 ) -> MatchResult:
-    """One-to-one, group or reverse matching. All pair lists are (mentee_person, mentor_person)."""
+    """One-to-one, group or reverse matching. All pair lists are (mentee_person, mentor_person).
+
+    `warm` is a previous run's pairs: the solver starts from them (see solve_bipartite)."""
     if mentors.capacity is None:
         raise ValueError("the mentor side needs a capacity")
     seconds: dict[str, float] = {}
@@ -104,7 +107,20 @@ def match_bipartite(
     )
     seconds["constraints"] = time.perf_counter() - t
     t = time.perf_counter()
-    solution = solve_bipartite(cents, mask, mentors.capacity, locked_idx, method=method)
+    warm_rows, warm_cols = person_pairs_to_block(
+        np.asarray(list(warm) if warm is not None else [], dtype=np.int64).reshape(-1, 2),
+        mentees,
+        mentors,
+        len(directory),
+    )
+    solution = solve_bipartite(
+        cents,
+        mask,
+        mentors.capacity,
+        locked_idx,
+        method=method,
+        warm=np.stack([warm_rows, warm_cols], axis=1),
+    )
     seconds["solving"] = time.perf_counter() - t
     rows, cols = solution.pairs()
     breakdown = pair_breakdown(mentees, mentors, score_settings, rows, cols)

@@ -37,6 +37,7 @@ N_CANDIDATES = 3
 DEFAULT_TOP_K = 8
 DEFAULT_MAX_ROUNDS = 12
 DEFAULT_MARGIN = 500  # cents
+WARM_PROOF_ROUNDS = 4
 _CHUNK_ROWS = 1024
 _INF = np.int64(2**62)
 
@@ -145,11 +146,16 @@ def solve_bipartite(
     method: str = "auto",
     top_k: int = DEFAULT_TOP_K,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
+    warm: Iterable[tuple[int, int]] | np.ndarray | None = None,
 ) -> Solution:
     """Assign mentees (rows) to mentors (columns) within capacity, exactly and deterministically.
 
     `cents` are pair scores in integer cents, `mask` the feasible pairs, `locked` (mentee_idx,
     mentor_idx) pairs that must stay; they count towards the objective and use capacity.
+    `warm` (mentee_idx, mentor_idx) pairs are a previous solution: the sparse path first tries
+    to prove it optimal as it stands (then it is kept, and no assignment is solved at all),
+    and otherwise starts from a candidate graph that holds it. Pairs no longer allowed, or
+    beyond a mentor's capacity, are left out; the answer is exact either way.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
@@ -196,10 +202,11 @@ def solve_bipartite(
         big = np.int64(MAX_CENTS) * len(active) + 1
         assigned = None
         if method in ("auto", "sparse"):
-            assigned, rounds = _solve_sparse(weights, remaining, big, top_k, max_rounds)
+            start = _warm_start(_as_index_pairs(warm), n, active, weights, remaining)
+            assigned, rounds = _solve_sparse(weights, remaining, big, top_k, max_rounds, start)
             if assigned is None and method == "sparse":
                 raise ProofFailedError(f"no optimality proof after {rounds} rounds")
-            used_method = "sparse"
+            used_method = "sparse" if rounds else "warm"
         if assigned is None:
             assigned = _solve_dense(weights, remaining, big)
             used_method = "dense" if method == "dense" else "sparse->dense"
@@ -210,6 +217,36 @@ def solve_bipartite(
     usable = mask & (capacity > 0)
     unmatched = _unmatched(cents, usable, np.flatnonzero(mentor_of < 0))
     return Solution(mentor_of, objective, unmatched, used_method, rounds)
+
+
+def _warm_start(
+    warm: np.ndarray, n_all: int, active: np.ndarray, weights: np.ndarray, remaining: np.ndarray
+) -> np.ndarray | None:
+    """The previous solution as an assignment of the subproblem's rows, or None.
+
+    Only pairs still usable are kept, each mentee once, and each mentor up to its remaining
+    capacity (the lower mentee rows first), so what is left is a valid b-matching."""
+    if not len(warm):
+        return None
+    n, m = weights.shape
+    row_of = np.full(n_all, -1, dtype=np.int64)
+    row_of[active] = np.arange(len(active))
+    inside = (warm[:, 0] >= 0) & (warm[:, 0] < n_all) & (warm[:, 1] >= 0) & (warm[:, 1] < m)
+    rows, cols = row_of[warm[inside, 0]], warm[inside, 1]
+    keep = rows >= 0
+    rows, cols = rows[keep], cols[keep]
+    keep = weights[rows, cols] >= 0
+    rows, cols = rows[keep], cols[keep]
+    rows, first = np.unique(rows, return_index=True)
+    cols = cols[first]
+    # Each pair's place among its mentor's pairs (rows ascending): beyond capacity drops.
+    order = np.lexsort((rows, cols))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(cols, cols)
+    keep = np.arange(len(cols)) - starts < remaining[cols]
+    assigned = np.full(n, -1, dtype=np.int64)
+    assigned[rows[keep]] = cols[keep]
+    return assigned if (assigned >= 0).any() else None
 
 
 def _solve_dense(weights: np.ndarray, remaining: np.ndarray, big: np.int64) -> np.ndarray:
@@ -264,10 +301,29 @@ def _solve_sparse(
     big: np.int64,
     top_k: int,
     max_rounds: int,
+    warm: np.ndarray | None = None,
     margin: int = DEFAULT_MARGIN,
 ) -> tuple[np.ndarray | None, int]:
     n, m = weights.shape
     edges = _candidate_edges(weights, remaining, top_k)
+    if warm is not None:
+        rows = np.flatnonzero(warm >= 0)
+        edges = np.union1d(edges, rows * m + warm[rows])
+        # The same proof as after a solve: duals that make the previous solution tight and
+        # leave no pair with positive reduced profit show it is still optimal. None when it
+        # is not even optimal on the candidate graph (a pair rejected, someone new). Duals
+        # are not unique, and those of a small graph may fail a pair outside it while others
+        # would not: such pairs join the graph and the duals are worked out again.
+        for _attempt in range(WARM_PROOF_ROUNDS):
+            er, ec = np.divmod(edges, m)
+            ew = weights[er, ec].astype(np.int64)
+            duals = _duals(n, m, er, ec, ew, warm, remaining, big)
+            if duals is None:
+                break
+            violated, extra = _violations(weights, *duals, big, top_k, margin)
+            if not violated:
+                return warm, 0
+            edges = np.union1d(edges, extra)
     for round_ in range(1, max_rounds + 1):
         er, ec = np.divmod(edges, m)
         ew = weights[er, ec].astype(np.int64)
@@ -407,18 +463,29 @@ def _violations(
     always among them, and every extra round costs a whole re-solve.
     """
     n, m = weights.shape
+    # Reduced profit w + (big - u) - v. Both potentials lie within big + MAX_CENTS of 0, so
+    # while that stays below 2**30 the sums fit int32 exactly, which halves the memory
+    # traffic of this pass over every pair.
+    small = int(big) + 2 * MAX_CENTS < 2**30
+    dtype = np.int32 if small else np.int64
+    low = np.iinfo(dtype).min + 1  # so that -low, the partition's key, still fits
+    offset = (big - u).astype(dtype)
+    v = v.astype(dtype)
     found = []
     violated = False
+    k = min(top_k, m)
     for start in range(0, n, _CHUNK_ROWS):
-        block = weights[start : start + _CHUNK_ROWS].astype(np.int64)
-        reduced = np.where(block >= 0, block + big - u[start : start + len(block), None] - v, -_INF)
+        block = weights[start : start + _CHUNK_ROWS]
+        reduced = block.astype(dtype)
+        reduced += offset[start : start + len(block), None]
+        reduced -= v
+        reduced[block < 0] = low
         row_max = reduced.max(axis=1)
         violated |= bool((row_max > 0).any())
         rows_hit = np.flatnonzero(row_max > -margin)
         if not rows_hit.size:
             continue
         sub = reduced[rows_hit]
-        k = min(top_k, m)
         top = np.argpartition(-sub, k - 1, axis=1)[:, :k]
         ok = np.take_along_axis(sub, top, axis=1) > -margin
         found.append(((start + rows_hit)[:, None] * m + top)[ok])

@@ -67,6 +67,22 @@ def _locked_pairs(cohort: Cohort, block: CohortBlock) -> dict[tuple[int, int], s
     return locked
 
 
+def _previous_pairs(cohort: Cohort, block: CohortBlock) -> list[tuple[int, int]]:
+    """The latest run's pairs as directory indices, for the solver's warm start: a run again
+    after a few locks or rejections starts close to its answer."""
+    previous = latest_run(cohort)
+    if previous is None or block.peer:
+        return []
+    index_of = block.index_of
+    return [
+        (index_of[mentee], index_of[mentor])
+        for mentee, mentor in previous.proposals.values_list(
+            "mentee__person_id", "mentor__person_id"
+        )
+        if mentee in index_of and mentor in index_of
+    ]
+
+
 def _check_locked(block: CohortBlock, locked: dict[tuple[int, int], str]) -> None:
     row = {p.person: i for i, p in enumerate(block.mentees)}
     col = {p.person: i for i, p in enumerate(block.mentors)}
@@ -83,7 +99,9 @@ def _check_locked(block: CohortBlock, locked: dict[tuple[int, int], str]) -> Non
             )
 
 
-def _solve(block: CohortBlock, locked: list[tuple[int, int]]) -> MatchResult:
+def _solve(
+    block: CohortBlock, locked: list[tuple[int, int]], warm: list[tuple[int, int]]
+) -> MatchResult:
     kwargs = {**block.pair_lists, "locked": locked}
     try:
         if block.peer:
@@ -100,6 +118,7 @@ def _solve(block: CohortBlock, locked: list[tuple[int, int]]) -> MatchResult:
             block.directory,
             block.score_settings,
             block.constraint_settings,
+            warm=warm,
             **kwargs,
         )
     except ValueError as exc:
@@ -131,6 +150,7 @@ def match_run_create(
         raise MatchingError("This cohort has no approved mentees waiting for a mentor.")
     locked_sources = _locked_pairs(cohort, block)
     _check_locked(block, locked_sources)
+    warm = _previous_pairs(cohort, block)
     loaded = time.perf_counter()
     progress(
         1,
@@ -138,7 +158,7 @@ def match_run_create(
         _("Matching %(mentees)s mentees with %(mentors)s mentors")
         % {"mentees": len(block.mentees), "mentors": len(block.mentors)},
     )
-    result = _solve(block, [block.pair(a, b) for a, b in locked_sources])
+    result = _solve(block, [block.pair(a, b) for a, b in locked_sources], warm)
     if on_result is not None:
         on_result(block, result)
     solved = time.perf_counter()

@@ -33,6 +33,19 @@ def test_run_matches_everyone_it_can_and_never_a_manager(small_cohort, coordinat
     assert run.settings_snapshot["weights"]["expertise"] > 0
 
 
+def test_a_rerun_starts_from_the_latest_run_and_keeps_its_pairs_when_still_best(
+    small_cohort, coordinator
+):
+    cohort = small_cohort["cohort"]
+    first = services.match_run_create(cohort=cohort, run_by=coordinator)
+    assert first.method.startswith("sparse")
+    again = services.match_run_create(cohort=cohort, run_by=coordinator)
+    # Nothing changed: the dual proof accepts the previous pairs without solving again.
+    assert again.method == "warm (0 rounds)"
+    assert pairs(again) == pairs(first)
+    assert again.objective == first.objective
+
+
 def test_locked_pair_survives_a_rerun_and_a_rejected_one_never_returns(small_cohort, coordinator):
     cohort = small_cohort["cohort"]
     run = services.match_run_create(cohort=cohort, run_by=coordinator)

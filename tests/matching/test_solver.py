@@ -91,6 +91,40 @@ def test_sparse_path_agrees_with_dense_on_mid_sized_instances():
         )
 
 
+def test_warm_start_from_any_previous_solution_equals_brute_force():
+    rng = np.random.default_rng(23)
+    for trial in range(150):
+        n, m = int(rng.integers(1, 7)), int(rng.integers(1, 5))
+        cents, mask, capacity = random_instance(rng, n, m, ties=trial % 3 == 0)
+        # A previous run's pairs: some no longer allowed, some over capacity, some repeated.
+        warm = np.stack([rng.integers(0, n, size=n), rng.integers(0, m, size=n)], axis=1)
+        solution = solve_bipartite(cents, mask, capacity, method="sparse", top_k=1, warm=warm)
+        check_valid(solution, mask, capacity)
+        expected = brute_force_bipartite(cents, mask, capacity)
+        assert (solution.n_matched, solution.objective_cents) == expected, trial
+
+
+def test_a_previous_solution_still_optimal_is_kept_without_solving():
+    rng = np.random.default_rng(7)
+    cents, mask, capacity = random_instance(rng, 300, 120, density=0.3)
+    capacity = rng.integers(1, 4, size=120)
+    cold = solve_bipartite(cents, mask, capacity)
+    rows, cols = cold.pairs()
+    warm = solve_bipartite(cents, mask, capacity, warm=np.stack([rows, cols], axis=1))
+    assert warm.method == "warm"
+    assert np.array_equal(warm.mentor_of, cold.mentor_of)
+    # One pair now forbidden: the previous solution is repaired, and still exact.
+    mask[rows[0], cols[0]] = False
+    repaired = solve_bipartite(cents, mask, capacity, warm=np.stack([rows, cols], axis=1))
+    dense = solve_bipartite(cents, mask, capacity, method="dense")
+    assert repaired.method == "sparse"
+    check_valid(repaired, mask, capacity)
+    assert (repaired.n_matched, repaired.objective_cents) == (
+        dense.n_matched,
+        dense.objective_cents,
+    )
+
+
 def test_matching_more_mentees_beats_any_score_gain():
     # Mentee 0 could take the one great pair, leaving mentee 1 alone; two weak pairs win.
     cents = np.array([[10000, 1], [10000, 0]], dtype=np.int32)
@@ -220,6 +254,12 @@ def test_solutions_never_break_constraints(data):
     cents = cents.astype(np.int32)
     solution = solve_bipartite(cents, mask.astype(bool), capacity, method="sparse", top_k=1)
     check_valid(solution, mask.astype(bool), capacity)
+    # Started from any previous pairs, allowed or not, the answer breaks nothing either.
+    rows = np.arange(len(cents))
+    warm = np.stack([rows, rows % len(capacity)], axis=1)
+    warmed = solve_bipartite(cents, mask.astype(bool), capacity, method="sparse", warm=warm)
+    check_valid(warmed, mask.astype(bool), capacity)
+    assert warmed.objective_cents == solution.objective_cents
     assert solution.objective_cents == int(
         sum(cents[i, j] for i, j in zip(*solution.pairs(), strict=True))
     )
