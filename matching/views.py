@@ -231,21 +231,32 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _add_request_forms(
+    cards: list[directory.MentorCard], enrolment, back_to_directory: str | None = None
+) -> None:
+    """A "Request <mentor>" form on each card; `back_to_directory` is the directory's query
+    string to return to afterwards (None: back to the suggestions)."""
+    action = reverse("matching:request_create", args=[enrolment.pk])
+    for card in cards:
+        form = MentorRequestForm(
+            initial={"mentor": card.mentor.enrolment},
+            auto_id=f"id_%s_{card.mentor.enrolment}",
+            submit_label=_("Request %(name)s") % {"name": card.mentor.name},
+        )
+        form.helper.form_action = action
+        if back_to_directory is not None:
+            form.helper.add_input(Hidden("back", "directory"))
+            form.helper.add_input(Hidden("query", back_to_directory))
+        object.__setattr__(card, "form", form)
+
+
 def find_mentor(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_enrolment_for_participant(request.user, pk)
     if not enrolment.is_mentee:
         raise Http404
     allowed = services.requests_open_to(enrolment)
     suggestions = selectors.suggested_mentors(enrolment) if allowed else []
-    action = reverse("matching:request_create", args=[enrolment.pk])
-    for suggestion in suggestions:
-        form = MentorRequestForm(
-            initial={"mentor": suggestion.mentor.enrolment},
-            auto_id=f"id_%s_{suggestion.mentor.enrolment}",
-            submit_label=f"Request {suggestion.mentor.name}",
-        )
-        form.helper.form_action = action
-        object.__setattr__(suggestion, "form", form)
+    _add_request_forms(suggestions, enrolment)
     return render(
         request,
         "matching/find_mentor.html",
@@ -273,18 +284,8 @@ def mentor_directory(request: HttpRequest, pk: int) -> HttpResponse:
     cards = mentors.cards(list(page))
     query = request.GET.copy()
     query.pop("page", None)
-    action = reverse("matching:request_create", args=[enrolment.pk])
-    for card in cards:
-        form_ = MentorRequestForm(
-            initial={"mentor": card.mentor.enrolment},
-            auto_id=f"id_%s_{card.mentor.enrolment}",
-            submit_label=_("Request %(name)s") % {"name": card.mentor.name},
-        )
-        form_.helper.form_action = action
-        # Back to this page of the directory, filters kept, after the request.
-        form_.helper.add_input(Hidden("back", "directory"))
-        form_.helper.add_input(Hidden("query", request.GET.urlencode()))
-        object.__setattr__(card, "form", form_)
+    # Back to this page of the directory, filters kept, after the request.
+    _add_request_forms(cards, enrolment, back_to_directory=request.GET.urlencode())
     program = enrolment.cohort.program
     return render(
         request,

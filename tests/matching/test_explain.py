@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.urls import reverse
 
+from matching import services
 from matching.engine import ScoreSettings, Side, csr_from_sets, pair_breakdown
 from matching.explain import Profile, explain, hours_apart, maxima
 
@@ -188,3 +190,15 @@ def test_a_criterion_dropped_since_the_run_keeps_its_points_without_a_maximum():
 )
 def test_hours_apart_go_round_the_clock(a, b, hours):
     assert hours_apart(a, b) == hours
+
+
+@pytest.mark.django_db
+def test_the_coordinator_reads_each_proposal_in_words(small_cohort, client, coordinator):
+    run = services.match_run_create(cohort=small_cohort["cohort"])
+    proposal = run.proposals.get(mentee=small_cohort["enrolments"]["cat"])
+    client.force_login(coordinator)
+    html = client.get(reverse("matching:cohort", args=[small_cohort["cohort"].slug])).content
+    mentor = proposal.mentor.person.name
+    assert f"{mentor} offers none of the topics Cat Test wants." in html.decode()
+    # Points out of the most the criterion gives under the run's weights (40 for expertise).
+    assert "0.00 of 40" in html.decode()
