@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 STATIC_STAMP := var/.static-stamp
 
-.PHONY: help install run test lint fmt migrate seed clean
+.PHONY: help install run test lint fmt migrate seed clean messages
 
 help:
 	@echo "make run      install, migrate, load demo data, start web + worker + beat on"
@@ -33,7 +33,19 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(STAMP) $(NODE_STAMP)
+# Translations: the .po files are the source; the compiled .mo files are built here (GNU
+# gettext's msgfmt), never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "msgfmt (GNU gettext) is needed to build the translations."; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+install: $(STAMP) $(NODE_STAMP) $(MO_FILES)
+
+# After marking strings: bring the German and Spanish catalogues up to date, then translate
+# what is new (tests/test_translations.py fails while anything is untranslated or fuzzy).
+messages: install
+	DEBUG=1 $(MANAGE) makemessages $(MESSAGES_ARGS)
 
 $(STATIC_STAMP): $(STAMP) $(NODE_STAMP) $(shell find static -type f 2>/dev/null)
 	@mkdir -p var

@@ -6,6 +6,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class VariantSubmit(Submit):
+    """A submit button in one Bootstrap variant ("secondary", "outline-danger"). crispy's
+    Submit keeps btn-primary beside any class added, and the two fight over the colours."""
+
+    def __init__(self, name: str, value: str, *, variant: str, **kwargs) -> None:
+        super().__init__(name, value, **kwargs)
+        self.field_classes = f"btn btn-{variant}"
+
+
 class CrispyFormMixin:
     """A form that renders with crispy-forms and one submit button."""
 

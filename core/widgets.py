@@ -47,3 +47,23 @@ class DateTimeInput(forms.DateTimeInput):
         if isinstance(value, dt.datetime) and timezone.is_aware(value):
             value = timezone.localtime(value).replace(tzinfo=None)
         return super().format_value(value)
+
+
+class SearchableChoiceInput(forms.TextInput):
+    """A text field that suggests its choices as you type (an HTML datalist): a time zone is
+    found by typing "Berl" instead of scrolling a 600-item list. The form field stays a
+    ChoiceField, so only a listed value is accepted."""
+
+    template_name = "core/widgets/searchable_choice.html"
+
+    def __init__(self, choices=(), attrs: dict | None = None) -> None:
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.choices = list(choices)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}-choices"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["choices"] = self.choices
+        return context

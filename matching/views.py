@@ -31,6 +31,7 @@ from matching.forms import (
 )
 from matching.loading import settings_for
 from matching.models import MatchRun
+from matching.why_not import why_not_for_run
 from profiles.photos import photo_response
 from programs.access import (
     get_cohort_for_coordinator,
@@ -78,6 +79,8 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
         for proposal in proposals:
             proposal.why = reasons[proposal.pk]
         unmatched = list(selectors.run_unmatched(run)[:PAGE_SIZE])
+        if unmatched:
+            why_not_for_run(run, unmatched)
         figures = selectors.run_figures(run)
     published = cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists()
     under_way = selectors.matching_job(cohort)

@@ -41,7 +41,7 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import registry, webhooks
 from notifications.mail import message_id_for
@@ -56,6 +56,7 @@ from notifications.models import (
 from notifications.quiet import quiet_until
 from notifications.registry import Message, Planned
 from notifications.tokens import unsubscribe_url
+from users.models import language_of
 
 logger = logging.getLogger(__name__)
 
@@ -397,7 +398,9 @@ def dispatch_send(*, dispatch_id: int, connection=None) -> str:
         elif not (by_email or in_app):
             message, reason = None, f"The recipient switched off “{kind.category}”."
         else:
-            message, reason = kind.build(dispatch), "No longer relevant."
+            # Subject, body and inbox entry in the recipient's language.
+            with translation.override(language_of(dispatch.recipient)):
+                message, reason = kind.build(dispatch), "No longer relevant."
     except Exception as exc:
         # A bug or bad data, not the mail server: retrying would fail the same way.
         logger.exception("building %s failed", dispatch.key)

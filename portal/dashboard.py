@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from core.roles import Roles
 from flash.participant_access import events_for_dashboard, has_ended
 from matching import selectors as matching
+from matching.why_not import Explanation, why_not_for_mentee
 from programs import selectors as programs
 from programs.access import cohorts_coordinated_by, enrolments_of
 from programs.models import Cohort, Enrolment
@@ -40,6 +41,8 @@ class Dashboard:
     waiting: list[Item] = field(default_factory=list)  # what they wait for from others
     mentorships: list = field(default_factory=list)
     pulse: list[tuple[Cohort, dict[str, int]]] = field(default_factory=list)
+    # (enrolment, explanation) where a published run left the person without a partner
+    why_not: list[tuple[Enrolment, Explanation]] = field(default_factory=list)
 
 
 def dashboard_for(user, roles: Roles) -> Dashboard:
@@ -95,6 +98,7 @@ def _participant(board: Dashboard, user, enrolments: list[Enrolment]) -> None:
             )
         )
     board.mentorships = relationships.participant_overview(user)
+    board.why_not = why_not_for_mentee(user)
     for m in board.mentorships:
         _mentorship_items(actions, m)
     me = person_of(user)

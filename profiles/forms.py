@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
+from core.widgets import SearchableChoiceInput
 from profiles.languages import ISO_639_1
 from profiles.photos import PhotoRefused, photo_from_upload
 from users.models import timezone_choices
@@ -15,7 +16,13 @@ class ProfileForm(CrispyFormMixin, forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     timezone = forms.ChoiceField(
-        label="Time zone", help_text="Every time you see here is shown in this zone."
+        label=_("Time zone"),
+        help_text=_("Type a city to search, e.g. Berlin. Every time you see is shown in this zone."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Pages and emails in this language. Leave blank to follow your browser."),
     )
     job_title = forms.CharField(max_length=120, required=False)
     department = forms.CharField(max_length=120, required=False)
@@ -35,7 +42,10 @@ class ProfileForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args, has_photo: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = timezone_choices()
+        zones = timezone_choices()
+        self.fields["timezone"].choices = zones
+        self.fields["timezone"].widget = SearchableChoiceInput(zones)
+        self.fields["language"].choices = [("", _("As my browser says")), *settings.LANGUAGES]
         self.fields["photo"].help_text = _(
             "JPEG, PNG, GIF or WebP, up to %(limit)s. Shown to your pairs and their "
             "coordinators, cropped to a square; we keep no camera or location data from it."

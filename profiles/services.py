@@ -184,11 +184,12 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
 def profile_update(*, person: Person, **values: object) -> Person:
     """A person edits their own profile. The reporting line and seniority stay with HR."""
     user = person.user
-    for key in USER_FIELDS:
+    own = (*USER_FIELDS, "language")  # the language is the person's own, never HR's
+    for key in own:
         if key in values:
             setattr(user, key, values[key])
     user.full_clean(exclude=["password"])
-    user.save(update_fields=[k for k in USER_FIELDS if k in values])
+    user.save(update_fields=[k for k in own if k in values])
     editable = ("job_title", "department", "location", "languages", "bio")
     for key in editable:
         if key in values:

@@ -18,6 +18,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "first_name": user.first_name,
         "last_name": user.last_name,
         "timezone": user.timezone,
+        "language": user.language,
         "job_title": person.job_title,
         "department": person.department,
         "location": person.location,

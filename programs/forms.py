@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CrispyFormMixin, ModelMultipleChoiceField
+from core.forms import CrispyFormMixin, ModelMultipleChoiceField, VariantSubmit
 from core.widgets import DateInput
 from programs.importing import MAX_BYTES
 from programs.models import Cohort, Enrolment, EnrolmentQuestion, MeetingFormat, Program
@@ -134,7 +133,7 @@ class CohortFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
         self.helper.disable_csrf = True
-        self.helper.add_input(Submit("", "Filter", css_class="btn-secondary"))
+        self.helper.add_input(VariantSubmit("", "Filter", variant="secondary"))
 
 
 class BulkActionForm(forms.Form):

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, Submit
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from core.forms import CrispyFormMixin, ModelMultipleChoiceField
+from core.forms import CrispyFormMixin, ModelMultipleChoiceField, VariantSubmit
 from profiles.models import Person
 from programs.models import Enrolment
 from relationships.models import Agreement, ClosingQuestion, Mentorship
@@ -64,7 +64,7 @@ class CloseForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.attrs = {"data-confirm": "Close this mentorship early?"}
-        self.helper.add_input(Submit("submit", "Close early", css_class="btn-outline-danger"))
+        self.helper.add_input(VariantSubmit("submit", "Close early", variant="outline-danger"))
 
 
 class MentorshipCreateForm(CrispyFormMixin, forms.Form):

@@ -3,12 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VariantSubmit
 from programs.models import Cohort, Program
 from reports.periods import month_end, month_number, month_start, parse_month
 from reports.selectors import ReportFilters
@@ -65,7 +65,7 @@ class ReportFilterForm(forms.Form):
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
         self.helper.form_id = "report-filters"
         self.helper.disable_csrf = True
-        self.helper.add_input(Submit("", "Apply", css_class="btn-secondary"))
+        self.helper.add_input(VariantSubmit("", "Apply", variant="secondary"))
 
     def clean_since(self) -> dt.date | None:
         value = self.cleaned_data["since"]

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.timezone import now
@@ -66,6 +67,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_timezone],
         help_text="Every time you see is shown in this time zone.",
     )
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The language of pages and emails; blank follows the browser.",
+    )
     is_hr_viewer = models.BooleanField(
         "HR viewer",
         default=False,
@@ -102,3 +108,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+
+def language_of(user) -> str:
+    """The language a person reads: their own choice, else the site's (emails have no browser)."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    chosen = getattr(user, "language", "")
+    return chosen if chosen in codes else settings.LANGUAGE_CODE

@@ -58,6 +58,9 @@ SITE_URL = env_url("SITE_URL", f"http://{WEB_HOST}:{WEB_PORT}", {"http", "https"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Widget templates come through TEMPLATES (FORM_RENDERER below), so templates/ can adjust
+    # one (the admin's date-and-time field); this app holds Django's own.
+    "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -105,6 +108,7 @@ MIDDLEWARE = [
     "core.middleware.NullBytesRefusedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "users.middleware.UserTimezoneMiddleware",
+    "users.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: it tells the person why they were sent to set up two-factor.
     "users.middleware.TwoFactorRequiredMiddleware",
@@ -135,6 +140,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
@@ -142,6 +148,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url(
@@ -389,6 +397,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation and time --------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The languages shipped, complete (tests/test_translations.py). A person's own setting wins,
+# else the browser's Accept-Language, else LANGUAGE_CODE.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_timezone("TIME_ZONE", "UTC")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True

@@ -25,7 +25,9 @@ from tests.flash.people_builders import event_by_hand, publish, take_part
 pytestmark = pytest.mark.django_db
 
 # What the dashboard may cost, whatever is waiting (sign-in, roles, then a query per kind).
-PARTICIPANT_QUERIES = 20
+# A participant's includes one asking whether a published run left them without a partner
+# (matching.why_not); only then is that cohort loaded to say why.
+PARTICIPANT_QUERIES = 21
 COORDINATOR_QUERIES = 12
 
 ITEM = re.compile(r'<a class="fw-semibold" href="([^"]*)">([^<]*)</a>')
