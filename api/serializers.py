@@ -7,8 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jobs.models import Job
+from matching.explain import criterion_label
 from matching.models import MatchRun, Proposal
-from matching.selectors import criterion_label
 from programs.importing import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from matching.directory import DirectoryFilters, Facets
 from matching.engine import CRITERIA
+from matching.explain import CRITERION_LABELS
 from matching.models import QUESTION_PREFIX, MatchingSettings
-from matching.selectors import CRITERION_LABELS
 from programs.roles import RoleLabels
 
 MAX_WEIGHT = 100
@@ -111,3 +113,74 @@ class MentorRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", submit_label))
+
+
+SENIORITY_LEVELS = [(level, str(level)) for level in range(1, 11)]
+
+
+class MentorDirectoryForm(forms.Form):
+    """The directory's search and filters (a GET form: it writes nothing)."""
+
+    q = forms.CharField(
+        label=_lazy("Search"),
+        required=False,
+        max_length=100,
+        help_text=_lazy("Name, job title or expertise"),
+    )
+    expertise = forms.ChoiceField(label=_lazy("Expertise"), required=False)
+    language = forms.ChoiceField(label=_lazy("Language"), required=False)
+    department = forms.ChoiceField(label=_lazy("Department"), required=False)
+    seniority_min = forms.TypedChoiceField(
+        label=_lazy("Seniority from"), required=False, coerce=int, empty_value=None
+    )
+    seniority_max = forms.TypedChoiceField(
+        label=_lazy("Seniority up to"), required=False, coerce=int, empty_value=None
+    )
+    max_tz_gap = forms.IntegerField(
+        label=_lazy("Time-zone gap at most (hours)"), required=False, min_value=0, max_value=12
+    )
+    free = forms.BooleanField(label=_lazy("Only mentors with a free place"), required=False)
+
+    def __init__(self, *args, facets: Facets, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expertise"].choices = [
+            ("", _("Any expertise")),
+            *((tag, tag) for tag in facets.expertise),
+        ]
+        self.fields["language"].choices = [("", _("Any language")), *facets.languages]
+        self.fields["department"].choices = [
+            ("", _("Any department")),
+            *((d, d) for d in facets.departments),
+        ]
+        for name in ("seniority_min", "seniority_max"):
+            self.fields[name].choices = [("", _("Any level")), *SENIORITY_LEVELS]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.form_class = "row g-2 align-items-end"
+        self.helper.layout = Layout(
+            Div("q", css_class="col-12 col-lg-4"),
+            Div("expertise", css_class="col-12 col-sm-6 col-lg-4"),
+            Div("language", css_class="col-12 col-sm-6 col-lg-4"),
+            Div("department", css_class="col-12 col-sm-6 col-lg-4"),
+            Div("seniority_min", css_class="col-6 col-lg-2"),
+            Div("seniority_max", css_class="col-6 col-lg-2"),
+            Div("max_tz_gap", css_class="col-12 col-sm-6 col-lg-4"),
+            Div("free", css_class="col-12 col-lg-4"),
+            Div(Submit("", _("Filter"), css_class="btn-secondary"), css_class="col-12"),
+        )
+
+    def filters(self) -> DirectoryFilters:
+        """The filters to apply: the valid ones (an unknown choice is left out)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return DirectoryFilters(
+            text=data.get("q") or "",
+            expertise=data.get("expertise") or "",
+            language=data.get("language") or "",
+            department=data.get("department") or "",
+            seniority_min=data.get("seniority_min"),
+            seniority_max=data.get("seniority_max"),
+            free_only=bool(data.get("free")),
+            max_tz_gap=data.get("max_tz_gap"),
+        )

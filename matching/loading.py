@@ -137,7 +137,7 @@ def choice_questions(program) -> dict[str, EnrolmentQuestion]:
 
 
 @cache
-def _utc_offset_hours(name: str, on: dt.date) -> float:
+def utc_offset_hours(name: str, on: dt.date) -> float:
     try:
         zone = zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -191,7 +191,7 @@ def _side(
         seniority=[r["person__seniority"] or UNKNOWN_SENIORITY for r in rows],
         department=departments,
         languages=csr_from_sets(languages, len(vocab["languages"])),
-        tz_offset=[_utc_offset_hours(r["person__user__timezone"] or "", on) for r in rows],
+        tz_offset=[utc_offset_hours(r["person__user__timezone"] or "", on) for r in rows],
         meeting_format=[FORMAT_INDEX.get(r["preferred_format"], -1) for r in rows],
         interests=csr_from_sets(tags, len(vocab["tags"])),
         expertise=csr_from_sets(offers, len(vocab["tags"])),

@@ -3,16 +3,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import numpy as np
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jobs.models import Job
-from matching.engine import pair_breakdown, score_matrix
-from matching.loading import OPEN_MENTORSHIP, Participant, load_cohort
+from matching.directory import DirectoryFilters, MentorCard, mentor_directory
+from matching.loading import OPEN_MENTORSHIP
 from matching.models import (
     MATCHABLE_FORMATS,
-    QUESTION_PREFIX,
     MatchRun,
     MentorRequest,
     Proposal,
@@ -20,30 +18,6 @@ from matching.models import (
 )
 from programs.models import Cohort, Enrolment
 from relationships.models import Mentorship
-
-CRITERION_LABELS = {
-    "expertise": "Expertise for interests",
-    "seniority": "Seniority",
-    "department": "Department",
-    "language": "Shared language",
-    "timezone": "Time zone",
-    "format": "Meeting format",
-}
-
-
-def criterion_label(name: str, questions: dict[str, str]) -> str:
-    if name.startswith(QUESTION_PREFIX):
-        slug = name[len(QUESTION_PREFIX) :]
-        return questions.get(slug, slug)
-    return CRITERION_LABELS.get(name, name)
-
-
-def breakdown_rows(breakdown: dict[str, float], questions: dict[str, str]) -> list[tuple]:
-    """(label, points) per criterion, the biggest contribution first."""
-    return sorted(
-        ((criterion_label(name, questions), points) for name, points in breakdown.items()),
-        key=lambda row: -row[1],
-    )
 
 
 def question_texts(program) -> dict[str, str]:
@@ -265,47 +239,13 @@ def enrolments_to_find_a_mentor(user) -> QuerySet[Enrolment]:
     )
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    mentor: Participant
-    score: float
-    why: list[tuple[str, float]]
-    requested: bool
-
-
-def suggested_mentors(enrolment: Enrolment, limit: int = 10) -> list[Suggestion]:
-    """The mentors this mentee could ask, best score first, with the reasons.
+def suggested_mentors(enrolment: Enrolment, limit: int = 10) -> list[MentorCard]:
+    """The mentors this mentee could ask now, best score first, with the reasons in words.
 
     Only mentors with a free slot who pass every hard constraint are shown: a mentee never
     learns that someone was left out because of a reporting line."""
-    block = load_cohort(enrolment.cohort, mentee_ids=[enrolment.pk])
-    if not block.mentees or not block.mentors:
-        return []
-    cents = score_matrix(block.mentee_side, block.mentor_side, block.score_settings)[0]
-    mask = block.mask()[0]
-    usable = mask & (block.mentor_side.capacity > 0)
-    candidates = np.flatnonzero(usable)
-    # Highest score first; ties to the earlier enrolment, so the list is stable.
-    order = candidates[np.lexsort((candidates, -cents[candidates]))][:limit]
-    if not len(order):
-        return []
-    breakdown = pair_breakdown(
-        block.mentee_side,
-        block.mentor_side,
-        block.score_settings,
-        np.zeros(len(order), dtype=np.int64),
-        order,
-    )
-    asked = set(MentorRequest.objects.filter(mentee=enrolment).values_list("mentor_id", flat=True))
-    return [
-        Suggestion(
-            mentor=block.mentors[j],
-            score=int(breakdown.score_cents[k]) / 100,
-            why=breakdown_rows(parts, block.questions),
-            requested=block.mentors[j].enrolment in asked,
-        )
-        for k, (j, parts) in enumerate(zip(order.tolist(), breakdown.as_dicts(), strict=True))
-    ]
+    mentors = mentor_directory(enrolment)
+    return mentors.cards(mentors.filtered(DirectoryFilters(free_only=True))[:limit])
 
 
 def matching_job(cohort: Cohort) -> Job | None:

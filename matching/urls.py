@@ -31,6 +31,12 @@ urlpatterns = [
     path("me/requests/", views.my_requests, name="requests"),
     path("me/enrolments/<int:pk>/mentors/", views.find_mentor, name="find_mentor"),
     path("me/enrolments/<int:pk>/mentors/request/", views.request_create, name="request_create"),
+    path("me/enrolments/<int:pk>/directory/", views.mentor_directory, name="directory"),
+    path(
+        "me/enrolments/<int:pk>/directory/<int:mentor_pk>/photo/",
+        views.mentor_photo,
+        name="mentor_photo",
+    ),
     path("me/requests/<int:pk>/answer/", views.request_respond, name="request_respond"),
     path("me/requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
 ]

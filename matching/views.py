@@ -1,27 +1,38 @@
 from __future__ import annotations
 
+from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit import services as audit
 from core.errors import DomainError, refusal_shown
 from jobs.access import jobs_visible_to
 from jobs.services import JobBusy
-from matching import selectors, services
+from matching import directory, selectors, services
 from matching.access import (
+    get_enrolment_for_self_match,
+    get_listed_mentor_for_mentee,
     get_proposal_for_coordinator,
     get_request_for_mentee,
     get_request_for_mentor,
     get_run_for_coordinator,
 )
-from matching.forms import MatchingSettingsForm, MentorRequestForm, PairByHandForm
+from matching.explain import proposal_reasons
+from matching.forms import (
+    MatchingSettingsForm,
+    MentorDirectoryForm,
+    MentorRequestForm,
+    PairByHandForm,
+)
 from matching.loading import settings_for
 from matching.models import MatchRun
 from matching.why_not import why_not_for_run
+from profiles.photos import photo_response
 from programs.access import (
     get_cohort_for_coordinator,
     get_enrolment_for_participant,
@@ -63,8 +74,10 @@ def _matching_page(request: HttpRequest, cohort, run: MatchRun | None) -> HttpRe
     if run is not None:
         questions = selectors.question_texts(cohort.program)
         page = Paginator(selectors.run_proposals(run), PAGE_SIZE).get_page(request.GET.get("page"))
-        for proposal in page:
-            proposal.why = selectors.breakdown_rows(proposal.breakdown, questions)
+        proposals = list(page)
+        reasons = proposal_reasons(run, proposals, questions)
+        for proposal in proposals:
+            proposal.why = reasons[proposal.pk]
         unmatched = list(selectors.run_unmatched(run)[:PAGE_SIZE])
         if unmatched:
             why_not_for_run(run, unmatched)
@@ -221,21 +234,32 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _add_request_forms(
+    cards: list[directory.MentorCard], enrolment, back_to_directory: str | None = None
+) -> None:
+    """A "Request <mentor>" form on each card; `back_to_directory` is the directory's query
+    string to return to afterwards (None: back to the suggestions)."""
+    action = reverse("matching:request_create", args=[enrolment.pk])
+    for card in cards:
+        form = MentorRequestForm(
+            initial={"mentor": card.mentor.enrolment},
+            auto_id=f"id_%s_{card.mentor.enrolment}",
+            submit_label=_("Request %(name)s") % {"name": card.mentor.name},
+        )
+        form.helper.form_action = action
+        if back_to_directory is not None:
+            form.helper.add_input(Hidden("back", "directory"))
+            form.helper.add_input(Hidden("query", back_to_directory))
+        object.__setattr__(card, "form", form)
+
+
 def find_mentor(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_enrolment_for_participant(request.user, pk)
     if not enrolment.is_mentee:
         raise Http404
     allowed = services.requests_open_to(enrolment)
     suggestions = selectors.suggested_mentors(enrolment) if allowed else []
-    action = reverse("matching:request_create", args=[enrolment.pk])
-    for suggestion in suggestions:
-        form = MentorRequestForm(
-            initial={"mentor": suggestion.mentor.enrolment},
-            auto_id=f"id_%s_{suggestion.mentor.enrolment}",
-            submit_label=f"Request {suggestion.mentor.name}",
-        )
-        form.helper.form_action = action
-        object.__setattr__(suggestion, "form", form)
+    _add_request_forms(suggestions, enrolment)
     return render(
         request,
         "matching/find_mentor.html",
@@ -248,6 +272,46 @@ def find_mentor(request: HttpRequest, pk: int) -> HttpResponse:
             "made": selectors.requests_made(request.user).filter(mentee=enrolment),
         },
     )
+
+
+DIRECTORY_PAGE_SIZE = 10
+
+
+def mentor_directory(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every mentor this mentee may ask, searchable and filtered, each with why in words."""
+    enrolment = get_enrolment_for_self_match(request.user, pk)
+    mentors = directory.mentor_directory(enrolment)
+    form = MentorDirectoryForm(request.GET or None, facets=mentors.facets)
+    entries = mentors.filtered(form.filters()) if form.is_bound else mentors.entries
+    page = Paginator(entries, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = mentors.cards(list(page))
+    query = request.GET.copy()
+    query.pop("page", None)
+    # Back to this page of the directory, filters kept, after the request.
+    _add_request_forms(cards, enrolment, back_to_directory=request.GET.urlencode())
+    program = enrolment.cohort.program
+    return render(
+        request,
+        "matching/mentor_directory.html",
+        {
+            "enrolment": enrolment,
+            "cohort": enrolment.cohort,
+            "program": program,
+            "settings": settings_for(program),
+            "form": form,
+            "page": page,
+            "cards": cards,
+            "query": query.urlencode(),
+            "listed_count": len(mentors.entries),
+            "made": selectors.requests_made(request.user).filter(mentee=enrolment),
+        },
+    )
+
+
+def mentor_photo(request: HttpRequest, pk: int, mentor_pk: int) -> HttpResponse:
+    """A listed mentor's photo, for the mentee whose directory lists them."""
+    mentor = get_listed_mentor_for_mentee(request.user, pk, mentor_pk)
+    return photo_response(mentor.person)
 
 
 @require_POST
@@ -270,6 +334,11 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"Request sent to {mentor_request.mentor.person.name}. You will hear by email.",
             )
+    if request.POST.get("back") == "directory":
+        # Only the query string travels: the way back is always this mentee's directory.
+        query = QueryDict(request.POST.get("query", "")).urlencode()
+        url = reverse("matching:directory", args=[enrolment.pk])
+        return redirect(f"{url}?{query}" if query else url)
     return redirect("matching:find_mentor", pk=enrolment.pk)
 
 

@@ -41,6 +41,14 @@ CASES: dict[str, Case] = {
     "matching:find_mentor": Case(
         signed_in(404, **{MENTEE: 200}), lambda w: {"pk": w["matching_mentee"].pk}
     ),
+    "matching:directory": Case(
+        signed_in(404, **{MENTEE: 200}), lambda w: {"pk": w["matching_mentee"].pk}
+    ),
+    # Only to the mentee whose directory lists the mentor.
+    "matching:mentor_photo": Case(
+        signed_in(404, **{MENTEE: 200}),
+        lambda w: {"pk": w["matching_mentee"].pk, "mentor_pk": w["proposal"].mentor_id},
+    ),
     "matching:request_create": Case(
         signed_in(404, **{MENTEE: 302}), lambda w: {"pk": w["matching_mentee"].pk}, "post"
     ),

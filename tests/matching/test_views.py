@@ -39,8 +39,9 @@ def test_matching_page_queries_do_not_grow_with_the_cohort(
     grow(matching_cohort, size)
     services.match_run_create(cohort=matching_cohort)
     client.force_login(coordinator)
-    # 19: one of them asks whether a run is under way on a worker (the page says so).
-    html = page_queries(client, matching_cohort, django_assert_max_num_queries, 19)
+    # 20: one of them asks whether a run is under way on a worker (the page says so), one
+    # reads the page's profiles for the reasons in words.
+    html = page_queries(client, matching_cohort, django_assert_max_num_queries, 20)
     assert "Why?" in html
     assert html.count("Reject") >= min(size, 50)
 
