@@ -32,9 +32,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from matching.engine import CRITERIA
+from matching.explain import criterion_label
 from matching.forms import MAX_WEIGHT
 from matching.models import QUESTION_PREFIX, MatchingSettings, MatchRun, Proposal
-from matching.selectors import criterion_label
 from programs.models import EnrolmentQuestion, Program
 from relationships.models import ClosingSurvey, Mentorship, PulseAnswer
 from reports.validity import (

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from audit import services as audit
 from core.errors import refusal_shown
+from matching.explain import criterion_label
 from matching.forms import weight_field_name
-from matching.selectors import criterion_label
 from programs.access import get_program_for_coordinator, programs_coordinated_by
 from reports.access import pair_list_programs, report_programs
 from reports.charts import chart, pivot
