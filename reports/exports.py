@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from django.utils import timezone
-from openpyxl import Workbook
 
 from reports.figures import FIGURES, OFF_PERIOD, SUPPRESSED, band_of, display
 from reports.funnel import ALL, Funnel
@@ -270,6 +269,10 @@ def write_csv(rows: Iterable[tuple], out: IO[str]) -> None:
 
 def xlsx_file(rows: Iterable[tuple], *, title: str) -> IO[bytes]:
     """A write-only workbook saved into a temporary file (deleted when closed), rewound."""
+    # openpyxl is imported on the first download, not with the URLconf: every page's first
+    # request in a fresh process would otherwise pay for it.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     for row in rows:

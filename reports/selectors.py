@@ -47,7 +47,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from core.dateranges import CALENDAR_FIRST, CALENDAR_LAST
@@ -228,20 +228,6 @@ def participation_report(
         dim: defaultdict(list) for dim in ("all", *DIMENSIONS)
     }
 
-    def add(department: str, seniority_band: str, row: dict) -> None:
-        for dim, group in (
-            ("all", ALL),
-            ("department", department or NO_DEPARTMENT),
-            ("seniority", seniority_band),
-        ):
-            for key, value in row.items():
-                raw[dim][group][key] += float(value or 0)
-
-    # Sources whose people each sit in one department and one band: one GROUP BY on both,
-    # summed up here (distinct people add up across cells because a person is in one cell).
-    for source in (_enrolments, _ratings, _goals, _surveys, _flash_surveys):
-        for row in source(filters):
-            add(row.pop("d"), row.pop("b"), row)
     matched_people: dict[str, dict[str, set[int]]] = {d: defaultdict(set) for d in days}
     for department, seniority_band, person_id, enrolled_at, matched_at in _days_to_match(filters):
         waited = max((matched_at - enrolled_at).total_seconds() / 86400, 0)
@@ -258,7 +244,12 @@ def participation_report(
             group = group or NO_DEPARTMENT
         for key, value in row.items():
             raw[dim][group][key] += float(value or 0)
-    cells, pair_months = _cells(filters)
+    # Enrolments, ratings, goals and surveys: summed from the month-by-month rows `_cells` reads
+    # for the reporting periods anyway (one query per source, the range a choice of months).
+    cells, pair_months, sums, session_counts = _cells(filters)
+    for (dim, group), numbers in sums.items():
+        for key, value in numbers.items():
+            raw[dim][group][key] += value
     _flash_people(filters, raw, cells)
     for (dim, group), months in pair_months.items():
         raw[dim][group]["pair_months"] += len(months)
@@ -289,7 +280,7 @@ def participation_report(
         k=k,
         overall=overall,
         breakdowns=breakdowns,
-        trend=_trend(filters, timeline["sessions"], cells["sessions"]),
+        trend=_trend(filters, timeline["sessions"], cells["sessions"], session_counts),
         funnel=program_funnel(filters, k=k, first_meeting_days=first_meeting_days),
         pulse=pulse_ratings(filters, k=k),
         validity=match_validity(filters, k=k),
@@ -479,31 +470,10 @@ def _follow_on_rows(filters: ReportFilters) -> QuerySet:
     )
 
 
-def _flash_surveys(filters: ReportFilters) -> Iterable[dict]:
-    answers = filters.scoped(FlashSurvey.objects.all(), "event__cohort").filter(
-        filters.in_range("created_at")
-    )
-    return _by_person_cells(_people_filter(filters, answers, "person__"), "person__").annotate(
-        flash_answers=Count("pk"),
-        usefulness_sum=Sum("usefulness"),
-        met_fit=Count("pk", filter=Q(met_fit=True)),
-        would_return=Count("pk", filter=Q(would_return=True)),
-        flash_respondent_people=Count("person", distinct=True),
-    )
-
-
 # --- Sources, one query each ----------------------------------------------------------------
 
 MENTOR_ROLES = (Enrolment.Role.MENTOR, Enrolment.Role.BOTH)
 MENTEE_ROLES = (Enrolment.Role.MENTEE, Enrolment.Role.BOTH)
-
-
-def _by_person_cells(queryset: QuerySet, prefix: str) -> QuerySet:
-    return (
-        queryset.annotate(d=F(f"{prefix}department"), b=band_expression(prefix))
-        .values("d", "b")
-        .order_by()
-    )
 
 
 def _people_filter(filters: ReportFilters, queryset: QuerySet, prefix: str) -> QuerySet:
@@ -526,24 +496,6 @@ def _matched() -> Exists:
         MentorshipMentee.objects.filter(
             person=OuterRef("person"), mentorship__cohort=OuterRef("cohort")
         )
-    )
-
-
-def _enrolments(filters: ReportFilters) -> Iterable[dict]:
-    approved = Q(status=Enrolment.Status.APPROVED)
-    mentors = approved & Q(role__in=MENTOR_ROLES)
-    mentees = approved & Q(role__in=MENTEE_ROLES)
-    matched = mentees & Q(is_matched=True)
-    pending = Q(status=Enrolment.Status.APPLIED)
-    queryset = _enrolments_in_scope(filters).annotate(is_matched=_matched())
-    return _by_person_cells(queryset, "person__").annotate(
-        mentors=Count("pk", filter=mentors),
-        mentor_people=Count("person", distinct=True, filter=mentors),
-        mentees=Count("pk", filter=mentees),
-        mentee_people=Count("person", distinct=True, filter=mentees),
-        pending=Count("pk", filter=pending),
-        pending_people=Count("person", distinct=True, filter=pending),
-        matched=Count("pk", filter=matched),
     )
 
 
@@ -695,40 +647,6 @@ def _pairs(filters: ReportFilters) -> Iterator[tuple[str, str, dict]]:
             yield dim, group, row
 
 
-def _ratings(filters: ReportFilters) -> Iterable[dict]:
-    ratings = filters.scoped(SessionRating.objects.all(), "session__mentorship__cohort").filter(
-        filters.in_range("session__occurred_at")
-    )
-    return _by_person_cells(_people_filter(filters, ratings, "person__"), "person__").annotate(
-        rating_sum=Sum("rating"),
-        ratings=Count("pk"),
-        rater_people=Count("person", distinct=True),
-    )
-
-
-def _goals(filters: ReportFilters) -> Iterable[dict]:
-    goals = filters.scoped(Goal.objects.all(), "mentorship__cohort").filter(
-        filters.in_range("created_at")
-    )
-    return _by_person_cells(_people_filter(filters, goals, "owner__"), "owner__").annotate(
-        goals=Count("pk"),
-        achieved=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
-        goal_people=Count("owner", distinct=True),
-    )
-
-
-def _surveys(filters: ReportFilters) -> Iterable[dict]:
-    surveys = filters.scoped(ClosingSurvey.objects.all(), "mentorship__cohort").filter(
-        filters.in_range("submitted_at")
-    )
-    return _by_person_cells(_people_filter(filters, surveys, "person__"), "person__").annotate(
-        responses=Count("pk"),
-        promoters=Count("pk", filter=Q(recommend_score__gte=9)),
-        detractors=Count("pk", filter=Q(recommend_score__lte=6)),
-        respondent_people=Count("person", distinct=True),
-    )
-
-
 def _sessions_in_scope(filters: ReportFilters) -> QuerySet[SessionLog]:
     sessions = filters.scoped(SessionLog.objects.all(), "mentorship__cohort").filter(
         filters.in_range("occurred_at")
@@ -745,23 +663,14 @@ def _sessions_in_scope(filters: ReportFilters) -> QuerySet[SessionLog]:
 
 
 def _trend(
-    filters: ReportFilters, timeline: Periods, people: dict[int, dict[tuple[str, str], set[int]]]
+    filters: ReportFilters,
+    timeline: Periods,
+    people: dict[int, dict[tuple[str, str], set[int]]],
+    counts: dict[int, int],
 ) -> list[tuple[str, Stat]]:
     """Sessions per reporting period of the sessions figure, for the periods the range covers
     (one a range splits shows "not for this range"); the people behind a period are the mentees
-    of the pairs that met."""
-    sessions = filters.scoped(SessionLog.objects.all(), "mentorship__cohort").filter(
-        filters.in_range("occurred_at")
-    )
-    if filters.department is not None:
-        sessions = sessions.filter(mentorship__mentees__department=filters.department)
-    rows = (
-        sessions.annotate(month=TruncMonth("occurred_at"))
-        .values("month")
-        .order_by("month")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    counts = {_month(row["month"]): row["n"] for row in rows}
+    of the pairs that met. `counts`: the sessions of each month in the range (`_cells`)."""
     if not counts:
         return []
     first, last = filters.months
@@ -778,10 +687,6 @@ def _trend(
         stat = Stat(sum(counts.get(m, 0) for m in months), len(behind), off_period=not inside)
         trend.append((label, stat))
     return trend
-
-
-def _month(value: dt.datetime) -> int:
-    return month_number(timezone.localtime(value).date())
 
 
 def _month_number(path: str) -> ExpressionWrapper:
@@ -812,14 +717,22 @@ PAIR_CELL_FIELDS = (
 )
 
 
-def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tuple[int, int]]]]:
+def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
     """Who is behind each basis (reports.figures) in each month, over the whole timeline:
-    basis -> month -> (dimension, group) -> person ids; and per group, the (pair, month)s in the
-    range in which a pair was running. Sized by people-months, never by sessions."""
+    basis -> month -> (dimension, group) -> person ids; per group, the (pair, month)s in the
+    range in which a pair was running; per group, the figures summed from these rows over the
+    months in the range (enrolments, ratings, goals, surveys: month by month, so the range is a
+    choice of months, and each source is read once); and the sessions of each month in the
+    range (the trend). Sized by people-months, never by sessions."""
     cells: dict[str, dict] = {b: defaultdict(lambda: defaultdict(set)) for b in BASES}
     pair_months: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
+    sums: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    behind: dict[tuple[tuple[str, str], str], set[int]] = defaultdict(set)
     first, last = filters.months
     everything = filters.whole_timeline()
+
+    def in_range(month: int) -> bool:
+        return (first is None or month >= first) and (last is None or month <= last)
 
     @cache
     def groups(department: str, band: str) -> tuple[tuple[str, str], ...]:
@@ -830,6 +743,19 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
         for group in groups(department, band):
             by_group[group].add(person)
 
+    def count(month: int, person: int, department: str, band: str, **figures: int) -> None:
+        """Add to the range's figures; `<name>_people` figures count distinct people."""
+        if not in_range(month):
+            return
+        for group in groups(department, band):
+            totals = sums[group]
+            for name, value in figures.items():
+                if name.endswith("_people"):
+                    behind[group, name].add(person)
+                    totals[name] += 0  # the group is there, with nobody yet
+                else:
+                    totals[name] += float(value or 0)
+
     enrolments = (
         _enrolments_in_scope(everything)
         .annotate(is_matched=_matched(), month=_month_number("created_at"))
@@ -839,14 +765,20 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
     approved, applied = Enrolment.Status.APPROVED, Enrolment.Status.APPLIED
     for person, department, seniority, month, role, status, matched in enrolments:
         band = band_of(seniority)
+        # Every enrolment in the range makes its group appear, whether it counts or not.
+        count(month, person, department, band, mentors=0)
         if status == approved and role in MENTOR_ROLES:
             put("mentors", month, person, department, band)
+            count(month, person, department, band, mentors=1, mentor_people=1)
         if status == approved and role in MENTEE_ROLES:
             put("mentees", month, person, department, band)
+            count(month, person, department, band, mentees=1, mentee_people=1)
             if matched:
                 put("matched", month, person, department, band)
+                count(month, person, department, band, matched=1)
         if status == applied:
             put("pending", month, person, department, band)
+            count(month, person, department, band, pending=1, pending_people=1)
 
     mentees = _people_filter(
         everything,
@@ -862,10 +794,12 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
         .order_by()
     )
     now = _current_month()
-    mentees_of: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    running = cells["running"]
+    mentees_of: dict[int, list[tuple[int, tuple[tuple[str, str], ...]]]] = defaultdict(list)
     for pair, person, department, seniority, started, ended, status, reason in pairs:
         band = band_of(seniority)
-        mentees_of[pair].append((person, department, band))
+        its_groups = groups(department, band)
+        mentees_of[pair].append((person, its_groups))
         if status in Mentorship.ENDED and ended is not None:
             put("ended", ended, person, department, band)
             if status == Mentorship.Status.COMPLETED:
@@ -876,9 +810,11 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
                     put(f"closed_{reason}", ended, person, department, band)
         if started is not None:
             for month in range(started, (now if ended is None else ended) + 1):
-                put("running", month, person, department, band)
-                if (first is None or month >= first) and (last is None or month <= last):
-                    for group in groups(department, band):
+                by_group = running[month]
+                for group in its_groups:
+                    by_group[group].add(person)
+                if in_range(month):
+                    for group in its_groups:
                         pair_months[group].add((pair, month))
 
     # Sessions by pair and month (far fewer than sessions), then to the pair's mentees above.
@@ -888,52 +824,90 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict[tuple[str, str], set[tupl
         .annotate(month=_month_number("occurred_at"))
         .values("mentorship_id", "month")
         .order_by()
-        .annotate(n=Count("pk"))  # a GROUP BY: cheaper than DISTINCT here
-        .values_list("mentorship_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("mentorship_id", "month", "n")
     )
-    for pair, month in met:
-        for person, department, band in mentees_of.get(pair, ()):
-            put("sessions", month, person, department, band)
+    sessions = cells["sessions"]
+    session_counts: dict[int, int] = defaultdict(int)
+    for pair, month, n in met:
+        who = mentees_of.get(pair, ())
+        # The trend counts a pair's sessions in a department when a mentee of it is there.
+        if in_range(month) and (who or filters.department is None):
+            session_counts[month] += n
+        by_group = sessions[month]
+        for person, its_groups in who:
+            for group in its_groups:
+                by_group[group].add(person)
+
     sources = (
         (
             "raters",
             everything.scoped(SessionRating.objects.all(), "session__mentorship__cohort"),
             "person__",
             "session__occurred_at",
+            {"rating_sum": Sum("rating"), "ratings": Count("pk")},
+            "rater_people",
         ),
         (
             "goals",
             everything.scoped(Goal.objects.all(), "mentorship__cohort"),
             "owner__",
             "created_at",
+            {"goals": Count("pk"), "achieved": Count("pk", filter=Q(status=Goal.Status.ACHIEVED))},
+            "goal_people",
         ),
         (
             "respondents",
             everything.scoped(ClosingSurvey.objects.all(), "mentorship__cohort"),
             "person__",
             "submitted_at",
+            {
+                "responses": Count("pk"),
+                "promoters": Count("pk", filter=Q(recommend_score__gte=9)),
+                "detractors": Count("pk", filter=Q(recommend_score__lte=6)),
+            },
+            "respondent_people",
         ),
         (
             "flash_respondents",
             everything.scoped(FlashSurvey.objects.all(), "event__cohort"),
             "person__",
             "created_at",
+            {
+                "flash_answers": Count("pk"),
+                "usefulness_sum": Sum("usefulness"),
+                "met_fit": Count("pk", filter=Q(met_fit=True)),
+                "would_return": Count("pk", filter=Q(would_return=True)),
+            },
+            "flash_respondent_people",
         ),
     )
-    for basis, queryset, prefix, when in sources:
+    for basis, queryset, prefix, when, aggregates, people in sources:
+        fields = (f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")
         rows = (
             _people_filter(everything, queryset, prefix)
             .filter(everything.in_range(when))
             .annotate(month=_month_number(when))
             .filter(month__isnull=False)
-            .values(f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")
+            .values(*fields)
             .order_by()
-            .annotate(n=Count("pk"))
-            .values_list(f"{prefix}id", f"{prefix}department", f"{prefix}seniority", "month")
+            .annotate(**aggregates)
+            .values_list(*fields, *aggregates)
         )
-        for person, department, seniority, month in rows:
-            put(basis, month, person, department, band_of(seniority))
-    return cells, pair_months
+        for person, department, seniority, month, *values in rows:
+            band = band_of(seniority)
+            put(basis, month, person, department, band)
+            count(
+                month,
+                person,
+                department,
+                band,
+                **dict(zip(aggregates, values, strict=True)),
+                **{people: 1},
+            )
+    for (group, name), who in behind.items():
+        sums[group][name] = len(who)
+    return cells, pair_months, sums, session_counts
 
 
 # --- Lists for exports: streamed, never loaded whole -------------------------------------------
