@@ -246,13 +246,11 @@ def participation_report(
             raw[dim][group][key] += float(value or 0)
     # Enrolments, ratings, goals and surveys: summed from the month-by-month rows `_cells` reads
     # for the reporting periods anyway (one query per source, the range a choice of months).
-    cells, pair_months, sums, session_counts = _cells(filters)
+    cells, sums, session_counts = _cells(filters)
     for (dim, group), numbers in sums.items():
         for key, value in numbers.items():
             raw[dim][group][key] += value
     _flash_people(filters, raw, cells)
-    for (dim, group), months in pair_months.items():
-        raw[dim][group]["pair_months"] += len(months)
 
     def build(dim: str, label: str) -> Group:
         numbers = raw[dim].get(label, defaultdict(float))
@@ -717,17 +715,15 @@ PAIR_CELL_FIELDS = (
 )
 
 
-def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
+def _cells(filters: ReportFilters) -> tuple[dict, dict, dict[int, int]]:
     """Who is behind each basis (reports.figures) in each month, over the whole timeline:
-    basis -> month -> (dimension, group) -> person ids; per group, the (pair, month)s in the
-    range in which a pair was running; per group, the figures summed from these rows over the
-    months in the range (enrolments, ratings, goals, surveys: month by month, so the range is a
-    choice of months, and each source is read once); and the sessions of each month in the
-    range (the trend). Sized by people-months, never by sessions."""
+    basis -> month -> (dimension, group) -> person ids. Read from the same rows, month by
+    month (so each source is read once, and the range is a choice of months): per group, the
+    figures of the months in the range (enrolments, ratings, goals, surveys, and the pair-months
+    in which a pair was running), and the sessions of each month in the range (the trend).
+    Sized by people-months, never by sessions."""
     cells: dict[str, dict] = {b: defaultdict(lambda: defaultdict(set)) for b in BASES}
-    pair_months: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
     sums: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    behind: dict[tuple[tuple[str, str], str], set[int]] = defaultdict(set)
     first, last = filters.months
     everything = filters.whole_timeline()
 
@@ -735,26 +731,38 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
         return (first is None or month >= first) and (last is None or month <= last)
 
     @cache
-    def groups(department: str, band: str) -> tuple[tuple[str, str], ...]:
-        return (("all", ALL), ("department", department or NO_DEPARTMENT), ("seniority", band))
+    def groups(department: str, seniority: int | None) -> tuple[tuple[str, str], ...]:
+        return (
+            ("all", ALL),
+            ("department", department or NO_DEPARTMENT),
+            ("seniority", band_of(seniority)),
+        )
 
-    def put(basis: str, month: int, person: int, department: str, band: str) -> None:
+    def put(basis: str, month: int, person: int, its_groups: tuple) -> None:
         by_group = cells[basis][month]
-        for group in groups(department, band):
+        for group in its_groups:
             by_group[group].add(person)
 
-    def count(month: int, person: int, department: str, band: str, **figures: int) -> None:
-        """Add to the range's figures; `<name>_people` figures count distinct people."""
-        if not in_range(month):
-            return
-        for group in groups(department, band):
-            totals = sums[group]
-            for name, value in figures.items():
-                if name.endswith("_people"):
-                    behind[group, name].add(person)
-                    totals[name] += 0  # the group is there, with nobody yet
-                else:
-                    totals[name] += float(value or 0)
+    # A person sits in one group of each dimension: their figures in the range are summed per
+    # person first, then added to their groups, with `<name>_people` counting the people whose
+    # `<name>` is not zero. Every person with a row in the range makes their groups appear.
+    def tally(totals: dict, person: int, its_groups: tuple, values: Iterable) -> None:
+        entry = totals.get(person)
+        if entry is None:
+            totals[person] = (its_groups, [value or 0 for value in values])
+        else:
+            for i, value in enumerate(values):
+                entry[1][i] += value or 0
+
+    def settle(totals: dict, names: tuple[str, ...], people: dict[str, str]) -> None:
+        for its_groups, values in totals.values():
+            figures = dict(zip(names, values, strict=True))
+            for name, counted in people.items():
+                figures[name] = 1 if figures[counted] else 0
+            for group in its_groups:
+                total = sums[group]
+                for name, value in figures.items():
+                    total[name] += float(value)
 
     enrolments = (
         _enrolments_in_scope(everything)
@@ -763,22 +771,27 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
         .order_by()
     )
     approved, applied = Enrolment.Status.APPROVED, Enrolment.Status.APPLIED
+    enrolled: dict[int, tuple] = {}
     for person, department, seniority, month, role, status, matched in enrolments:
-        band = band_of(seniority)
-        # Every enrolment in the range makes its group appear, whether it counts or not.
-        count(month, person, department, band, mentors=0)
-        if status == approved and role in MENTOR_ROLES:
-            put("mentors", month, person, department, band)
-            count(month, person, department, band, mentors=1, mentor_people=1)
-        if status == approved and role in MENTEE_ROLES:
-            put("mentees", month, person, department, band)
-            count(month, person, department, band, mentees=1, mentee_people=1)
+        its_groups = groups(department, seniority)
+        mentor = status == approved and role in MENTOR_ROLES
+        mentee = status == approved and role in MENTEE_ROLES
+        pending = status == applied
+        if mentor:
+            put("mentors", month, person, its_groups)
+        if mentee:
+            put("mentees", month, person, its_groups)
             if matched:
-                put("matched", month, person, department, band)
-                count(month, person, department, band, matched=1)
-        if status == applied:
-            put("pending", month, person, department, band)
-            count(month, person, department, band, pending=1, pending_people=1)
+                put("matched", month, person, its_groups)
+        if pending:
+            put("pending", month, person, its_groups)
+        if in_range(month):
+            tally(enrolled, person, its_groups, (mentor, mentee, mentee and matched, pending))
+    settle(
+        enrolled,
+        ("mentors", "mentees", "matched", "pending"),
+        {"mentor_people": "mentors", "mentee_people": "mentees", "pending_people": "pending"},
+    )
 
     mentees = _people_filter(
         everything,
@@ -796,26 +809,36 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
     now = _current_month()
     running = cells["running"]
     mentees_of: dict[int, list[tuple[int, tuple[tuple[str, str], ...]]]] = defaultdict(list)
+    months_running: dict[int, range] = {}
     for pair, person, department, seniority, started, ended, status, reason in pairs:
-        band = band_of(seniority)
-        its_groups = groups(department, band)
+        its_groups = groups(department, seniority)
         mentees_of[pair].append((person, its_groups))
         if status in Mentorship.ENDED and ended is not None:
-            put("ended", ended, person, department, band)
+            put("ended", ended, person, its_groups)
             if status == Mentorship.Status.COMPLETED:
-                put("completed", ended, person, department, band)
+                put("completed", ended, person, its_groups)
             else:
-                put("closed", ended, person, department, band)
+                put("closed", ended, person, its_groups)
                 if f"closed_{reason}" in cells:
-                    put(f"closed_{reason}", ended, person, department, band)
+                    put(f"closed_{reason}", ended, person, its_groups)
         if started is not None:
-            for month in range(started, (now if ended is None else ended) + 1):
+            months = range(started, (now if ended is None else ended) + 1)
+            months_running[pair] = months
+            for month in months:
                 by_group = running[month]
                 for group in its_groups:
                     by_group[group].add(person)
-                if in_range(month):
-                    for group in its_groups:
-                        pair_months[group].add((pair, month))
+    # Pair-months in the range: a pair with two mentees in one group runs there once.
+    for pair, months in months_running.items():
+        inside = range(
+            months.start if first is None else max(months.start, first),
+            months.stop if last is None else min(months.stop, last + 1),
+        )
+        if inside:
+            for group in {
+                group for _person, its_groups in mentees_of[pair] for group in its_groups
+            }:
+                sums[group]["pair_months"] += len(inside)
 
     # Sessions by pair and month (far fewer than sessions), then to the pair's mentees above.
     met = (
@@ -845,8 +868,8 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
             everything.scoped(SessionRating.objects.all(), "session__mentorship__cohort"),
             "person__",
             "session__occurred_at",
-            {"rating_sum": Sum("rating"), "ratings": Count("pk")},
-            "rater_people",
+            {"ratings": Count("pk"), "rating_sum": Sum("rating")},
+            {"rater_people": "ratings"},
         ),
         (
             "goals",
@@ -854,7 +877,7 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
             "owner__",
             "created_at",
             {"goals": Count("pk"), "achieved": Count("pk", filter=Q(status=Goal.Status.ACHIEVED))},
-            "goal_people",
+            {"goal_people": "goals"},
         ),
         (
             "respondents",
@@ -866,7 +889,7 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
                 "promoters": Count("pk", filter=Q(recommend_score__gte=9)),
                 "detractors": Count("pk", filter=Q(recommend_score__lte=6)),
             },
-            "respondent_people",
+            {"respondent_people": "responses"},
         ),
         (
             "flash_respondents",
@@ -879,7 +902,7 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
                 "met_fit": Count("pk", filter=Q(met_fit=True)),
                 "would_return": Count("pk", filter=Q(would_return=True)),
             },
-            "flash_respondent_people",
+            {"flash_respondent_people": "flash_answers"},
         ),
     )
     for basis, queryset, prefix, when, aggregates, people in sources:
@@ -894,20 +917,17 @@ def _cells(filters: ReportFilters) -> tuple[dict, dict, dict, dict[int, int]]:
             .annotate(**aggregates)
             .values_list(*fields, *aggregates)
         )
+        totals: dict[int, tuple] = {}
+        by_month = cells[basis]
         for person, department, seniority, month, *values in rows:
-            band = band_of(seniority)
-            put(basis, month, person, department, band)
-            count(
-                month,
-                person,
-                department,
-                band,
-                **dict(zip(aggregates, values, strict=True)),
-                **{people: 1},
-            )
-    for (group, name), who in behind.items():
-        sums[group][name] = len(who)
-    return cells, pair_months, sums, session_counts
+            its_groups = groups(department, seniority)
+            by_group = by_month[month]
+            for group in its_groups:
+                by_group[group].add(person)
+            if in_range(month):
+                tally(totals, person, its_groups, values)
+        settle(totals, tuple(aggregates), people)
+    return cells, sums, session_counts
 
 
 # --- Lists for exports: streamed, never loaded whole -------------------------------------------
