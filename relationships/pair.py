@@ -24,6 +24,11 @@ from sessions.selectors import private_note_authored
 # The "How did it go?" email links here with the meeting's facts, so logging it is one click.
 PREFILLED = ("occurred_at", "duration_minutes", "format")
 
+# The page's forms are rendered when asked for (`?form=<name>`: a link without JavaScript, an
+# htmx request for the form alone with it): rendering them all took half the page's time.
+# A bound form (errors to show) and a prefilled session are always shown.
+OPENED_FORMS = ("session", "checkin", "close")
+
 
 def session_form_for(mentorship: Mentorship, data=None, prefill=None) -> SessionLogForm:
     now = timezone.localtime().replace(second=0, microsecond=0)
@@ -102,7 +107,7 @@ def pair_context(
             {
                 "text": ("Your next session is overdue: it was due " if overdue else
                          "Your next session is due by ") + f"{timezone.localtime(next_due):%d %b}",
-                "url": "#log-session",
+                "url": "?form=session#log-session",
             }
         )  # fmt: skip
     if mentorship.is_ended and not survey_done:
@@ -114,6 +119,7 @@ def pair_context(
         )
 
     can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+    opened = opened_form(request)
     return thread_context(request, mentorship) | {
         "mentorship": mentorship,
         "program": mentorship.cohort.program,
@@ -134,17 +140,51 @@ def pair_context(
         "my_private_sessions": private_note_authored(sessions=sessions, reader=me),
         "can_log": can_log,
         "session_form": session_form
-        or (session_form_for(mentorship, prefill=request.GET) if can_log else None),
-        "checkin_form": checkin_form or (checkin_form_for(mentorship) if can_log else None),
-        "close_form": CloseForm(
-            action=reverse("relationships:mentorship_transition", args=[mentorship.pk])
+        or (
+            session_form_for(mentorship, prefill=request.GET)
+            if can_log and (opened == "session" or _prefilled(request))
+            else None
         ),
+        "checkin_form": checkin_form
+        or (checkin_form_for(mentorship) if can_log and opened == "checkin" else None),
+        "close_form": close_form_for(mentorship) if opened == "close" else None,
         "flash": flash,
     }
 
 
+def close_form_for(mentorship: Mentorship) -> CloseForm:
+    return CloseForm(action=reverse("relationships:mentorship_transition", args=[mentorship.pk]))
+
+
+def opened_form(request: HttpRequest) -> str:
+    name = request.GET.get("form", "")
+    return name if request.method == "GET" and name in OPENED_FORMS else ""
+
+
+def _prefilled(request: HttpRequest) -> bool:
+    return request.method == "GET" and any(request.GET.get(key) for key in PREFILLED)
+
+
+def render_opened_form(request: HttpRequest, mentorship: Mentorship, name: str) -> HttpResponse:
+    """One form of the pair page alone, for the htmx request of its "open" link."""
+    can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+    if name == "close":
+        form = close_form_for(mentorship) if can_log else None
+    elif name == "session":
+        form = session_form_for(mentorship, prefill=request.GET) if can_log else None
+    else:
+        form = checkin_form_for(mentorship) if can_log else None
+    return render(
+        request,
+        "relationships/includes/pair_opened_form.html",
+        {"mentorship": mentorship, "name": name, "form": form},
+    )
+
+
 def render_pair(request: HttpRequest, mentorship: Mentorship, **kwargs) -> HttpResponse:
-    """The whole page, or only its body for an htmx request."""
+    """The whole page, or only its body for an htmx request (or one form: OPENED_FORMS)."""
+    if request.htmx and (name := opened_form(request)):
+        return render_opened_form(request, mentorship, name)
     template = (
         "relationships/includes/pair_body.html"
         if request.htmx
