@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -51,8 +51,11 @@ def pair_context(
 ) -> dict:
     mentorship = (
         Mentorship.objects.with_pulse()
-        .select_related("cohort__program", "mentor__user")
-        .prefetch_related(Prefetch("mentees", queryset=Person.objects.select_related("user")))
+        .select_related("cohort__program", "mentor__user", "agreement")
+        .prefetch_related(
+            Prefetch("mentees", queryset=Person.objects.select_related("user")),
+            "agreement__confirmations",
+        )
         .get(pk=mentorship.pk)
     )
     me = person_of(request.user)
@@ -60,20 +63,20 @@ def pair_context(
     selectors.attach_cards(mentorship, members)
     agreement = agreement_for(mentorship)
     confirmed = agreement.confirmed_by()
-    goals = list(
-        mentorship.goals.select_related("owner__user").prefetch_related("milestones", "checkins")
-    )
-    sessions = list(mentorship.sessions.all())
-    my_ratings = set(
-        SessionRating.objects.filter(session__mentorship=mentorship, person=me).values_list(
-            "session_id", flat=True
+    goals = list(mentorship.goals.select_related("owner__user").prefetch_related("milestones"))
+    # Once for the steps, the counts and the timeline.
+    sessions = list(
+        mentorship.sessions.select_related("logged_by__user").annotate(
+            rated_by_me=Exists(SessionRating.objects.filter(session=OuterRef("pk"), person=me))
         )
     )
     to_confirm = [s for s in sessions if not s.is_confirmed and s.logged_by_id != me.pk]
-    to_rate = [s for s in sessions if s.pk not in my_ratings]
+    to_rate = [s for s in sessions if not s.rated_by_me]
     next_due = mentorship.next_due_at
     owns_goals = any(owner.pk == me.pk for owner in mentorship.goal_owners())
-    survey_done = mentorship.closing_surveys.filter(person=me).exists()
+    survey_done = (
+        mentorship.is_ended and mentorship.closing_surveys.filter(person=me).exists()
+    )
 
     steps: list[dict] = []
     if me.pk not in confirmed and not mentorship.is_ended:
@@ -136,7 +139,7 @@ def pair_context(
         "last_session": mentorship.last_session_at,
         "next_due": next_due,
         "steps": steps,
-        "timeline": selectors.timeline(mentorship),
+        "timeline": selectors.timeline(mentorship, sessions=sessions),
         "my_private_sessions": private_note_authored(sessions=sessions, reader=me),
         "can_log": can_log,
         "session_form": session_form
