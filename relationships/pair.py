@@ -74,9 +74,7 @@ def pair_context(
     to_rate = [s for s in sessions if not s.rated_by_me]
     next_due = mentorship.next_due_at
     owns_goals = any(owner.pk == me.pk for owner in mentorship.goal_owners())
-    survey_done = (
-        mentorship.is_ended and mentorship.closing_surveys.filter(person=me).exists()
-    )
+    survey_done = mentorship.is_ended and mentorship.closing_surveys.filter(person=me).exists()
 
     steps: list[dict] = []
     if me.pk not in confirmed and not mentorship.is_ended:

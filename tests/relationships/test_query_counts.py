@@ -165,9 +165,7 @@ def busy_history(mentorship: Mentorship, count: int, start: int) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("form", ["", "session", "checkin", "close"])
-def test_the_pair_page_costs_the_same_queries_with_a_long_history(
-    client, active_mentorship, form
-):
+def test_the_pair_page_costs_the_same_queries_with_a_long_history(client, active_mentorship, form):
     client.force_login(active_mentorship.mentor.user)
     url = reverse("relationships:mentorship_detail", args=[active_mentorship.pk])
     if form:
