@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 
 
@@ -25,10 +27,11 @@ def roles_for(request: HttpRequest) -> Roles:
     if not user.is_authenticated:
         roles = Roles()
     else:
+        may_create, coordinates, enrolled = _role_flags(user)
         roles = Roles(
             site_admin=user.is_staff,
-            coordinator=_is_coordinator(user),
-            participant=_is_participant(user),
+            coordinator=user.is_superuser or may_create or coordinates,
+            participant=enrolled,
             hr_viewer=user.is_hr_viewer,
         )
     request._roles = roles
@@ -36,12 +39,27 @@ def roles_for(request: HttpRequest) -> Roles:
 
 
 # Core is the bottom layer: it asks through the user's relations (programs' coordinators,
-# the person's enrolments) and imports no domain app.
+# the person's enrolments) and imports no domain app. Every page's navigation asks, so the
+# three questions go to the database as one query.
 
 
-def _is_coordinator(user) -> bool:
-    return user.has_perm("programs.create_program") or user.coordinated_programs.exists()
-
-
-def _is_participant(user) -> bool:
-    return get_user_model().objects.filter(pk=user.pk, person__enrolments__isnull=False).exists()
+def _role_flags(user) -> tuple[bool, bool, bool]:
+    """May create programs (the permission, given directly or through a group, as
+    ModelBackend.has_perm reads it), coordinates a program, is enrolled in a cohort."""
+    User = get_user_model()
+    this_user = User.objects.filter(pk=OuterRef("pk"))
+    may_create = Permission.objects.filter(
+        Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")),
+        content_type__app_label="programs",
+        codename="create_program",
+    )
+    return (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            may_create=Exists(may_create),
+            coordinates=Exists(this_user.filter(coordinated_programs__isnull=False)),
+            enrolled=Exists(this_user.filter(person__enrolments__isnull=False)),
+        )
+        .values_list("may_create", "coordinates", "enrolled")
+        .get()
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +23,11 @@ from sessions.selectors import private_note_authored
 
 # The "How did it go?" email links here with the meeting's facts, so logging it is one click.
 PREFILLED = ("occurred_at", "duration_minutes", "format")
+
+# The page's forms are rendered when asked for (`?form=<name>`: a link without JavaScript, an
+# htmx request for the form alone with it): rendering them all took half the page's time.
+# A bound form (errors to show) and a prefilled session are always shown.
+OPENED_FORMS = ("session", "checkin", "close")
 
 
 def session_form_for(mentorship: Mentorship, data=None, prefill=None) -> SessionLogForm:
@@ -46,8 +51,11 @@ def pair_context(
 ) -> dict:
     mentorship = (
         Mentorship.objects.with_pulse()
-        .select_related("cohort__program", "mentor__user")
-        .prefetch_related(Prefetch("mentees", queryset=Person.objects.select_related("user")))
+        .select_related("cohort__program", "mentor__user", "agreement")
+        .prefetch_related(
+            Prefetch("mentees", queryset=Person.objects.select_related("user")),
+            "agreement__confirmations",
+        )
         .get(pk=mentorship.pk)
     )
     me = person_of(request.user)
@@ -55,20 +63,18 @@ def pair_context(
     selectors.attach_cards(mentorship, members)
     agreement = agreement_for(mentorship)
     confirmed = agreement.confirmed_by()
-    goals = list(
-        mentorship.goals.select_related("owner__user").prefetch_related("milestones", "checkins")
-    )
-    sessions = list(mentorship.sessions.all())
-    my_ratings = set(
-        SessionRating.objects.filter(session__mentorship=mentorship, person=me).values_list(
-            "session_id", flat=True
+    goals = list(mentorship.goals.select_related("owner__user").prefetch_related("milestones"))
+    # Once for the steps, the counts and the timeline.
+    sessions = list(
+        mentorship.sessions.select_related("logged_by__user").annotate(
+            rated_by_me=Exists(SessionRating.objects.filter(session=OuterRef("pk"), person=me))
         )
     )
     to_confirm = [s for s in sessions if not s.is_confirmed and s.logged_by_id != me.pk]
-    to_rate = [s for s in sessions if s.pk not in my_ratings]
+    to_rate = [s for s in sessions if not s.rated_by_me]
     next_due = mentorship.next_due_at
     owns_goals = any(owner.pk == me.pk for owner in mentorship.goal_owners())
-    survey_done = mentorship.closing_surveys.filter(person=me).exists()
+    survey_done = mentorship.is_ended and mentorship.closing_surveys.filter(person=me).exists()
 
     steps: list[dict] = []
     if me.pk not in confirmed and not mentorship.is_ended:
@@ -102,7 +108,7 @@ def pair_context(
             {
                 "text": ("Your next session is overdue: it was due " if overdue else
                          "Your next session is due by ") + f"{timezone.localtime(next_due):%d %b}",
-                "url": "#log-session",
+                "url": "?form=session#log-session",
             }
         )  # fmt: skip
     if mentorship.is_ended and not survey_done:
@@ -114,6 +120,7 @@ def pair_context(
         )
 
     can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+    opened = opened_form(request)
     return thread_context(request, mentorship) | {
         "mentorship": mentorship,
         "program": mentorship.cohort.program,
@@ -130,21 +137,55 @@ def pair_context(
         "last_session": mentorship.last_session_at,
         "next_due": next_due,
         "steps": steps,
-        "timeline": selectors.timeline(mentorship),
+        "timeline": selectors.timeline(mentorship, sessions=sessions),
         "my_private_sessions": private_note_authored(sessions=sessions, reader=me),
         "can_log": can_log,
         "session_form": session_form
-        or (session_form_for(mentorship, prefill=request.GET) if can_log else None),
-        "checkin_form": checkin_form or (checkin_form_for(mentorship) if can_log else None),
-        "close_form": CloseForm(
-            action=reverse("relationships:mentorship_transition", args=[mentorship.pk])
+        or (
+            session_form_for(mentorship, prefill=request.GET)
+            if can_log and (opened == "session" or _prefilled(request))
+            else None
         ),
+        "checkin_form": checkin_form
+        or (checkin_form_for(mentorship) if can_log and opened == "checkin" else None),
+        "close_form": close_form_for(mentorship) if opened == "close" else None,
         "flash": flash,
     }
 
 
+def close_form_for(mentorship: Mentorship) -> CloseForm:
+    return CloseForm(action=reverse("relationships:mentorship_transition", args=[mentorship.pk]))
+
+
+def opened_form(request: HttpRequest) -> str:
+    name = request.GET.get("form", "")
+    return name if request.method == "GET" and name in OPENED_FORMS else ""
+
+
+def _prefilled(request: HttpRequest) -> bool:
+    return request.method == "GET" and any(request.GET.get(key) for key in PREFILLED)
+
+
+def render_opened_form(request: HttpRequest, mentorship: Mentorship, name: str) -> HttpResponse:
+    """One form of the pair page alone, for the htmx request of its "open" link."""
+    can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+    if name == "close":
+        form = close_form_for(mentorship) if can_log else None
+    elif name == "session":
+        form = session_form_for(mentorship, prefill=request.GET) if can_log else None
+    else:
+        form = checkin_form_for(mentorship) if can_log else None
+    return render(
+        request,
+        "relationships/includes/pair_opened_form.html",
+        {"mentorship": mentorship, "name": name, "form": form},
+    )
+
+
 def render_pair(request: HttpRequest, mentorship: Mentorship, **kwargs) -> HttpResponse:
-    """The whole page, or only its body for an htmx request."""
+    """The whole page, or only its body for an htmx request (or one form: OPENED_FORMS)."""
+    if request.htmx and (name := opened_form(request)):
+        return render_opened_form(request, mentorship, name)
     template = (
         "relationships/includes/pair_body.html"
         if request.htmx

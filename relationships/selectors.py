@@ -117,14 +117,18 @@ def for_participant(mentorships: QuerySet[Mentorship], person) -> QuerySet[Mento
     )
 
 
-def timeline(mentorship: Mentorship, *, limit: int = 60) -> list[dict]:
-    """Sessions, check-ins and agreement and status changes, newest first."""
+def timeline(
+    mentorship: Mentorship, *, sessions: list[SessionLog] | None = None, limit: int = 60
+) -> list[dict]:
+    """Sessions, check-ins and agreement and status changes, newest first. `sessions`: all
+    the pair's sessions with their loggers, when the caller has them already."""
+    if sessions is None:
+        newest = mentorship.sessions.select_related("logged_by__user").order_by("-occurred_at")
+        sessions = list(newest[:limit])
+    else:
+        sessions = sorted(sessions, key=lambda session: session.occurred_at, reverse=True)
     items: list[dict] = []
-    for session in (
-        mentorship.sessions.select_related("logged_by__user", "confirmed_by__user")
-        .prefetch_related("ratings")
-        .order_by("-occurred_at")[:limit]
-    ):
+    for session in sessions[:limit]:
         items.append({"kind": "session", "at": session.occurred_at, "session": session})
     for checkin in (
         CheckIn.objects.filter(goal__mentorship=mentorship)

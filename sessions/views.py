@@ -23,7 +23,7 @@ TIME_REFUSED = (SessionAlreadyLogged, SessionTimeOutOfRange)
 def session_log(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_member(request.user, pk)
     if request.method != "POST":
-        return redirect(mentorship.get_absolute_url() + "#log-session")
+        return redirect(mentorship.get_absolute_url() + "?form=session#log-session")
     form = session_form_for(mentorship, request.POST)
     if form.is_valid():
         data = form.cleaned_data

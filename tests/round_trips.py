@@ -96,11 +96,8 @@ ROUND_TRIPS: dict[str, RoundTrip] = {
 }
 
 # Pages whose forms are filled in, but not from a stored object the form then saves back.
-NOT_EDITING: dict[str, str] = {
-    "relationships:mentorship_detail": (
-        "logs a new session and a new check-in; the date, time and length are suggestions"
-    ),
-}
+# (The pair page's session and check-in forms, once listed here, now open only when asked for.)
+NOT_EDITING: dict[str, str] = {}
 
 
 def forms_on(response) -> list[BaseForm]:

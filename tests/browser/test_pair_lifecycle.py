@@ -107,6 +107,7 @@ def test_a_double_click_on_log_session_saves_one_session(
     sign_in(page, ines_and_tom.mentor.user)
     page.goto(ines_and_tom.get_absolute_url())
     form = page.locator("#log-session")
+    form.get_by_role("link", name="Log a session").click()
     form.get_by_label("Minutes").fill("45")
     form.get_by_label("Shared notes").fill("We met once")
     click_twice(page, form.get_by_role("button", name="Log session"))

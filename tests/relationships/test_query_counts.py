@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from goals.models import CheckIn, Goal
+from conversations.models import Message
+from goals.models import CheckIn, Goal, Milestone
 from profiles.models import Person
-from relationships.models import Agreement, AgreementConfirmation, Mentorship
-from sessions.models import SessionLog, SessionRating
+from relationships.models import Agreement, AgreementConfirmation, Mentorship, MentorshipEvent
+from sessions.models import PrivateNote, SessionLog, SessionRating
 from tests.factories import UserFactory
 
 
@@ -123,3 +124,59 @@ def test_the_coordinators_health_page_costs_the_same_queries_at_1000_pairs(
     dashboard_small = count_queries(client, reverse("portal:dashboard"))[0]
     bulk_pairs(active_cohort, None, 5, start=5000)
     assert count_queries(client, reverse("portal:dashboard"))[0] == dashboard_small
+
+
+def busy_history(mentorship: Mentorship, count: int, start: int) -> None:
+    """`count` more of each thing the pair page lists: sessions (rated, with a private note),
+    goals with milestones and check-ins, messages and status events."""
+    now = timezone.now()
+    mentor, mentee = mentorship.mentor, mentorship.mentees.get()
+    sessions = SessionLog.objects.bulk_create(
+        [
+            SessionLog(
+                mentorship=mentorship,
+                occurred_at=now - dt.timedelta(days=start + i + 1),
+                duration_minutes=30,
+                format="video",
+                logged_by=mentee if i % 2 else mentor,
+                topics=["feedback"],
+            )
+            for i in range(count)
+        ]
+    )
+    SessionRating.objects.bulk_create(
+        [SessionRating(session=s, person=s.logged_by, rating=4) for s in sessions]
+    )
+    PrivateNote.objects.bulk_create(
+        [PrivateNote(session=s, author=mentor, ciphertext="x") for s in sessions]
+    )
+    goals = Goal.objects.bulk_create(
+        [Goal(mentorship=mentorship, owner=mentee, title=f"g{start + i}") for i in range(count)]
+    )
+    Milestone.objects.bulk_create([Milestone(goal=g, title="m") for g in goals for _ in range(2)])
+    CheckIn.objects.bulk_create([CheckIn(goal=g, author=mentee, progress=20) for g in goals])
+    Message.objects.bulk_create(
+        [Message(mentorship=mentorship, author=mentee, body=f"hello {i}") for i in range(count)]
+    )
+    MentorshipEvent.objects.bulk_create(
+        [MentorshipEvent(mentorship=mentorship, kind="agreement_updated") for _ in range(count)]
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", ["", "session", "checkin", "close"])
+def test_the_pair_page_costs_the_same_queries_with_a_long_history(client, active_mentorship, form):
+    client.force_login(active_mentorship.mentor.user)
+    url = reverse("relationships:mentorship_detail", args=[active_mentorship.pk])
+    if form:
+        url += f"?form={form}"
+    # Each size is counted at its second visit: the first one marks the new messages read.
+    busy_history(active_mentorship, 2, start=0)
+    count_queries(client, url)
+    small, _ = count_queries(client, url)
+    busy_history(active_mentorship, 25, start=100)
+    count_queries(client, url)
+    large, html = count_queries(client, url)
+    assert large == small
+    assert html.count('id="goal-') == 27
+    assert "your private note" in html

@@ -248,8 +248,26 @@ def test_the_how_did_it_go_link_fills_in_the_meeting(mentor_client, active_mento
     assert form["duration_minutes"].value() == "30"
     assert form["format"].value() == "phone"
     # An ordinary visit keeps the usual defaults.
-    plain = mentor_client.get(url).context["session_form"]
+    plain = mentor_client.get(url, {"form": "session"}).context["session_form"]
     assert plain["duration_minutes"].value() == 45
+
+
+def test_the_pair_pages_forms_open_when_asked_for(mentor_client, active_mentorship):
+    goal_create(mentorship=active_mentorship, owner=active_mentorship.mentees.get(), title="Talk")
+    url = reverse("relationships:mentorship_detail", args=[active_mentorship.pk])
+    page = mentor_client.get(url)
+    html = page.content.decode()
+    for name in ("session", "checkin", "close"):
+        assert page.context[f"{name}_form"] is None
+        # Without JavaScript the link reloads the page with the form; htmx fetches it alone.
+        assert f'href="{url}?form={name}#' in html
+        assert f'hx-get="{url}?form={name}"' in html
+        assert mentor_client.get(url, {"form": name}).context[f"{name}_form"] is not None
+        alone = mentor_client.get(url, {"form": name}, headers={"HX-Request": "true"})
+        assert alone.context["form"] is not None
+        assert "<h1" not in alone.content.decode()
+    assert 'name="duration_minutes"' not in html
+    assert 'name="duration_minutes"' in mentor_client.get(url, {"form": "session"}).content.decode()
 
 
 def test_a_pair_set_up_by_hand_obeys_the_hard_rules(
@@ -286,9 +304,9 @@ def test_the_pair_page_forms_post_without_javascript_and_swap_the_body_with_htmx
     goal_create(
         mentorship=active_mentorship, owner=active_mentorship.mentees.get(), title="Speak up"
     )
-    html = mentor_client.get(active_mentorship.get_absolute_url()).content.decode()
-    forms = re.findall(r"<form[^>]*>", html)
-    for name in ("sessions:session_log", "goals:checkin_create"):
+    for name, shown in (("sessions:session_log", "session"), ("goals:checkin_create", "checkin")):
+        page = mentor_client.get(active_mentorship.get_absolute_url(), {"form": shown})
+        forms = re.findall(r"<form[^>]*>", page.content.decode())
         url = reverse(name, args=[active_mentorship.pk])
         (form,) = [form for form in forms if f'action="{url}"' in form]
         assert 'method="post"' in form
