@@ -7,6 +7,7 @@ import pytest
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
+from governance.scim import ScimUser
 from governance.services import scim_token_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +20,10 @@ def test_scim2_tester_passes_against_the_live_endpoint(live_server):
         headers={"Authorization": f"Bearer {secret}"},
         timeout=30,
     )
-    client = SyncSCIMClient(http)
+    # Our own models, not ones built from /Schemas: their examples give the HR extension's
+    # leftOn a date (the checker fills a dateTime it knows nothing of with a random UUID).
+    # The discovery checks still read /Schemas.
+    client = SyncSCIMClient(http, resource_models=[ScimUser])
     results = check_server(client, raise_exceptions=False)
 
     failures = [
