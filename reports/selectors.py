@@ -77,6 +77,7 @@ from reports.figures import (
 from reports.funnel import FIRST_MEETING_DAYS, Funnel, program_funnel
 from reports.periods import Periods, month_end, month_number, month_start, periods
 from reports.pulse import MatchValidity, Pulse, match_validity, pulse_ratings
+from reports.retention import Retention, retention_comparison
 from sessions.models import SessionLog, SessionRating
 
 ALL = "All"
@@ -209,6 +210,7 @@ class Report:
     funnel: Funnel | None = None
     pulse: Pulse | None = None
     validity: MatchValidity | None = None
+    retention: Retention | None = None
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
     def trend_values(self) -> list[tuple[str, int | str]]:
@@ -291,6 +293,7 @@ def participation_report(
         funnel=program_funnel(filters, k=k, first_meeting_days=first_meeting_days),
         pulse=pulse_ratings(filters, k=k),
         validity=match_validity(filters, k=k),
+        retention=retention_comparison(filters, k=k),
     )
 
 

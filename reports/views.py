@@ -30,6 +30,7 @@ from reports.pulse import DIMENSION_LABELS as PULSE_DIMENSION_LABELS
 from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.pulse import SOURCE_FIGURES
+from reports.retention import retention_page
 from reports.selectors import ReportFilters, participation_report, report_departments
 
 
@@ -97,12 +98,14 @@ def _page(report) -> dict:
         (label, pulse.values(stats)["pulse_average"])
         for label, stats in pulse.breakdowns["department"]
     ]
+    retention = retention_page(report.retention)
     charts = {
         "pulse": chart(pulse_points),
         "funnel": chart(funnel_stages),
         "trend": chart(trend),
         "matched": chart(matched_rows),
         "outcomes": chart([(figure.label, value) for figure, value in outcomes]),
+        **({"retention": retention["chart"]} if retention else {}),
     }
     return {
         "k": k,
@@ -146,6 +149,7 @@ def _page(report) -> dict:
             )
             for dim in PULSE_DIMENSIONS
         ],
+        "retention": retention,
         "charts": charts,
         "chart_data": {name: c.as_json() for name, c in charts.items()},
     }
