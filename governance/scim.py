@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 from scim2_models import (
     URN,
     AuthenticationScheme,
@@ -55,12 +55,10 @@ class HrUser(Extension):
 
     __schema__ = URN("urn:mentoring:params:scim:schemas:extension:hr:2.0:User")
 
-    grade: str | None = Field(None, examples=["G5", "G7", "Band 3"])
+    grade: str | None = None
     """The person's grade or level, as HR names it (e.g. G7)."""
 
-    left_on: dt.datetime | None = Field(
-        None, examples=[dt.datetime(2027, 3, 31, tzinfo=dt.UTC), dt.datetime(2026, 12, 31)]
-    )
+    left_on: dt.datetime | None = None
     """The day the person left the organisation (a date is enough: 2027-03-31)."""
 
 
