@@ -34,6 +34,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -140,14 +141,27 @@ def year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def outcome(person: Employee, start: dt.date) -> Outcome | None:
-    """Over the 12 months from `start`; None when they had left before it."""
-    if person.left_on is not None and person.left_on < start:
+def outcome(person: Employee, start: dt.date, end: dt.date | None = None) -> Outcome | None:
+    """Over the 12 months from `start` (to `end`, the day a year later); None when they had
+    left before it."""
+    left_on = person.left_on
+    if left_on is not None and left_on < start:
         return None
-    end = year_after(start)
-    stayed = person.left_on is None or person.left_on >= end
-    changed = any(start <= day < end for day in person.grade_changes) if person.graded else None
-    return Outcome(stayed, changed)
+    end = end or year_after(start)
+    changed = None
+    if person.graded:
+        changed = any(start <= day < end for day in person.grade_changes)
+    return Outcome(left_on is None or left_on >= end, changed)
+
+
+@dataclass(frozen=True)
+class _Similar:
+    """The similar non-participants of one cell, followed from one start day."""
+
+    people: frozenset[int]
+    stayed_share: float
+    graded: frozenset[int]  # those with a grade on record
+    changed_share: float  # among the graded
 
 
 @dataclass
@@ -157,33 +171,59 @@ class _Side:
     participants: set[int] = field(default_factory=set)
     hits: int = 0  # participants who stayed (whose grade changed)
     comparison_share: float = 0  # the sum of each participant's similar colleagues' share
-    comparison: set[int] = field(default_factory=set)
+    comparison_groups: set[frozenset[int]] = field(default_factory=set)
+
+    @cached_property
+    def comparison(self) -> set[int]:
+        """Read once every participant is added."""
+        return set().union(*self.comparison_groups)
+
+    def add(self, pk: int, hit: bool, share: float, similar: frozenset[int]) -> None:
+        self.participants.add(pk)
+        self.hits += hit
+        self.comparison_share += share
+        self.comparison_groups.add(similar)
 
     def stats(self) -> tuple[Stat, Stat, Stat]:
-        n = len(self.participants)
+        n, comparison = len(self.participants), len(self.comparison)
         return (
             Stat(ratio(self.hits, n, 100), n),
-            Stat(ratio(self.comparison_share, n, 100), len(self.comparison)),
-            Stat(len(self.comparison), len(self.comparison)),
+            Stat(ratio(self.comparison_share, n, 100), comparison),
+            Stat(comparison, comparison),
         )
 
 
 class _Pool:
-    """Similar non-participants by cell, and their outcomes by start day, each worked out once."""
+    """Similar non-participants by cell, followed from each start day once."""
 
     def __init__(self, others: Sequence[Employee]) -> None:
         self.by_cell: dict[tuple[str, str], list[Employee]] = defaultdict(list)
         for person in others:
             if person.cell is not None:
                 self.by_cell[person.cell].append(person)
-        self._outcomes: dict[tuple, list[tuple[int, Outcome]]] = {}
+        self._similar: dict[tuple, _Similar | None] = {}
 
-    def outcomes(self, cell: tuple[str, str], start: dt.date) -> list[tuple[int, Outcome]]:
+    def similar(self, cell: tuple[str, str] | None, start: dt.date) -> _Similar | None:
+        """None: nobody similar was there on the start day."""
+        if cell is None:
+            return None
         key = (cell, start)
-        if key not in self._outcomes:
-            found = ((p.id, outcome(p, start)) for p in self.by_cell.get(cell, ()))
-            self._outcomes[key] = [(pk, o) for pk, o in found if o is not None]
-        return self._outcomes[key]
+        if key not in self._similar:
+            end = year_after(start)
+            found = ((p.id, outcome(p, start, end)) for p in self.by_cell.get(cell, ()))
+            followed = [(pk, o) for pk, o in found if o is not None]
+            graded = [(pk, o) for pk, o in followed if o.grade_changed is not None]
+            self._similar[key] = (
+                _Similar(
+                    frozenset(pk for pk, _o in followed),
+                    sum(o.stayed for _pk, o in followed) / len(followed),
+                    frozenset(pk for pk, _o in graded),
+                    sum(bool(o.grade_changed) for _pk, o in graded) / len(graded) if graded else 0,
+                )
+                if followed
+                else None
+            )
+        return self._similar[key]
 
 
 def _compare(
@@ -197,21 +237,13 @@ def _compare(
         own = outcome(person, start)
         if own is None:
             continue  # had left before the cohort started: not followed at all
-        cell = person.cell
-        others = pool.outcomes(cell, start) if cell is not None else []
-        if not others:
+        similar = pool.similar(person.cell, start)
+        if similar is None:
             not_compared.add(pk)
             continue
-        stay.participants.add(pk)
-        stay.hits += own.stayed
-        stay.comparison_share += sum(o.stayed for _pk, o in others) / len(others)
-        stay.comparison.update(other for other, _o in others)
-        graded = [(other, o) for other, o in others if o.grade_changed is not None]
-        if own.grade_changed is not None and graded:
-            grade.participants.add(pk)
-            grade.hits += own.grade_changed
-            grade.comparison_share += sum(bool(o.grade_changed) for _pk, o in graded) / len(graded)
-            grade.comparison.update(other for other, _o in graded)
+        stay.add(pk, own.stayed, similar.stayed_share, similar.people)
+        if own.grade_changed is not None and similar.graded:
+            grade.add(pk, own.grade_changed, similar.changed_share, similar.graded)
     return stay, grade, not_compared
 
 
