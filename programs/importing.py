@@ -48,6 +48,7 @@ from profiles.access import can_manage_directory
 from profiles.languages import ISO_639_1
 from profiles.models import Person
 from profiles.services import (
+    PERSON_FIELDS,
     USER_FIELDS,
     DirectoryEntry,
     FieldChange,
@@ -789,16 +790,8 @@ def _cycles(links: Mapping[str, str], starts: Iterable[str]) -> list[list[str]]:
 # --- Planning and writing --------------------------------------------------------------------
 
 
-KEPT_FIELDS = (
-    "department",
-    "job_title",
-    "seniority",
-    "languages",
-    "location",
-    "bio",
-    "grade",
-    "left_on",
-)
+# The directory record's own values, read so that a blank cell keeps them.
+KEPT_FIELDS = PERSON_FIELDS
 
 
 @dataclass
