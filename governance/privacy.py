@@ -62,6 +62,9 @@ def person_data_export(*, person: Person, request=None) -> bytes:
             "languages": person.languages,
             "location": person.location,
             "bio": person.bio,
+            "grade": person.grade,
+            "left_on": person.left_on,
+            "grade_changes": list(person.grade_changes.values("before", "after", "changed_on")),
         },
         "enrolments.json": list(
             Enrolment.objects.filter(person=person).values(

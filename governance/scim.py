@@ -5,6 +5,7 @@ directory record."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -14,9 +15,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 from scim2_models import (
+    URN,
     AuthenticationScheme,
     Bulk,
     ChangePassword,
@@ -24,6 +27,7 @@ from scim2_models import (
     EnterpriseUser,
     Error,
     ETag,
+    Extension,
     Filter,
     ListResponse,
     Meta,
@@ -40,10 +44,25 @@ from scim2_models import (
     User,
 )
 
+from core.dateranges import calendar_date_error
 from governance import services
 from governance.models import ScimIdentity
+from profiles.services import HrRecord
 
-ScimUser = User[EnterpriseUser]
+
+class HrUser(Extension):
+    """HR's data that the product measures retention with (reports.retention)."""
+
+    __schema__ = URN("urn:mentoring:params:scim:schemas:extension:hr:2.0:User")
+
+    grade: str | None = None
+    """The person's grade or level, as HR names it (e.g. G7)."""
+
+    left_on: dt.datetime | None = None
+    """The day the person left the organisation (a date is enough: 2027-03-31)."""
+
+
+ScimUser = User[EnterpriseUser | HrUser]
 CONTENT_TYPE = "application/scim+json"
 MAX_RESULTS = 200
 
@@ -142,7 +161,7 @@ def _user_schema() -> Schema:
 
 
 def _schemas(base: str) -> list[Schema]:
-    schemas = [_user_schema(), EnterpriseUser.to_schema()]
+    schemas = [_user_schema(), EnterpriseUser.to_schema(), HrUser.to_schema()]
     for schema in schemas:
         schema.meta = Meta(resource_type="Schema", location=f"{base}/Schemas/{schema.id}")
     return schemas
@@ -287,6 +306,21 @@ def _manager_id(resource: ScimUser) -> str | None:
     return enterprise.manager.value or None
 
 
+def _hr_record(resource: ScimUser) -> HrRecord | None:
+    """The grade and leaving date the resource sets; None when it leaves the extension out, so
+    a provider that does not know it never erases what HR's import wrote."""
+    hr = resource[HrUser]
+    if hr is None:
+        return None
+    left_on = None
+    if hr.left_on is not None:
+        moment = hr.left_on
+        left_on = timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+        if message := calendar_date_error(left_on):
+            raise ScimError(400, f"leftOn: {message}", "invalidValue")
+    return HrRecord(grade=(hr.grade or "").strip(), left_on=left_on)
+
+
 def _save(request: HttpRequest, resource: ScimUser, identity: ScimIdentity | None) -> ScimIdentity:
     stored = resource.model_dump(scim_ctx=None, mode="json", exclude_none=True)
     for key in ("id", "meta", "password"):
@@ -303,6 +337,7 @@ def _save(request: HttpRequest, resource: ScimUser, identity: ScimIdentity | Non
             active=resource.active is not False,
             department=(enterprise.department or "") if enterprise else "",
             manager_id=_manager_id(resource),
+            hr=_hr_record(resource),
             resource=stored,
             actor=None,
         )

@@ -13,7 +13,7 @@ from matching.models import MentorRequest
 from notifications.registry import Message
 from notifications.services import dispatches_create_now
 from profiles.models import Person
-from profiles.services import person_for_user
+from profiles.services import HrRecord, person_for_user, person_hr_record_set
 from relationships.models import Mentorship
 from relationships.services import mentorship_close
 
@@ -126,10 +126,12 @@ def scim_identity_save(
     department: str,
     manager_id: str | None,
     resource: dict,
+    hr: HrRecord | None = None,
     actor=None,
 ) -> ScimIdentity:
     """Create or update a provisioned person. A new identity whose email the HR import already
-    knows is linked to that person: no duplicate."""
+    knows is linked to that person: no duplicate. `hr` sets the grade and leaving date; None
+    keeps them."""
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
     if not user_name:
@@ -138,6 +140,8 @@ def scim_identity_save(
     _check_length(first_name, User, "first_name")
     _check_length(last_name, User, "last_name")
     _check_length(department, Person, "department")
+    if hr is not None:
+        _check_length(hr.grade, Person, "grade")
     others = ScimIdentity.objects.filter(user_name__iexact=user_name)
     if identity is not None:
         others = others.exclude(pk=identity.pk)
@@ -167,6 +171,8 @@ def scim_identity_save(
     person.department = department
     person.manager = _manager(person, manager_id)
     person.save(update_fields=["department", "manager", "updated_at"])
+    if hr is not None:
+        person_hr_record_set(person=person, record=hr)
     identity.user_name, identity.external_id, identity.resource = user_name, external_id, resource
     identity.save()
     if was_active and not active:

@@ -8,6 +8,8 @@ from django.conf.locale import LANG_INFO
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.dateranges import validate_calendar_date
+
 
 class Person(models.Model):
     """A directory entry: one per user, filled from the HR import or by the person.
@@ -39,6 +41,16 @@ class Person(models.Model):
     )
     location = models.CharField(max_length=120, blank=True)
     bio = models.TextField(blank=True)
+    # HR's data, from the import or SCIM: what the retention figures (reports.retention) read.
+    grade = models.CharField(
+        max_length=40, blank=True, help_text="Grade or level, as HR names it, e.g. G7."
+    )
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_calendar_date],
+        help_text="The day the person left the organisation, from HR.",
+    )
     # Re-encoded by profiles.photos, served only through views that check who may see it.
     photo = models.ImageField(upload_to="photos/", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,3 +131,22 @@ class AvailabilityRange(models.Model):
 
     def __str__(self) -> str:
         return f"Availability of person #{self.person_id}: day {self.weekday}"
+
+
+class GradeChange(models.Model):
+    """A grade that HR's data changed from one value to another, dated the day the change was
+    recorded (the import or SCIM update that brought it). A first grade, or one cleared, is no
+    change. The retention report counts these within a year of a cohort's start."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grade_changes")
+    before = models.CharField(max_length=40)
+    after = models.CharField(max_length=40)
+    changed_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "changed_on", "pk"]
+        indexes = [models.Index(fields=["person", "changed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.before} → {self.after} on {self.changed_on}"

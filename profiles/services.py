@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from profiles.models import AvailabilityRange, Person
+from profiles.models import AvailabilityRange, GradeChange, Person
 
 USER_FIELDS = ("first_name", "last_name", "timezone")
-PERSON_FIELDS = ("department", "job_title", "seniority", "languages", "location", "bio")
+PERSON_FIELDS = (
+    "department",
+    "job_title",
+    "seniority",
+    "languages",
+    "location",
+    "bio",
+    "grade",
+    "left_on",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,8 @@ class DirectoryEntry:
     timezone: str = "UTC"
     location: str = ""
     bio: str = ""
+    grade: str = ""
+    left_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -88,8 +101,18 @@ def _entry_values(entry: DirectoryEntry) -> tuple[dict[str, object], dict[str, o
         "languages": list(entry.languages),
         "location": entry.location,
         "bio": entry.bio,
+        "grade": entry.grade,
+        "left_on": entry.left_on,
     }
     return user_values, person_values
+
+
+def _grade_change(person: Person, grade: str, on: dt.date) -> GradeChange | None:
+    """The history row for a new grade: only a change from one grade to another counts (a
+    first grade is not a change, and neither is clearing one, which corrects a record)."""
+    if person.grade and grade and grade != person.grade:
+        return GradeChange(person=person, before=person.grade, after=grade, changed_on=on)
+    return None
 
 
 def directory_plan(*, entries: Sequence[DirectoryEntry]) -> dict[str, PersonChange]:
@@ -132,6 +155,8 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
     result.changes = {e.email: _person_change(e, existing.get(e.email)) for e in entries}
 
     new_users, changed_users, changed_people = [], [], []
+    grade_changes: list[GradeChange] = []
+    today = timezone.localdate()
     for entry in entries:
         user_values, person_values = _entry_values(entry)
         person = existing.get(entry.email)
@@ -141,6 +166,8 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
             user.set_unusable_password()
             new_users.append(user)
         elif outcome == "update":
+            if change := _grade_change(person, entry.grade, today):
+                grade_changes.append(change)
             for key, value in user_values.items():
                 setattr(person.user, key, value)
             for key, value in person_values.items():
@@ -161,6 +188,7 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
     if changed_users:
         User.objects.bulk_update(changed_users, list(USER_FIELDS), batch_size=1000)
         Person.objects.bulk_update(changed_people, list(PERSON_FIELDS), batch_size=1000)
+    GradeChange.objects.bulk_create(grade_changes, batch_size=1000)
 
     people = _existing_people(list({*emails, *(e.manager_email for e in entries)} - {""}))
     managed = []
@@ -178,6 +206,25 @@ def directory_upsert(*, entries: Sequence[DirectoryEntry]) -> DirectoryResult:
     result.created, result.updated = counts.count("create"), counts.count("update")
     result.unchanged = counts.count("unchanged")
     return result
+
+
+@dataclass(frozen=True)
+class HrRecord:
+    """What HR says about a person beyond the directory entry: their grade ("" for none) and
+    the day they left the organisation (None: still here)."""
+
+    grade: str = ""
+    left_on: dt.date | None = None
+
+
+@transaction.atomic
+def person_hr_record_set(*, person: Person, record: HrRecord) -> None:
+    """Set a person's grade and leaving date (SCIM's path; the import writes the same through
+    `directory_upsert`), keeping the grade's history."""
+    if change := _grade_change(person, record.grade, timezone.localdate()):
+        change.save()
+    person.grade, person.left_on = record.grade, record.left_on
+    person.save(update_fields=["grade", "left_on", "updated_at"])
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import difflib
 import io
 import zoneinfo
@@ -39,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit import services as audit
+from core.dateranges import calendar_date_error
 from jobs.models import Job
 from jobs.progress import NO_PROGRESS, Progress
 from jobs.services import job_start
@@ -46,6 +48,7 @@ from profiles.access import can_manage_directory
 from profiles.languages import ISO_639_1
 from profiles.models import Person
 from profiles.services import (
+    PERSON_FIELDS,
     USER_FIELDS,
     DirectoryEntry,
     FieldChange,
@@ -74,6 +77,8 @@ OPTIONAL_COLUMNS = (
     "location",
     "capacity",
     "bio",
+    "grade",
+    "left_on",
 )
 STANDARD_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # The cell value that clears an optional value; a blank cell keeps what is stored.
@@ -462,7 +467,7 @@ def _time_zones() -> dict[str, str]:
 def _max_lengths() -> dict[str, int]:
     User = get_user_model()
     user_columns = ("email", "first_name", "last_name")
-    person_columns = ("department", "job_title", "location")
+    person_columns = ("department", "job_title", "location", "grade")
     lengths = {name: User._meta.get_field(name).max_length for name in user_columns}
     lengths |= {name: Person._meta.get_field(name).max_length for name in person_columns}
     return lengths
@@ -518,6 +523,21 @@ def _seniority(raw: str) -> int | None:
 def _capacity(raw: str) -> int | None:
     # Empty means the program's default, which may change after the import.
     return _whole_number(raw, 1, _max_capacity(), "Capacity") if raw else None
+
+
+def _left_on(raw: str) -> dt.date | None:
+    if not raw:
+        return None  # cleared on purpose: still in the organisation
+    try:
+        day = dt.datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31.")
+            % {"value": raw}
+        ) from None
+    if message := calendar_date_error(day):
+        raise ValueError(message)
+    return day
 
 
 def _role(raw: str) -> str:
@@ -576,6 +596,8 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "location": _text("location"),
     "capacity": _capacity,
     "bio": _text("bio"),
+    "grade": _text("grade"),
+    "left_on": _left_on,
 }
 
 
@@ -768,7 +790,8 @@ def _cycles(links: Mapping[str, str], starts: Iterable[str]) -> list[list[str]]:
 # --- Planning and writing --------------------------------------------------------------------
 
 
-KEPT_FIELDS = ("department", "job_title", "seniority", "languages", "location", "bio")
+# The directory record's own values, read so that a blank cell keeps them.
+KEPT_FIELDS = PERSON_FIELDS
 
 
 @dataclass
@@ -878,6 +901,8 @@ def _entry(
         timezone=str(timezone_name),
         location=str(kept("location", "")),
         bio=str(kept("bio", "")),
+        grade=str(kept("grade", "")),
+        left_on=cast("dt.date | None", kept("left_on", None)),
     )
 
 

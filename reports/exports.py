@@ -23,6 +23,7 @@ from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.pulse import SOURCE_FIGURES, Pulse
 from reports.quality import quality_json, quality_rows
+from reports.retention import retention_data, retention_rows
 from reports.selectors import (
     DIMENSIONS,
     SESSION_DIMENSIONS,
@@ -78,6 +79,7 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
         yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
     yield from funnel_rows(report.funnel, text=text)
     yield from pulse_rows(report.pulse, text=text)
+    yield from retention_rows(report.retention, text=text)
     if report.validity is not None:
         for key, value in report.validity.values().items():
             yield ("match quality", ALL, key, "" if value is None else value)
@@ -159,6 +161,7 @@ def report_data(report: Report) -> dict:
         ],
         "funnel": funnel_json(report.funnel) if report.funnel else None,
         "pulse": pulse_json(report.pulse) if report.pulse else None,
+        "retention": retention_data(report.retention),
         "match_quality": report.validity
         and {
             **report.validity.values(),

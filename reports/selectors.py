@@ -78,6 +78,7 @@ from reports.funnel import FIRST_MEETING_DAYS, Funnel, program_funnel
 from reports.periods import Periods, month_end, month_number, month_start, periods
 from reports.pulse import MatchValidity, Pulse, match_validity, pulse_ratings
 from reports.quality import Quality, match_quality
+from reports.retention import Retention, retention_comparison
 from sessions.models import SessionLog, SessionRating
 
 ALL = "All"
@@ -211,6 +212,7 @@ class Report:
     pulse: Pulse | None = None
     validity: MatchValidity | None = None
     quality: Quality | None = None
+    retention: Retention | None = None
     generated_at: dt.datetime = field(default_factory=timezone.now)
 
     def trend_values(self) -> list[tuple[str, int | str]]:
@@ -283,6 +285,7 @@ def participation_report(
         pulse=pulse_ratings(filters, k=k),
         validity=match_validity(filters, k=k),
         quality=match_quality(filters, k=k),
+        retention=retention_comparison(filters, k=k),
     )
 
 

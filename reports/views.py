@@ -39,6 +39,7 @@ from reports.pulse import DIMENSIONS as PULSE_DIMENSIONS
 from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.pulse import SOURCE_FIGURES
 from reports.quality import OUTCOME_LABELS, quality_page, question_texts
+from reports.retention import retention_page
 from reports.selectors import ReportFilters, participation_report, report_departments
 from reports.services import weight_change_apply
 
@@ -149,12 +150,14 @@ def _page(report) -> dict:
         (label, pulse.values(stats)["pulse_average"])
         for label, stats in pulse.breakdowns["department"]
     ]
+    retention = retention_page(report.retention)
     charts = {
         "pulse": chart(pulse_points),
         "funnel": chart(funnel_stages),
         "trend": chart(trend),
         "matched": chart(matched_rows),
         "outcomes": chart([(figure.label, value) for figure, value in outcomes]),
+        **({"retention": retention["chart"]} if retention else {}),
     }
     return {
         "k": k,
@@ -198,6 +201,7 @@ def _page(report) -> dict:
             )
             for dim in PULSE_DIMENSIONS
         ],
+        "retention": retention,
         "charts": charts,
         "chart_data": {name: c.as_json() for name, c in charts.items()},
     }

@@ -21,6 +21,10 @@
     outcomes: { type: "bar", options: { indexAxis: "y", scales: { x: fromZero } } },
     funnel: { type: "bar", options: { indexAxis: "y", scales: { x: fromZero } } },
     pulse: { type: "bar", options: { scales: { y: { ...fromZero, max: 5 } } } },
+    retention: {
+      type: "bar",
+      options: { indexAxis: "y", scales: { x: { ...fromZero, max: 100 } } },
+    },
   };
 
   // Writes each gap's note ("fewer than 5") at the foot of its empty slot.

@@ -3,17 +3,19 @@ copied; a leaver's pairs close, their partners hear, their requests are withdraw
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from governance.models import ScimIdentity
 from governance.services import scim_token_create
 from matching.models import MentorRequest
-from profiles.models import Person
+from profiles.models import GradeChange, Person
 from programs.models import Enrolment
 from relationships.models import Mentorship
 from tests.factories import PersonFactory
@@ -191,3 +193,67 @@ def test_entra_style_updates_set_the_manager_by_bare_id_and_deactivate(scim):
     person = Person.objects.get(user__email="lena@example.org")
     assert (person.manager.user.email, person.department) == ("boss@example.org", "Legal")
     assert not person.user.is_active
+
+
+HR = "urn:mentoring:params:scim:schemas:extension:hr:2.0:User"
+
+
+def test_the_hr_extension_sets_grade_and_leaving_date_and_keeps_the_grade_history(scim):
+    imported = PersonFactory(user__email="gus@example.org", grade="G4")
+    with time_machine.travel(dt.datetime(2027, 5, 2, 9, tzinfo=dt.UTC), tick=False):
+        gus = provision(scim, "gus@example.org", schemas=[USER, HR], **{HR: {"grade": "G5"}})
+    imported.refresh_from_db()
+    assert (imported.grade, imported.left_on) == ("G5", None)
+    assert gus[HR] == {"grade": "G5"}
+    with time_machine.travel(dt.datetime(2027, 9, 1, 9, tzinfo=dt.UTC), tick=False):
+        body = {
+            "schemas": [PATCH],
+            "Operations": [
+                {"op": "replace", "path": f"{HR}:grade", "value": "G6"},
+                {"op": "add", "path": f"{HR}:leftOn", "value": "2027-10-31"},
+            ],
+        }
+        assert scim("patch", f"Users/{gus['id']}", body).status_code == 200
+    imported.refresh_from_db()
+    assert (imported.grade, imported.left_on) == ("G6", dt.date(2027, 10, 31))
+    assert list(
+        GradeChange.objects.filter(person=imported).values_list("before", "after", "changed_on")
+    ) == [("G4", "G5", dt.date(2027, 5, 2)), ("G5", "G6", dt.date(2027, 9, 1))]
+    # Leaving the attribute out of the extension clears it, as SCIM's replace does.
+    body = {"schemas": [PATCH], "Operations": [{"op": "remove", "path": f"{HR}:leftOn"}]}
+    assert scim("patch", f"Users/{gus['id']}", body).status_code == 200
+    imported.refresh_from_db()
+    assert (imported.grade, imported.left_on) == ("G6", None)
+    schema = scim("get", f"Schemas/{HR}").json()
+    assert {a["name"]: a["type"] for a in schema["attributes"]} == {
+        "grade": "string",
+        "leftOn": "dateTime",
+    }
+
+
+def test_a_provider_that_leaves_the_hr_extension_out_keeps_what_hr_imported(scim):
+    imported = PersonFactory(
+        user__email="ida@example.org", grade="G7", left_on=dt.date(2027, 1, 31)
+    )
+    provision(scim, "ida@example.org", **{ENTERPRISE: {"department": "Finance"}})
+
+    imported.refresh_from_db()
+    assert (imported.department, imported.grade, imported.left_on) == (
+        "Finance",
+        "G7",
+        dt.date(2027, 1, 31),
+    )
+    assert not GradeChange.objects.exists()
+
+
+@pytest.mark.parametrize("left_on", ["31/10/2027", "1850-01-01"])
+def test_a_bad_leaving_date_is_refused(scim, left_on):
+    body = {
+        "schemas": [USER, HR],
+        "userName": "bad@example.org",
+        "emails": [{"value": "bad@example.org", "primary": True}],
+        HR: {"leftOn": left_on},
+    }
+    response = scim("post", "Users", body)
+    assert response.status_code == 400, response.content
+    assert not Person.objects.filter(user__email="bad@example.org").exists()
