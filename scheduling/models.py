@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.dateranges import RangedDateTimeField
 from programs.models import MeetingFormat
@@ -31,8 +32,8 @@ class Meeting(models.Model):
     """A meeting a pair has planned. `start` is UTC; each person sees it in their own zone."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     mentorship = models.ForeignKey(
         "relationships.Mentorship", on_delete=models.CASCADE, related_name="meetings"
@@ -95,10 +96,10 @@ class ReminderSchedule(models.Model):
     def clean(self) -> None:
         offsets = self.offsets_minutes
         if not isinstance(offsets, list) or len(offsets) > 5:
-            raise ValidationError("Give at most five reminder times.")
+            raise ValidationError(_("Give at most five reminder times."))
         for value in offsets:
             if not isinstance(value, int) or not 1 <= value <= MAX_REMINDER_OFFSET:
-                raise ValidationError("Each reminder is 1 minute to 14 days before the meeting.")
+                raise ValidationError(_("Each reminder is 1 minute to 14 days before the meeting."))
 
 
 class CalendarFeed(models.Model):
