@@ -61,7 +61,7 @@ class GoalEditForm(GoalForm):
 class CheckInForm(CrispyFormMixin, forms.Form):
     submit_label = _("Check in")
     form_tag = False  # the pair page's form posts with htmx
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none())
+    goal = forms.ModelChoiceField(label=_("Goal"), queryset=Goal.objects.none())
     progress = forms.IntegerField(
         label=_("Progress (%)"),
         min_value=0,

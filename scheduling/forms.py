@@ -31,6 +31,7 @@ class MeetingForm(forms.ModelForm):
     refused rather than guessed."""
 
     start = forms.DateTimeField(
+        label=_("Start"),
         widget=DateTimeInput(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
     )

@@ -42,11 +42,13 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     start = RangedDateTimeField()
-    duration_minutes = models.PositiveSmallIntegerField("duration (minutes)", default=60)
-    format = models.CharField(max_length=12, choices=MeetingFormat, default=MeetingFormat.VIDEO)
-    location = models.CharField("place", max_length=200, blank=True)
-    video_url = models.URLField("video link", blank=True)
-    agenda = models.TextField(blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    format = models.CharField(
+        _("format"), max_length=12, choices=MeetingFormat, default=MeetingFormat.VIDEO
+    )
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
     # Calendar clients match updates by UID and keep the highest SEQUENCE.
     uid = models.CharField(max_length=120, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0)

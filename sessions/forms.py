@@ -17,9 +17,9 @@ RATINGS = [(n, f"{n} / 5") for n in range(1, 6)]
 class SessionFactsForm(forms.Form):
     occurred_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
-    format = forms.ChoiceField(choices=MeetingFormat.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
     topics = forms.CharField(
-        required=False, max_length=400, help_text=_("Tags, separated by commas.")
+        label=_("Topics"), required=False, max_length=400, help_text=_("Tags, separated by commas.")
     )
     shared_notes = forms.CharField(
         label=_("Shared notes (both of you see these)"),
