@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
 from core.widgets import DateInput
@@ -13,12 +13,12 @@ def lines(text: str) -> list[str]:
 
 
 class GoalForm(CrispyFormMixin, forms.ModelForm):
-    submit_label = "Save goal"
+    submit_label = _("Save goal")
     milestones_text = forms.CharField(
-        label="Milestones",
+        label=_("Milestones"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line; you tick them off as you go.",
+        help_text=_("One per line; you tick them off as you go."),
     )
 
     class Meta:
@@ -55,20 +55,20 @@ class GoalEditForm(GoalForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["milestones_text"].label = "Add milestones"
+        self.fields["milestones_text"].label = _("Add milestones")
 
 
 class CheckInForm(CrispyFormMixin, forms.Form):
-    submit_label = "Check in"
+    submit_label = _("Check in")
     form_tag = False  # the pair page's form posts with htmx
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none())
+    goal = forms.ModelChoiceField(label=_("Goal"), queryset=Goal.objects.none())
     progress = forms.IntegerField(
-        label="Progress (%)",
+        label=_("Progress (%)"),
         min_value=0,
         max_value=100,
         widget=forms.NumberInput(attrs={"step": 5}),
     )
-    note = forms.CharField(label="Short note", required=False, max_length=280)
+    note = forms.CharField(label=_("Short note"), required=False, max_length=280)
 
     def __init__(self, *args, mentorship, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.dateranges import validate_calendar_date
 
@@ -14,19 +15,23 @@ class Goal(models.Model):
     (it shows up in the Django admin and in error reports)."""
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        ACHIEVED = "achieved", "Achieved"
-        DROPPED = "dropped", "Dropped"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
 
     mentorship = models.ForeignKey(
         "relationships.Mentorship", on_delete=models.CASCADE, related_name="goals"
     )
     owner = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField("goal", max_length=200)
-    success_measure = models.TextField("how success is measured", blank=True)
-    target_date = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
-    status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
+    title = models.CharField(_("goal"), max_length=200)
+    success_measure = models.TextField(_("how success is measured"), blank=True)
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=[validate_calendar_date]
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.NOT_STARTED
+    )
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dateranges import calendar_date_error
 from goals.models import CheckIn, Goal, Milestone
@@ -18,9 +19,9 @@ def _check_target_date(target_date: date | None) -> None:
 
 def _check_owner(mentorship, owner) -> None:
     if mentorship.is_ended:
-        raise TransitionError("The mentorship has ended; its goals are kept as they are.")
+        raise TransitionError(_("The mentorship has ended; its goals are kept as they are."))
     if not any(person.pk == owner.pk for person in mentorship.goal_owners()):
-        raise TransitionError("Goals belong to the mentee (in a peer pair, to each person).")
+        raise TransitionError(_("Goals belong to the mentee (in a peer pair, to each person)."))
 
 
 @transaction.atomic
@@ -64,7 +65,7 @@ def goal_update(
     new_milestones: Sequence[str] = (),
 ) -> Goal:
     if goal.owner_id != owner.pk:
-        raise TransitionError("Only the goal's owner changes it.")
+        raise TransitionError(_("Only the goal's owner changes it."))
     _check_owner(goal.mentorship, owner)
     if target_date != goal.target_date:
         _check_target_date(target_date)
@@ -90,7 +91,7 @@ def goal_update(
 def milestone_toggle(*, milestone: Milestone, person) -> Milestone:
     goal = milestone.goal
     if goal.owner_id != person.pk:
-        raise TransitionError("Only the goal's owner ticks off its milestones.")
+        raise TransitionError(_("Only the goal's owner ticks off its milestones."))
     _check_owner(goal.mentorship, person)
     milestone.done_at = None if milestone.done else timezone.now()
     milestone.save(update_fields=["done_at"])
@@ -105,11 +106,11 @@ def goal_checkin(
     starts when progress first moves, and is achieved at 100."""
     mentorship = goal.mentorship
     if mentorship.is_ended:
-        raise TransitionError("The mentorship has ended; its goals are kept as they are.")
+        raise TransitionError(_("The mentorship has ended; its goals are kept as they are."))
     if not mentorship.is_member(author):
-        raise TransitionError("Only the people in this mentorship check in on its goals.")
+        raise TransitionError(_("Only the people in this mentorship check in on its goals."))
     if not 0 <= progress <= 100:
-        raise TransitionError("Progress runs from 0 to 100.")
+        raise TransitionError(_("Progress runs from 0 to 100."))
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     checkin = CheckIn.objects.create(
         goal=goal, author=author, progress=progress, note=note, date=on or timezone.localdate()

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, refusal_shown
@@ -17,7 +18,7 @@ from relationships.pair import checkin_form_for, render_pair
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_member(request.user, pk)
     if not any(owner.pk == person_of(request.user).pk for owner in mentorship.goal_owners()):
-        raise PermissionDenied("Goals belong to the mentee (in a peer pair, to each person).")
+        raise PermissionDenied(_("Goals belong to the mentee (in a peer pair, to each person)."))
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -31,7 +32,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
                 milestones=form.milestones(),
             )
         if done:
-            messages.success(request, "Goal set.")
+            messages.success(request, _("Goal set."))
         return redirect(mentorship)
     return render(request, "goals/goal_form.html", {"form": form, "mentorship": mentorship})
 
@@ -39,7 +40,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = get_goal_for_member(request.user, pk)
     if goal.owner_id != person_of(request.user).pk:
-        raise PermissionDenied("Only the goal's owner changes it.")
+        raise PermissionDenied(_("Only the goal's owner changes it."))
     mentorship = goal.mentorship
     form = GoalEditForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
@@ -55,7 +56,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 new_milestones=form.milestones(),
             )
         if done:
-            messages.success(request, "Goal saved.")
+            messages.success(request, _("Goal saved."))
         return redirect(mentorship)
     return render(
         request, "goals/goal_form.html", {"form": form, "mentorship": mentorship, "goal": goal}
@@ -81,8 +82,8 @@ def checkin_create(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, str(exc))
         return render_pair(request, mentorship, checkin_form=form)
     if request.htmx:
-        return render_pair(request, mentorship, flash="Check-in saved.")
-    messages.success(request, "Check-in saved.")
+        return render_pair(request, mentorship, flash=_("Check-in saved."))
+    messages.success(request, _("Check-in saved."))
     return redirect(mentorship)
 
 

@@ -13,14 +13,14 @@ class Category(models.TextChoices):
     """What a person can switch off. Account and security mail (sign-in codes, password
     resets, invitations to a program) is not in any category and always goes out."""
 
-    MEETINGS = "meetings", "Meeting invitations, changes and cancellations"
-    REMINDERS = "reminders", "Reminders before a meeting, and “How did it go?” after it"
-    CHECKINS = "checkins", "Goal check-ins"
-    NUDGES = "nudges", "A nudge when my pair has not met for a while"
-    PULSE = "pulse", "A one-question survey on how useful my mentoring is, every few weeks"
-    REQUESTS = "requests", "Reminders about mentor requests, and requests that expired"
-    DIGEST = "digest", "The coordinator's daily digest"
-    MESSAGES = "messages", "New messages from my pair (at most one email a quarter hour)"
+    MEETINGS = "meetings", _("Meeting invitations, changes and cancellations")
+    REMINDERS = "reminders", _("Reminders before a meeting, and “How did it go?” after it")
+    CHECKINS = "checkins", _("Goal check-ins")
+    NUDGES = "nudges", _("A nudge when my pair has not met for a while")
+    PULSE = "pulse", _("A one-question survey on how useful my mentoring is, every few weeks")
+    REQUESTS = "requests", _("Reminders about mentor requests, and requests that expired")
+    DIGEST = "digest", _("The coordinator's daily digest")
+    MESSAGES = "messages", _("New messages from my pair (at most one email a quarter hour)")
     REPORTS = "reports", _("The monthly participation report (HR viewers)")
 
 

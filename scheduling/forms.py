@@ -15,13 +15,13 @@ from core.widgets import DATETIME_FORMAT, DateTimeInput
 from scheduling.models import MAX_REMINDER_OFFSET, Meeting
 
 DURATIONS = [
-    (15, "15 minutes"),
-    (30, "30 minutes"),
-    (45, "45 minutes"),
-    (60, "1 hour"),
-    (90, "1½ hours"),
-    (120, "2 hours"),
-    (180, "3 hours"),
+    (15, _("15 minutes")),
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("1 hour")),
+    (90, _("1½ hours")),
+    (120, _("2 hours")),
+    (180, _("3 hours")),
 ]
 
 
@@ -31,12 +31,13 @@ class MeetingForm(forms.ModelForm):
     refused rather than guessed."""
 
     start = forms.DateTimeField(
+        label=_("Start"),
         widget=DateTimeInput(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
     )
-    video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
     duration_minutes = forms.TypedChoiceField(
-        label="Duration", choices=DURATIONS, coerce=int, initial=60
+        label=_("Duration"), choices=DURATIONS, coerce=int, initial=60
     )
 
     class Meta:
@@ -44,10 +45,10 @@ class MeetingForm(forms.ModelForm):
         fields = ["start", "duration_minutes", "format", "location", "video_url", "agenda"]
         widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, zone: zoneinfo.ZoneInfo, submit_label: str = "Save", **kwargs):
+    def __init__(self, *args, zone: zoneinfo.ZoneInfo, submit_label: str = _("Save"), **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone
-        self.fields["start"].help_text = f"Your time ({zone.key})."
+        self.fields["start"].help_text = _("Your time (%(zone)s).") % {"zone": zone.key}
         if self.instance.pk:
             # Shown in the scheduler's zone, as typed; naive so the widget shows it as is.
             self.initial["start"] = self.instance.start.astimezone(zone).replace(tzinfo=None)
@@ -68,7 +69,7 @@ class MeetingForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("format") == "video" and not data.get("video_url"):
-            self.add_error("video_url", "Add the video link for a video meeting.")
+            self.add_error("video_url", _("Add the video link for a video meeting."))
         return data
 
 
@@ -89,14 +90,14 @@ def format_offsets(offsets: list[int]) -> str:
 
 class ReminderScheduleForm(forms.Form):
     offsets = forms.CharField(
-        label="Remind before each meeting",
-        help_text="Comma-separated, e.g. “1d, 1h” or “48h, 2h, 15m” (at most five).",
+        label=_("Remind before each meeting"),
+        help_text=_("Comma-separated, e.g. “1d, 1h” or “48h, 2h, 15m” (at most five)."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save"))
+        self.helper.add_input(Submit("submit", _("Save")))
 
     def clean_offsets(self) -> list[int]:
         values = []
@@ -105,13 +106,15 @@ class ReminderScheduleForm(forms.Form):
                 continue
             match = _OFFSET.match(part.lower())
             if not match:
-                raise forms.ValidationError(f"“{part.strip()}” is not like 1d, 2h or 15m.")
+                raise forms.ValidationError(
+                    _("“%(part)s” is not like 1d, 2h or 15m.") % {"part": part.strip()}
+                )
             minutes = int(match[1]) * _UNIT[match[2]]
             if not 1 <= minutes <= MAX_REMINDER_OFFSET:
-                raise forms.ValidationError("Each reminder is 1 minute to 14 days before.")
+                raise forms.ValidationError(_("Each reminder is 1 minute to 14 days before."))
             values.append(minutes)
         if not values or len(set(values)) > 5:
-            raise forms.ValidationError("Give one to five reminder times.")
+            raise forms.ValidationError(_("Give one to five reminder times."))
         return sorted(set(values), reverse=True)
 
 

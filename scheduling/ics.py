@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from core.emails import absolute_url
@@ -34,7 +35,7 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("dtstart", meeting.start)
     event.add("dtend", meeting.end)
     names = " & ".join(person.name for person in mentorship.members())
-    event.add("summary", f"Mentoring: {names}")
+    event.add("summary", _("Mentoring: %(names)s") % {"names": names})
     description = [meeting.agenda.strip()] if meeting.agenda.strip() else []
     if meeting.video_url:
         description.append(f"Video: {meeting.video_url}")

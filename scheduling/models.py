@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.dateranges import RangedDateTimeField
 from programs.models import MeetingFormat
@@ -31,8 +32,8 @@ class Meeting(models.Model):
     """A meeting a pair has planned. `start` is UTC; each person sees it in their own zone."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     mentorship = models.ForeignKey(
         "relationships.Mentorship", on_delete=models.CASCADE, related_name="meetings"
@@ -41,11 +42,13 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     start = RangedDateTimeField()
-    duration_minutes = models.PositiveSmallIntegerField("duration (minutes)", default=60)
-    format = models.CharField(max_length=12, choices=MeetingFormat, default=MeetingFormat.VIDEO)
-    location = models.CharField("place", max_length=200, blank=True)
-    video_url = models.URLField("video link", blank=True)
-    agenda = models.TextField(blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    format = models.CharField(
+        _("format"), max_length=12, choices=MeetingFormat, default=MeetingFormat.VIDEO
+    )
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
     # Calendar clients match updates by UID and keep the highest SEQUENCE.
     uid = models.CharField(max_length=120, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0)
@@ -95,10 +98,10 @@ class ReminderSchedule(models.Model):
     def clean(self) -> None:
         offsets = self.offsets_minutes
         if not isinstance(offsets, list) or len(offsets) > 5:
-            raise ValidationError("Give at most five reminder times.")
+            raise ValidationError(_("Give at most five reminder times."))
         for value in offsets:
             if not isinstance(value, int) or not 1 <= value <= MAX_REMINDER_OFFSET:
-                raise ValidationError("Each reminder is 1 minute to 14 days before the meeting.")
+                raise ValidationError(_("Each reminder is 1 minute to 14 days before the meeting."))
 
 
 class CalendarFeed(models.Model):

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.dateranges import meeting_start_error
 from core.errors import DomainError
@@ -26,7 +27,7 @@ class SchedulingError(DomainError):
 
 def _check_start(start: datetime) -> None:
     if timezone.is_naive(start):
-        raise SchedulingError("A meeting's start needs a time zone.")
+        raise SchedulingError(_("A meeting's start needs a time zone."))
     if message := meeting_start_error(start):
         raise SchedulingError(message)
 
@@ -56,7 +57,7 @@ def meeting_schedule(
     agenda: str = "",
 ) -> Meeting:
     if mentorship.is_ended:
-        raise SchedulingError("This mentorship has ended; no more meetings can be scheduled.")
+        raise SchedulingError(_("This mentorship has ended; no more meetings can be scheduled."))
     _check_start(start)
     meeting = Meeting(
         mentorship=mentorship,
@@ -86,7 +87,7 @@ def meeting_update(*, meeting: Meeting, by, **changes: object) -> Meeting:
         raise TypeError(f"cannot change {sorted(unknown)}")
     locked = _locked(meeting)
     if locked.is_cancelled:
-        raise SchedulingError("This meeting was cancelled.")
+        raise SchedulingError(_("This meeting was cancelled."))
     changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
     if not changed:
         return locked
@@ -137,7 +138,7 @@ def meeting_repeat(*, meeting: Meeting, by, start: datetime) -> tuple[Meeting, b
     """The next meeting of the rhythm, like this one (length, format, place, link; not the
     agenda, which is the next meeting's own), starting at `start`."""
     if meeting.is_cancelled:
-        raise SchedulingError("This meeting was cancelled.")
+        raise SchedulingError(_("This meeting was cancelled."))
     return meeting_book(
         mentorship=meeting.mentorship,
         scheduled_by=by,
@@ -173,7 +174,7 @@ def meeting_cancel_upcoming(*, mentorship: Mentorship, actor) -> list[Meeting]:
 
 @transaction.atomic
 def reminder_schedule_set(*, program, offsets_minutes: list[int]) -> ReminderSchedule:
-    schedule, _ = ReminderSchedule.objects.get_or_create(program=program)
+    schedule, _created = ReminderSchedule.objects.get_or_create(program=program)
     schedule.offsets_minutes = sorted(set(offsets_minutes), reverse=True)
     schedule.full_clean()
     schedule.save()

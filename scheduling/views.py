@@ -56,12 +56,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_member(request.user, pk)
     if mentorship.is_ended:
-        messages.error(request, "This mentorship has ended; no more meetings can be scheduled.")
+        messages.error(request, _("This mentorship has ended; no more meetings can be scheduled."))
         return redirect(mentorship)
     form = MeetingForm(
         request.POST or None,
         zone=zone_of(request.user),
-        submit_label="Schedule and send invitations",
+        submit_label=_("Schedule and send invitations"),
         initial={"format": getattr(getattr(mentorship, "agreement", None), "preferred_format", "")}
         if hasattr(mentorship, "agreement")
         else None,
@@ -74,7 +74,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         except SchedulingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Meeting scheduled. Invitations are on their way.")
+            messages.success(request, _("Meeting scheduled. Invitations are on their way."))
             return redirect(meeting)
     return render(request, "scheduling/meeting_form.html", {"form": form, "mentorship": mentorship})
 
@@ -251,13 +251,13 @@ def meeting_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_member(request.user, pk)
     if meeting.is_cancelled:
-        messages.error(request, "This meeting was cancelled.")
+        messages.error(request, _("This meeting was cancelled."))
         return redirect(meeting)
     form = MeetingForm(
         request.POST or None,
         instance=meeting,
         zone=zone_of(request.user),
-        submit_label="Save and send the update",
+        submit_label=_("Save and send the update"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,7 +265,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except SchedulingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Meeting updated. Everyone gets the new invitation.")
+            messages.success(request, _("Meeting updated. Everyone gets the new invitation."))
             return redirect(meeting)
     # A ModelForm writes the cleaned values onto its instance; show the saved ones.
     meeting.refresh_from_db()
@@ -280,10 +280,10 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_member(request.user, pk)
     if meeting.is_cancelled:
-        messages.info(request, "This meeting was already cancelled.")
+        messages.info(request, _("This meeting was already cancelled."))
     else:
         services.meeting_cancel(meeting=meeting, by=request.user)
-        messages.success(request, "Meeting cancelled. Everyone gets the cancellation.")
+        messages.success(request, _("Meeting cancelled. Everyone gets the cancellation."))
     return redirect(meeting)
 
 
@@ -327,9 +327,9 @@ def calendar_renew(request: HttpRequest) -> HttpResponse:
     services.calendar_feed_renew(user=request.user)
     messages.success(
         request,
-        "New calendar address created; the old one no longer works."
+        _("New calendar address created; the old one no longer works.")
         if had_one
-        else "Calendar address created. Add it to your calendar app.",
+        else _("Calendar address created. Add it to your calendar app."),
     )
     return redirect("scheduling:calendar_settings")
 
@@ -337,7 +337,7 @@ def calendar_renew(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_revoke(request: HttpRequest) -> HttpResponse:
     services.calendar_feed_revoke(user=request.user)
-    messages.success(request, "Calendar address switched off.")
+    messages.success(request, _("Calendar address switched off."))
     return redirect("scheduling:calendar_settings")
 
 
@@ -369,6 +369,6 @@ def reminder_settings(request: HttpRequest, slug: str) -> HttpResponse:
         services.reminder_schedule_set(
             program=program, offsets_minutes=form.cleaned_data["offsets"]
         )
-        messages.success(request, "Reminder times saved; they apply to every upcoming meeting.")
+        messages.success(request, _("Reminder times saved; they apply to every upcoming meeting."))
         return redirect(reverse("scheduling:reminder_settings", args=[program.slug]))
     return render(request, "scheduling/reminder_settings.html", {"form": form, "program": program})

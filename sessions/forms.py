@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin, ModelMultipleChoiceField
 from core.widgets import DateTimeInput
@@ -15,12 +15,14 @@ RATINGS = [(n, f"{n} / 5") for n in range(1, 6)]
 
 
 class SessionFactsForm(forms.Form):
-    occurred_at = forms.DateTimeField(label="Date and time", widget=DateTimeInput())
-    duration_minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=24 * 60)
-    format = forms.ChoiceField(choices=MeetingFormat.choices)
-    topics = forms.CharField(required=False, max_length=400, help_text="Tags, separated by commas.")
+    occurred_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
+    duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
+    topics = forms.CharField(
+        label=_("Topics"), required=False, max_length=400, help_text=_("Tags, separated by commas.")
+    )
     shared_notes = forms.CharField(
-        label="Shared notes (both of you see these)",
+        label=_("Shared notes (both of you see these)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -30,27 +32,27 @@ class SessionFactsForm(forms.Form):
 
 
 class SessionLogForm(CrispyFormMixin, SessionFactsForm):
-    submit_label = "Log session"
+    submit_label = _("Log session")
     form_tag = False  # the pair page's form posts with htmx
     goals = ModelMultipleChoiceField(
-        label="Goals discussed",
+        label=_("Goals discussed"),
         queryset=Goal.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     private_note = forms.CharField(
-        label="Private note (only you can ever read it)",
+        label=_("Private note (only you can ever read it)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     rating = forms.TypedChoiceField(
-        label="Your rating",
-        choices=[("", gettext_lazy("No rating for now")), *RATINGS],
+        label=_("Your rating"),
+        choices=[("", _("No rating for now")), *RATINGS],
         coerce=int,
         required=False,
         empty_value=None,
     )
-    feedback = forms.CharField(label="Feedback (optional)", required=False, max_length=2000)
+    feedback = forms.CharField(label=_("Feedback (optional)"), required=False, max_length=2000)
 
     def __init__(self, *args, mentorship, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,16 +64,16 @@ class SessionLogForm(CrispyFormMixin, SessionFactsForm):
 
 
 class SessionCorrectForm(CrispyFormMixin, SessionFactsForm):
-    submit_label = "Save corrections and confirm"
+    submit_label = _("Save corrections and confirm")
 
 
 class RatingForm(CrispyFormMixin, forms.Form):
-    submit_label = "Save rating"
+    submit_label = _("Save rating")
     rating = forms.TypedChoiceField(
-        label="Your rating", choices=[("", gettext_lazy("Choose a rating")), *RATINGS], coerce=int
+        label=_("Your rating"), choices=[("", _("Choose a rating")), *RATINGS], coerce=int
     )
     feedback = forms.CharField(
-        label="Feedback (optional, the pair sees it)",
+        label=_("Feedback (optional, the pair sees it)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -79,9 +81,9 @@ class RatingForm(CrispyFormMixin, forms.Form):
 
 
 class PrivateNoteForm(CrispyFormMixin, forms.Form):
-    submit_label = "Save private note"
+    submit_label = _("Save private note")
     body = forms.CharField(
-        label="Private note (only you can ever read it; leave empty to delete)",
+        label=_("Private note (only you can ever read it; leave empty to delete)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from core.dateranges import session_time_error
 from notifications.models import WebhookEvent
@@ -26,7 +26,7 @@ class SessionAlreadyLogged(TransitionError):
 
     def __init__(self) -> None:
         super().__init__(
-            gettext(
+            _(
                 "A session at this date and time is already logged for your pair. Open it "
                 "from the timeline to confirm, correct or rate it."
             )
@@ -55,7 +55,7 @@ def _check_time_free(mentorship_id: int, occurred_at: datetime, *, besides=None)
 
 def _check_member(mentorship: Mentorship, person) -> None:
     if not mentorship.is_member(person):
-        raise TransitionError("Only the people in this mentorship log its sessions.")
+        raise TransitionError(_("Only the people in this mentorship log its sessions."))
 
 
 def _clean_topics(topics: Sequence[str]) -> list[str]:
@@ -85,7 +85,7 @@ def session_log(
     """Log a session for the pair. The other side then confirms it or corrects it."""
     _check_member(mentorship, person)
     if mentorship.status not in LOGGABLE:
-        raise TransitionError("Sessions are logged while the mentorship is active or paused.")
+        raise TransitionError(_("Sessions are logged while the mentorship is active or paused."))
     _check_time_in_range(mentorship, occurred_at)
     _check_time_free(mentorship.pk, occurred_at)
     session = SessionLog.objects.create(
@@ -126,7 +126,7 @@ def session_confirm(*, session: SessionLog, person) -> SessionLog:
     session = SessionLog.objects.select_for_update().get(pk=session.pk)
     _check_member(session.mentorship, person)
     if session.logged_by_id == person.pk:
-        raise TransitionError("The other side confirms the session you logged.")
+        raise TransitionError(_("The other side confirms the session you logged."))
     if session.is_confirmed:
         return session
     session.confirmed_by = person
@@ -150,7 +150,7 @@ def session_correct(
     session = SessionLog.objects.select_for_update().get(pk=session.pk)
     _check_member(session.mentorship, person)
     if session.logged_by_id == person.pk:
-        raise TransitionError("You logged this session: the other side confirms or corrects it.")
+        raise TransitionError(_("You logged this session: the other side confirms or corrects it."))
     if occurred_at != session.occurred_at:
         _check_time_in_range(session.mentorship, occurred_at)
     _check_time_free(session.mentorship_id, occurred_at, besides=session)
@@ -176,8 +176,8 @@ def session_correct(
 def session_rate(*, session: SessionLog, person, rating: int, feedback: str = "") -> SessionRating:
     _check_member(session.mentorship, person)
     if not 1 <= rating <= 5:
-        raise TransitionError("Ratings run from 1 to 5.")
-    rated, _ = SessionRating.objects.update_or_create(
+        raise TransitionError(_("Ratings run from 1 to 5."))
+    rated, _created = SessionRating.objects.update_or_create(
         session=session, person=person, defaults={"rating": rating, "feedback": feedback}
     )
     return rated
@@ -190,7 +190,7 @@ def private_note_save(*, session: SessionLog, author, body: str) -> PrivateNote 
     if not body.strip():
         PrivateNote.objects.filter(session=session, author=author).delete()
         return None
-    note, _ = PrivateNote.objects.update_or_create(
+    note, _created = PrivateNote.objects.update_or_create(
         session=session, author=author, defaults={"ciphertext": crypto.encrypt(body)}
     )
     return note

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, refusal_shown
@@ -46,7 +47,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            text = "Session logged. Your partner confirms it or corrects it."
+            text = _("Session logged. Your partner confirms it or corrects it.")
             if request.htmx:
                 return render_pair(request, mentorship, flash=text)
             messages.success(request, text)
@@ -86,14 +87,16 @@ def session_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     with refusal_shown(request) as done:
         services.session_confirm(session=session, person=person_of(request.user))
     if done:
-        messages.success(request, "Session confirmed.")
+        messages.success(request, _("Session confirmed."))
     return redirect(session)
 
 
 def session_correct(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for_member(request.user, pk)
     if session.logged_by_id == person_of(request.user).pk:
-        messages.info(request, "You logged this session: the other side confirms or corrects it.")
+        messages.info(
+            request, _("You logged this session: the other side confirms or corrects it.")
+        )
         return redirect(session)
     initial = {
         "occurred_at": session.occurred_at,
@@ -114,7 +117,7 @@ def session_correct(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect(session)
         else:
-            messages.success(request, "Corrections saved; the session is confirmed.")
+            messages.success(request, _("Corrections saved; the session is confirmed."))
             return redirect(session)
     return render(request, "sessions/session_correct.html", {"form": form, "session": session})
 
@@ -126,7 +129,7 @@ def session_rate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _session_page(request, session, rating_form=form)
     services.session_rate(session=session, person=person_of(request.user), **form.cleaned_data)
-    messages.success(request, "Thank you for rating the session.")
+    messages.success(request, _("Thank you for rating the session."))
     return redirect(session)
 
 
@@ -139,5 +142,5 @@ def private_note_save(request: HttpRequest, pk: int) -> HttpResponse:
     services.private_note_save(
         session=session, author=person_of(request.user), body=form.cleaned_data["body"]
     )
-    messages.success(request, "Private note saved. Only you can read it.")
+    messages.success(request, _("Private note saved. Only you can read it."))
     return redirect(session)
