@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin, ModelMultipleChoiceField, VariantSubmit
@@ -55,10 +56,10 @@ class ProgramForm(CrispyFormMixin, forms.ModelForm):
 
 class QuestionForm(CrispyFormMixin, forms.ModelForm):
     choices_text = forms.CharField(
-        label="Choices",
+        label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One option per line, for single and multiple choice questions.",
+        help_text=_("One option per line, for single and multiple choice questions."),
     )
 
     class Meta:
@@ -74,7 +75,7 @@ class QuestionForm(CrispyFormMixin, forms.ModelForm):
         slug = self.cleaned_data["slug"]
         clash = self.program.questions.filter(slug=slug).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("Another question of this program uses this slug.")
+            raise forms.ValidationError(_("Another question of this program uses this slug."))
         return slug
 
     def clean(self) -> dict:
@@ -84,7 +85,9 @@ class QuestionForm(CrispyFormMixin, forms.ModelForm):
         kind = data.get("kind")
         if kind in (EnrolmentQuestion.Kind.SINGLE, EnrolmentQuestion.Kind.MULTIPLE):
             if len(choices) < 2:
-                self.add_error("choices_text", "A choice question needs at least two options.")
+                self.add_error(
+                    "choices_text", gettext("A choice question needs at least two options.")
+                )
         else:
             choices = []
         self.instance.choices = choices
@@ -108,11 +111,11 @@ class CohortForm(CrispyFormMixin, forms.ModelForm):
 
 
 class CohortFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
-    role = forms.ChoiceField(choices=[("", "Any role"), *Enrolment.Role.choices], required=False)
+    q = forms.CharField(label=_("Search"), required=False)
+    role = forms.ChoiceField(choices=[("", _("Any role")), *Enrolment.Role.choices], required=False)
     status = forms.ChoiceField(
         choices=[
-            ("", "Any status"),
+            ("", _("Any status")),
             (Enrolment.NOT_INVITED, Enrolment.NOT_INVITED_LABEL),
             *Enrolment.Status.choices,
         ],
@@ -127,13 +130,13 @@ class CohortFilterForm(forms.Form):
             *((role, capfirst(label)) for role, label in roles.choices()),
         ]
         self.fields["department"] = forms.ChoiceField(
-            choices=[("", "Any department"), *((d, d) for d in departments)], required=False
+            choices=[("", _("Any department")), *((d, d) for d in departments)], required=False
         )
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
         self.helper.disable_csrf = True
-        self.helper.add_input(VariantSubmit("", "Filter", variant="secondary"))
+        self.helper.add_input(VariantSubmit("", _("Filter"), variant="secondary"))
 
 
 class BulkActionForm(forms.Form):
@@ -150,34 +153,34 @@ class BulkActionForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("scope") == "selected" and not data.get("enrolments"):
-            raise forms.ValidationError("Select at least one participant, or choose “all”.")
+            raise forms.ValidationError(_("Select at least one participant, or choose “all”."))
         return data
 
 
 class ImportUploadForm(CrispyFormMixin, forms.Form):
-    submit_label = "Upload and preview"
+    submit_label = _("Upload and preview")
     file = forms.FileField(
-        label="Participants CSV", help_text="UTF-8 CSV, one row per person, at most 10 MB."
+        label=_("Participants CSV"), help_text=_("UTF-8 CSV, one row per person, at most 10 MB.")
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB.")
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
 
 
 class EnrolmentDetailsForm(CrispyFormMixin, forms.Form):
     """What a participant tells the program: role details and answers to its questions."""
 
-    submit_label = "Confirm"
+    submit_label = _("Confirm")
 
     # Help texts name the roles in the program's own words: see __init__.
     expertise = forms.CharField(required=False)
     interests = forms.CharField(required=False)
     capacity = forms.IntegerField(required=False, min_value=1, max_value=50)
     preferred_format = forms.ChoiceField(
-        choices=[("", "No preference"), *MeetingFormat.choices], required=False
+        choices=[("", _("No preference")), *MeetingFormat.choices], required=False
     )
     availability = forms.CharField(required=False, max_length=300)
 
@@ -260,7 +263,7 @@ def details_initial(enrolment: Enrolment) -> dict[str, object]:
 
 
 class ApplyForm(EnrolmentDetailsForm):
-    submit_label = "Apply"
+    submit_label = _("Apply")
     role = forms.ChoiceField(choices=Enrolment.Role.choices)
     field_order = ["role"]
 

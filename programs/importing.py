@@ -265,7 +265,7 @@ def cohort_import_records(
     is a blank cell. A row's `line` is then the record's position, from 1."""
     report = ImportReport()
     if not records:
-        report.file_errors.append("There are no rows of people.")
+        report.file_errors.append(_("There are no rows of people."))
         return report
     header = list(dict.fromkeys(name for record in records for name in record))
     lines = [
@@ -362,31 +362,39 @@ def _read_table(
 ) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
     # The size is checked before decoding: decoding a huge upload is the cost to avoid.
     if len(data) > MAX_BYTES:
-        errors.append(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
+        errors.append(
+            _("The file is larger than %(size)s MB; split it.")
+            % {"size": MAX_BYTES // (1024 * 1024)}
+        )
         return None
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         errors.append(
-            "This is an Excel workbook, not a CSV file: save it as “CSV UTF-8 (comma "
-            "delimited)” and upload that."
+            _(
+                "This is an Excel workbook, not a CSV file: save it as “CSV UTF-8 (comma "
+                "delimited)” and upload that."
+            )
         )
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        errors.append("The file is UTF-16 text: save it as “CSV UTF-8” and upload that.")
+        errors.append(_("The file is UTF-16 text: save it as “CSV UTF-8” and upload that."))
         return None
     if b"\x00" in data:
-        errors.append("This is not a text CSV file (it contains binary data).")
+        errors.append(_("This is not a text CSV file (it contains binary data)."))
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         errors.append(
-            f"The file is not UTF-8 text (line {line} has a byte that UTF-8 does not allow): "
-            "save it as “CSV UTF-8” and upload that."
+            _(
+                "The file is not UTF-8 text (line %(line)s has a byte that UTF-8 does not "
+                "allow): save it as “CSV UTF-8” and upload that."
+            )
+            % {"line": line}
         )
         return None
     if not text.strip():
-        errors.append("The file is empty.")
+        errors.append(_("The file is empty."))
         return None
 
     # newline="" lets the csv module see line breaks inside quoted cells (a multi-line bio).
@@ -405,13 +413,16 @@ def _read_table(
             else:
                 lines.append((line, cells))
     except csv.Error as exc:
-        errors.append(f"Line {reader.line_num} cannot be read as CSV: {exc}.")
+        errors.append(
+            _("Line %(line)s cannot be read as CSV: %(error)s.")
+            % {"line": reader.line_num, "error": exc}
+        )
         return None
     if header is None:
-        errors.append("The file is empty.")
+        errors.append(_("The file is empty."))
         return None
     if not lines:
-        errors.append("The file has a header but no rows of people.")
+        errors.append(_("The file has a header but no rows of people."))
         return None
     return header, lines
 
@@ -423,33 +434,54 @@ def _check_header(
     names = [name.strip().lower() for name in header]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
         errors.append(
-            "The columns are separated by semicolons or tabs; save the file as “CSV UTF-8 "
-            "(comma delimited)”."
+            _(
+                "The columns are separated by semicolons or tabs; save the file as “CSV UTF-8 "
+                "(comma delimited)”."
+            )
         )
         return None
     fatal = False
     for position, name in enumerate(names, start=1):
         if not name:
-            errors.append(f"Column {position} has no name in the header.")
+            errors.append(
+                _("Column %(position)s has no name in the header.") % {"position": position}
+            )
             fatal = True
     for name, count in Counter(names).items():
         if name and count > 1:
-            errors.append(f"The column “{name}” appears {count} times in the header.")
+            errors.append(
+                _("The column “%(name)s” appears %(count)s times in the header.")
+                % {"name": name, "count": count}
+            )
             fatal = True
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
-        errors.append(f"Required column missing: {', '.join(missing)}.")
+        errors.append(_("Required column missing: %(columns)s.") % {"columns": ", ".join(missing)})
         fatal = True
     known = [*STANDARD_COLUMNS, *questions]
     for name in names:
         if name and name not in known:
             # Not fatal: the rows are still checked, so one upload shows every problem.
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f" Did you mean “{close[0]}”?" if close else ""
-            expected = ", ".join(STANDARD_COLUMNS)
+            standard = ", ".join(STANDARD_COLUMNS)
             if questions:
-                expected += f" and this program's questions: {', '.join(questions)}"
-            errors.append(f"Unknown column “{name}”.{hint} The columns are {expected}.")
+                expected = _("%(columns)s and this program's questions: %(questions)s") % {
+                    "columns": standard,
+                    "questions": ", ".join(questions),
+                }
+            else:
+                expected = standard
+            if close:
+                message = _(
+                    "Unknown column “%(name)s”. Did you mean “%(close)s”? The columns are "
+                    "%(expected)s."
+                ) % {"name": name, "close": close[0], "expected": expected}
+            else:
+                message = _("Unknown column “%(name)s”. The columns are %(expected)s.") % {
+                    "name": name,
+                    "expected": expected,
+                }
+            errors.append(message)
     return None if fatal else names
 
 
@@ -483,7 +515,10 @@ def _text(column: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         limit = _max_lengths().get(column)
         if limit is not None and len(raw) > limit:
-            raise ValueError(f"Too long: at most {limit} characters, not {len(raw)}.")
+            raise ValueError(
+                _("Too long: at most %(limit)s characters, not %(length)s.")
+                % {"limit": limit, "length": len(raw)}
+            )
         return raw
 
     return parse
@@ -494,9 +529,11 @@ def _email(raw: str) -> str:
     try:
         validate_email(address)
     except ValidationError:
-        raise ValueError(f"“{raw}” is not a valid email address.") from None
+        raise ValueError(_("“%(raw)s” is not a valid email address.") % {"raw": raw}) from None
     if len(address) > _max_lengths()["email"]:
-        raise ValueError(f"The address is too long: at most {_max_lengths()['email']}.")
+        raise ValueError(
+            _("The address is too long: at most %(limit)s.") % {"limit": _max_lengths()["email"]}
+        )
     return address
 
 
@@ -509,20 +546,24 @@ def _whole_number(raw: str, low: int, high: int, what: str) -> int:
         number = int(raw)
     except ValueError:
         raise ValueError(
-            f"{what} must be a whole number from {low} to {high}, not “{raw}”."
+            _("%(what)s must be a whole number from %(low)s to %(high)s, not “%(raw)s”.")
+            % {"what": what, "low": low, "high": high, "raw": raw}
         ) from None
     if not low <= number <= high:
-        raise ValueError(f"{what} must be from {low} to {high}, not {number}.")
+        raise ValueError(
+            _("%(what)s must be from %(low)s to %(high)s, not %(number)s.")
+            % {"what": what, "low": low, "high": high, "number": number}
+        )
     return number
 
 
 def _seniority(raw: str) -> int | None:
-    return _whole_number(raw, 1, 10, "Seniority") if raw else None
+    return _whole_number(raw, 1, 10, _("Seniority")) if raw else None
 
 
 def _capacity(raw: str) -> int | None:
     # Empty means the program's default, which may change after the import.
-    return _whole_number(raw, 1, _max_capacity(), "Capacity") if raw else None
+    return _whole_number(raw, 1, _max_capacity(), _("Capacity")) if raw else None
 
 
 def _left_on(raw: str) -> dt.date | None:
@@ -544,8 +585,11 @@ def _role(raw: str) -> str:
     role = raw.lower()
     if role and role not in ROLES:
         raise ValueError(
-            f"Unknown role “{raw}”: use mentor, mentee or both, or leave it empty for a "
-            "directory entry that is not enrolled."
+            _(
+                "Unknown role “%(raw)s”: use mentor, mentee or both, or leave it empty for a "
+                "directory entry that is not enrolled."
+            )
+            % {"raw": raw}
         )
     return role
 
@@ -564,7 +608,8 @@ def _languages(raw: str) -> list[str]:
     if unknown:
         listed = ", ".join(f"“{code}”" for code in unknown)
         raise ValueError(
-            f"Unknown language code {listed}: use ISO 639-1 two-letter codes such as en, de."
+            _("Unknown language code %(codes)s: use ISO 639-1 two-letter codes such as en, de.")
+            % {"codes": listed}
         )
     return codes
 
@@ -576,7 +621,7 @@ def _timezone(raw: str) -> str:
         return _time_zones()[raw.lower()]
     except KeyError:
         raise ValueError(
-            f"Unknown time zone “{raw}”: use an IANA name such as Europe/Berlin."
+            _("Unknown time zone “%(raw)s”: use an IANA name such as Europe/Berlin.") % {"raw": raw}
         ) from None
 
 
@@ -607,7 +652,7 @@ def _answer(question: EnrolmentQuestion, raw: str) -> object:
         return None
     kind = EnrolmentQuestion.Kind
     if question.kind == kind.SCALE:
-        return _whole_number(raw, 1, 5, "The answer")
+        return _whole_number(raw, 1, 5, _("The answer"))
     if question.kind == kind.TEXT:
         return raw
     choices = [str(choice) for choice in question.choices]
@@ -616,8 +661,14 @@ def _answer(question: EnrolmentQuestion, raw: str) -> object:
     wrong = [value for value in picked if value.lower() not in by_lower]
     if wrong:
         listed = ", ".join(f"“{value}”" for value in wrong)
-        verb = "is not one of" if len(wrong) == 1 else "are not among"
-        raise ValueError(f"{listed} {verb} the choices: {'; '.join(choices)}.")
+        raise ValueError(
+            ngettext(
+                "%(listed)s is not one of the choices: %(choices)s.",
+                "%(listed)s are not among the choices: %(choices)s.",
+                len(wrong),
+            )
+            % {"listed": listed, "choices": "; ".join(choices)}
+        )
     if question.kind == kind.SINGLE:
         return by_lower[raw.lower()]
     # Stored in the question's order, so a re-ordered cell does not count as a change.
@@ -634,8 +685,11 @@ def _parse_row(
         report.errors.append(
             CellError(
                 "",
-                f"The row has {len(cells)} cells but the header has {len(columns)} columns; "
-                "put a cell that contains a comma in double quotes.",
+                _(
+                    "The row has %(cells)s cells but the header has %(columns)s columns; "
+                    "put a cell that contains a comma in double quotes."
+                )
+                % {"cells": len(cells), "columns": len(columns)},
             )
         )
     # Spreadsheets drop trailing empty cells, so a short row is read as empty cells.
@@ -643,7 +697,7 @@ def _parse_row(
     report.email = raw["email"].lower()
     for name, value in raw.items():
         if name in REQUIRED_COLUMNS and value in ("", CLEAR):
-            report.errors.append(CellError(name, "A value is required."))
+            report.errors.append(CellError(name, _("A value is required.")))
             continue
         if not value:
             row.blank.add(name)  # kept as stored
@@ -684,8 +738,11 @@ def _unique_rows(rows: Sequence[_Row]) -> dict[str, _Row]:
             row.report.errors.append(
                 CellError(
                     "email",
-                    f"{email} appears more than once in the file: on lines "
-                    f"{first[email].report.line} and {row.report.line}.",
+                    _(
+                        "%(email)s appears more than once in the file: on lines %(first)s "
+                        "and %(line)s."
+                    )
+                    % {"email": email, "first": first[email].report.line, "line": row.report.line},
                 )
             )
         else:
@@ -722,14 +779,15 @@ def _check_managers(rows: Mapping[str, _Row], directory: Mapping[str, str | None
         manager = str(row.values["manager_email"])
         if manager == email:
             row.report.errors.append(
-                CellError("manager_email", "A person cannot be their own manager.")
+                CellError("manager_email", _("A person cannot be their own manager."))
             )
             manager = ""
         elif manager and manager not in rows and manager not in directory:
             row.report.errors.append(
                 CellError(
                     "manager_email",
-                    f"The manager {manager} is neither in this file nor in the directory.",
+                    _("The manager %(manager)s is neither in this file nor in the directory.")
+                    % {"manager": manager},
                 )
             )
             manager = ""
@@ -866,7 +924,7 @@ def _check_required_answers(
         cleared = question.slug in row.answers and row.answers[question.slug] is None
         if cleared or (column in row.blank and question.slug not in stored):
             row.report.errors.append(
-                CellError(column, "An answer is required for anyone with a role.")
+                CellError(column, _("An answer is required for anyone with a role."))
             )
 
 

@@ -23,24 +23,24 @@ DEFAULT_CONFIDENTIALITY = (
 
 
 class Format(models.TextChoices):
-    ONE_TO_ONE = "one_to_one", "One-to-one"
-    GROUP = "group", "Group"
-    PEER = "peer", "Peer"
-    REVERSE = "reverse", "Reverse"
-    FLASH = "flash", "Flash"
+    ONE_TO_ONE = "one_to_one", gettext_lazy("One-to-one")
+    GROUP = "group", gettext_lazy("Group")
+    PEER = "peer", gettext_lazy("Peer")
+    REVERSE = "reverse", gettext_lazy("Reverse")
+    FLASH = "flash", gettext_lazy("Flash")
 
 
 class MeetingFormat(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video"
-    PHONE = "phone", "Phone"
-    CHAT = "chat", "Chat"
+    IN_PERSON = "in_person", gettext_lazy("In person")
+    VIDEO = "video", gettext_lazy("Video")
+    PHONE = "phone", gettext_lazy("Phone")
+    CHAT = "chat", gettext_lazy("Chat")
 
 
 class Program(models.Model):
     class Enrolment(models.TextChoices):
-        OPEN = "open", "Open: anyone signed in can apply"
-        INVITE_ONLY = "invite_only", "Invite only"
+        OPEN = "open", gettext_lazy("Open: anyone signed in can apply")
+        INVITE_ONLY = "invite_only", gettext_lazy("Invite only")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -52,20 +52,24 @@ class Program(models.Model):
     default_capacity = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="How many mentees a mentor takes unless their enrolment says otherwise.",
+        help_text=gettext_lazy(
+            "How many mentees a mentor takes unless their enrolment says otherwise."
+        ),
     )
     cadence_days = models.PositiveSmallIntegerField(
-        "meeting cadence (days)",
+        gettext_lazy("meeting cadence (days)"),
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Pairs are expected to meet this often.",
+        help_text=gettext_lazy("Pairs are expected to meet this often."),
     )
     pulse_every_days = models.PositiveSmallIntegerField(
-        "pulse survey every (days)",
+        gettext_lazy("pulse survey every (days)"),
         default=60,
         validators=[MaxValueValidator(365)],
-        help_text="A short “how useful is your mentoring?” check 30 days after a match, then "
-        "this often. 0: no pulse surveys.",
+        help_text=gettext_lazy(
+            "A short “how useful is your mentoring?” check 30 days after a match, then "
+            "this often. 0: no pulse surveys."
+        ),
     )
     confidentiality_statement = models.TextField(default=DEFAULT_CONFIDENTIALITY)
     enrolment = models.CharField(max_length=20, choices=Enrolment, default=Enrolment.INVITE_ONLY)
@@ -73,7 +77,9 @@ class Program(models.Model):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("create_program", "May create programs and so become a coordinator")]
+        permissions = [
+            ("create_program", gettext_lazy("May create programs and so become a coordinator"))
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -93,17 +99,21 @@ class Program(models.Model):
 
 class EnrolmentQuestion(models.Model):
     class Kind(models.TextChoices):
-        TEXT = "text", "Free text"
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple choice"
-        SCALE = "scale", "Scale 1–5"
+        TEXT = "text", gettext_lazy("Free text")
+        SINGLE = "single", gettext_lazy("Single choice")
+        MULTIPLE = "multiple", gettext_lazy("Multiple choice")
+        SCALE = "scale", gettext_lazy("Scale 1–5")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
-    slug = models.SlugField(max_length=60, help_text="The CSV column for this question's answers.")
+    slug = models.SlugField(
+        max_length=60, help_text=gettext_lazy("The CSV column for this question's answers.")
+    )
     text = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEXT)
     choices = models.JSONField(
-        default=list, blank=True, help_text="The options of a single or multiple choice."
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("The options of a single or multiple choice."),
     )
     required = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
@@ -137,11 +147,11 @@ def answer_text(answer: object) -> str:
 
 class Cohort(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ENROLLING = "enrolling", "Enrolling"
-        MATCHING = "matching", "Matching"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", gettext_lazy("Draft")
+        ENROLLING = "enrolling", gettext_lazy("Enrolling")
+        MATCHING = "matching", gettext_lazy("Matching")
+        ACTIVE = "active", gettext_lazy("Active")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     # Forward through the life of a cohort, one step back from matching to enrolling (late
     # sign-ups), and closing from anywhere except once it is closed.
@@ -200,27 +210,27 @@ class Cohort(models.Model):
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The cohort must end after it starts."})
+            raise ValidationError({"end_date": _("The cohort must end after it starts.")})
         if (
             self.enrolment_opens
             and self.enrolment_closes
             and self.enrolment_closes < self.enrolment_opens
         ):
-            raise ValidationError({"enrolment_closes": "Enrolment must close after it opens."})
+            raise ValidationError({"enrolment_closes": _("Enrolment must close after it opens.")})
 
 
 class Enrolment(models.Model):
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        MENTEE = "mentee", "Mentee"
-        BOTH = "both", "Both (peer)"
+        MENTOR = "mentor", gettext_lazy("Mentor")
+        MENTEE = "mentee", gettext_lazy("Mentee")
+        BOTH = "both", gettext_lazy("Both (peer)")
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        APPLIED = "applied", "Applied"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        INVITED = "invited", gettext_lazy("Invited")
+        APPLIED = "applied", gettext_lazy("Applied")
+        APPROVED = "approved", gettext_lazy("Approved")
+        DECLINED = "declined", gettext_lazy("Declined")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     # Status "invited" before any invitation went out (imported, waiting for the coordinator).
     NOT_INVITED = "not_invited"
@@ -232,20 +242,29 @@ class Enrolment(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role)
     status = models.CharField(max_length=10, choices=Status, default=Status.INVITED)
-    expertise = models.JSONField(default=list, blank=True, help_text="What a mentor offers.")
-    interests = models.JSONField(default=list, blank=True, help_text="What a mentee wants.")
+    expertise = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("What a mentor offers.")
+    )
+    interests = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("What a mentee wants.")
+    )
     capacity = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="Mentees this mentor takes; empty means the program's default.",
+        help_text=gettext_lazy("Mentees this mentor takes; empty means the program's default."),
     )
     preferred_format = models.CharField(
-        max_length=12, choices=MeetingFormat, blank=True, help_text="Empty: no preference."
+        max_length=12,
+        choices=MeetingFormat,
+        blank=True,
+        help_text=gettext_lazy("Empty: no preference."),
     )
     availability = models.CharField(max_length=300, blank=True)
     answers = models.JSONField(
-        default=dict, blank=True, help_text="Answers to the program's questions, by slug."
+        default=dict,
+        blank=True,
+        help_text=gettext_lazy("Answers to the program's questions, by slug."),
     )
     invitation_sent_at = models.DateTimeField(null=True, blank=True)
     invitations_sent = models.PositiveSmallIntegerField(default=0)

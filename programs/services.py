@@ -118,7 +118,8 @@ def cohort_transition(*, cohort: Cohort, status: str) -> Cohort:
     locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if not locked.can_move_to(status):
         raise TransitionError(
-            f"A cohort that is {locked.get_status_display().lower()} cannot become {status}."
+            _("A cohort that is %(current)s cannot become %(status)s.")
+            % {"current": locked.get_status_display().lower(), "status": status}
         )
     locked.status = status
     locked.save(update_fields=["status"])
@@ -266,7 +267,7 @@ def enrolment_apply(
     *, cohort: Cohort, person, role: str, answers: dict, **details: object
 ) -> Enrolment:
     if not cohort.accepts_applications:
-        raise TransitionError("This cohort is not taking applications.")
+        raise TransitionError(_("This cohort is not taking applications."))
     enrolment, created = Enrolment.objects.get_or_create(
         cohort=cohort,
         person=person,
@@ -276,7 +277,7 @@ def enrolment_apply(
         enrolments_created(cohort=cohort, enrolments={person.user.email: enrolment})
     else:
         if enrolment.status != Enrolment.Status.WITHDRAWN:
-            raise TransitionError("You are already enrolled in this cohort.")
+            raise TransitionError(_("You are already enrolled in this cohort."))
         for key, value in {"role": role, "answers": answers, **details}.items():
             setattr(enrolment, key, value)
         enrolment.status = Enrolment.Status.APPLIED
@@ -290,7 +291,7 @@ def enrolment_respond(
 ) -> Enrolment:
     """The person answers their invitation: confirm (with their answers) or decline."""
     if enrolment.status not in (Enrolment.Status.INVITED, Enrolment.Status.APPROVED):
-        raise TransitionError("This enrolment can no longer be changed here.")
+        raise TransitionError(_("This enrolment can no longer be changed here."))
     enrolment.answers = answers
     for key, value in details.items():
         setattr(enrolment, key, value)

@@ -65,7 +65,10 @@ def program_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         coordinators = list(data.pop("coordinators", [])) or [request.user]
         program = services.program_create(coordinators=coordinators, **data)
-        messages.success(request, f"Program “{program.name}” created. Add its first cohort.")
+        messages.success(
+            request,
+            _("Program “%(name)s” created. Add its first cohort.") % {"name": program.name},
+        )
         return redirect(program)
     return render(request, "programs/program_form.html", {"form": form})
 
@@ -93,7 +96,7 @@ def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
         audit.record_settings_change(
             request=request, obj=program, settings_name="program", fields=form.changed_data
         )
-        messages.success(request, "Program settings saved.")
+        messages.success(request, _("Program settings saved."))
         return redirect(program)
     return render(request, "programs/program_form.html", {"form": form, "program": program})
 
@@ -104,7 +107,7 @@ def question_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
     form = QuestionForm(request.POST or None, instance=question, program=program)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Question saved.")
+        messages.success(request, _("Question saved."))
         return redirect(program)
     return render(
         request,
@@ -117,7 +120,7 @@ def question_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
 def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program = get_program_for_coordinator(request.user, slug)
     get_object_or_404(program.questions, pk=pk).delete()
-    messages.success(request, "Question deleted. Answers already given stay on record.")
+    messages.success(request, _("Question deleted. Answers already given stay on record."))
     return redirect(program)
 
 
@@ -129,7 +132,7 @@ def cohort_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = CohortForm(request.POST or None, instance=Cohort(program=program))
     if request.method == "POST" and form.is_valid():
         cohort = services.cohort_create(program=program, **form.cleaned_data)
-        messages.success(request, f"Cohort “{cohort.name}” created.")
+        messages.success(request, _("Cohort “%(name)s” created.") % {"name": cohort.name})
         return redirect(cohort)
     return render(request, "programs/cohort_form.html", {"form": form, "program": program})
 
@@ -142,7 +145,7 @@ def cohort_edit(request: HttpRequest, slug: str) -> HttpResponse:
         audit.record_settings_change(
             request=request, obj=cohort, settings_name="cohort", fields=form.changed_data
         )
-        messages.success(request, "Cohort saved.")
+        messages.success(request, _("Cohort saved."))
         return redirect(cohort)
     return render(
         request,
@@ -188,7 +191,10 @@ def cohort_status(request: HttpRequest, slug: str) -> HttpResponse:
     with refusal_shown(request) as done:
         cohort = services.cohort_transition(cohort=cohort, status=request.POST.get("status", ""))
     if done:
-        messages.success(request, f"The cohort is now {cohort.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("The cohort is now %(status)s.") % {"status": cohort.get_status_display().lower()},
+        )
     return redirect(cohort)
 
 
@@ -296,7 +302,9 @@ def enrolment_respond(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                "Thank you, you are in." if accept else "You declined; the coordinator is told.",
+                _("Thank you, you are in.")
+                if accept
+                else _("You declined; the coordinator is told."),
             )
             return redirect("programs:my_enrolments")
     return render(
@@ -325,7 +333,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                 **form.details(),
             )
         if done:
-            messages.success(request, "Application sent. The coordinator will get back to you.")
+            messages.success(request, _("Application sent. The coordinator will get back to you."))
             return redirect("programs:my_enrolments")
     return render(request, "programs/apply.html", {"cohort": cohort, "form": form})
 
@@ -338,8 +346,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if enrolment is None:
         messages.error(
             request,
-            "This invitation link has expired or was already used. Sign in, or ask for a code "
-            "by email.",
+            _(
+                "This invitation link has expired or was already used. Sign in, or ask for a "
+                "code by email."
+            ),
         )
         return redirect("account_login")
     user = enrolment.person.user
@@ -365,5 +375,5 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.info(request, "Welcome! Check your profile, then answer the program's questions.")
+    messages.info(request, _("Welcome! Check your profile, then answer the program's questions."))
     return redirect(respond)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import DeclaredLookupsOnly
 from users.models import User
@@ -15,9 +16,9 @@ class UserAdmin(DeclaredLookupsOnly, DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("first_name", "last_name", "timezone")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "timezone")}),
         (
-            "Roles",
+            _("Roles"),
             {
                 "fields": (
                     "is_active",
@@ -30,6 +31,6 @@ class UserAdmin(DeclaredLookupsOnly, DjangoUserAdmin):
                 )
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

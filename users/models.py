@@ -8,11 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not an IANA time zone (e.g. Europe/Berlin).")
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone (e.g. Europe/Berlin).") % {"value": value}
+        )
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -58,24 +62,26 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who can sign in. The email address is the login; there is no username."""
 
-    email = models.EmailField("email address", unique=True)
-    first_name = models.CharField(max_length=150, blank=True)
-    last_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
+    first_name = models.CharField(gettext_lazy("first name"), max_length=150, blank=True)
+    last_name = models.CharField(gettext_lazy("last name"), max_length=150, blank=True)
     timezone = models.CharField(
+        gettext_lazy("timezone"),
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
-        help_text="Every time you see is shown in this time zone.",
+        help_text=gettext_lazy("Every time you see is shown in this time zone."),
     )
     language = models.CharField(
+        gettext_lazy("language"),
         max_length=10,
         blank=True,
-        help_text="The language of pages and emails; blank follows the browser.",
+        help_text=gettext_lazy("The language of pages and emails; blank follows the browser."),
     )
     is_hr_viewer = models.BooleanField(
-        "HR viewer",
+        gettext_lazy("HR viewer"),
         default=False,
-        help_text="May see organisation-wide aggregate reports (never notes).",
+        help_text=gettext_lazy("May see organisation-wide aggregate reports (never notes)."),
     )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
