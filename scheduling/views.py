@@ -198,10 +198,14 @@ def meeting_book(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _next_in_rhythm(meeting: Meeting, user) -> tuple[int, datetime]:
-    """The same time on the viewer's clock, the agreement's rhythm (in weeks) later."""
+def _next_in_rhythm(meeting: Meeting, user) -> tuple[int, datetime | None]:
+    """The same time on the viewer's clock, the agreement's rhythm (in weeks) later; None for a
+    meeting so near the calendar's end that there is no later date."""
     weeks = rhythm_weeks(meeting.mentorship.cadence)
-    return weeks, same_time_later(meeting.start, zone_of(user), weeks)
+    try:
+        return weeks, same_time_later(meeting.start, zone_of(user), weeks)
+    except OverflowError:
+        return weeks, None
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -213,7 +217,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     weeks, start = _next_in_rhythm(meeting, request.user)
     mine = zone_of(request.user)
-    if not meeting.is_cancelled and not meeting.mentorship.is_ended and start > timezone.now():
+    upcoming = start is not None and start > timezone.now()
+    if upcoming and not meeting.is_cancelled and not meeting.mentorship.is_ended:
         people = selectors.members_with_availability(meeting.mentorship)
         context["repeat"] = {
             "weeks": weeks,
@@ -234,6 +239,9 @@ def meeting_repeat(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the same time, the agreement's rhythm later, booked like any meeting."""
     meeting = get_meeting_for_member(request.user, pk)
     start = _next_in_rhythm(meeting, request.user)[1]
+    if start is None:
+        messages.error(request, _("This meeting has no next one in the calendar."))
+        return redirect(meeting)
     try:
         booked, created = services.meeting_repeat(meeting=meeting, by=request.user, start=start)
     except SchedulingError as exc:
