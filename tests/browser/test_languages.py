@@ -26,7 +26,7 @@ EXPECTED = {
 
 
 @pytest.fixture
-def mentee(matching_cohort, make_person):
+def mia(matching_cohort, make_person):
     mia = make_person("mia@example.org", first_name="Mia", last_name="Test")
     max_ = make_person("max@example.org", first_name="Max", last_name="Test")
     enrol_person(matching_cohort, mia, Enrolment.Role.MENTEE)
@@ -45,9 +45,9 @@ def choose_language(page, code: str) -> None:
 
 @pytest.mark.parametrize("code", ["de", "es"])
 def test_a_mentee_reads_the_dashboard_an_email_and_a_date_in_their_language(
-    code, page, sign_in, mentee, matching_cohort, coordinator
+    code, page, sign_in, mia, matching_cohort, coordinator
 ):
-    sign_in(page, mentee.user)
+    sign_in(page, mia.user)
     choose_language(page, code)
 
     mail.outbox.clear()
@@ -65,16 +65,14 @@ def test_a_mentee_reads_the_dashboard_an_email_and_a_date_in_their_language(
         status=Mentorship.Status.ACTIVE, started_at=march - timedelta(days=30)
     )
     pair.refresh_from_db()
-    session_log(
-        mentorship=pair, person=mentee, occurred_at=march, duration_minutes=45, format="video"
-    )
+    session_log(mentorship=pair, person=mia, occurred_at=march, duration_minutes=45, format="video")
 
     page.goto("/dashboard/")
     expect(page.get_by_role("heading", name=EXPECTED[code]["heading"])).to_be_visible()
     expect(page.get_by_text(f"2 {EXPECTED[code]['month']}")).to_be_visible()
 
 
-def test_without_a_choice_the_browser_language_decides(browser, live_server, mentee):
+def test_without_a_choice_the_browser_language_decides(browser, live_server, mia):
     context = browser.new_context(base_url=live_server.url, locale="es-ES")
     page = context.new_page()
     page.goto("/accounts/login/")
