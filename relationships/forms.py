@@ -3,7 +3,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin, ModelMultipleChoiceField, VariantSubmit
 from profiles.models import Person
@@ -12,7 +12,7 @@ from relationships.models import Agreement, ClosingQuestion, Mentorship
 
 
 class AgreementForm(CrispyFormMixin, forms.ModelForm):
-    submit_label = "Save (both of you confirm again)"
+    submit_label = _("Save (both of you confirm again)")
 
     class Meta:
         model = Agreement
@@ -31,10 +31,10 @@ class AgreementForm(CrispyFormMixin, forms.ModelForm):
 
 class TransitionForm(forms.Form):
     ACTIONS = [
-        ("pause", "Pause"),
-        ("resume", "Resume"),
-        ("complete", "Complete"),
-        ("close", "Close early"),
+        ("pause", _("Pause")),
+        ("resume", _("Resume")),
+        ("complete", _("Complete")),
+        ("close", _("Close early")),
     ]
     action = forms.ChoiceField(choices=ACTIONS)
     reason = forms.ChoiceField(choices=[("", "—"), *Mentorship.CloseReason.choices], required=False)
@@ -43,7 +43,7 @@ class TransitionForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("action") == "close" and not data.get("reason"):
-            self.add_error("reason", "Say why the mentorship closes early.")
+            self.add_error("reason", _("Say why the mentorship closes early."))
         return data
 
 
@@ -51,9 +51,9 @@ class CloseForm(forms.Form):
     """The close-early form shown on pages; posts to the transition view."""
 
     action = forms.CharField(widget=forms.HiddenInput, initial="close")
-    reason = forms.ChoiceField(choices=Mentorship.CloseReason.choices)
+    reason = forms.ChoiceField(label=_("Reason"), choices=Mentorship.CloseReason.choices)
     comment = forms.CharField(
-        label="Comment (optional)",
+        label=_("Comment (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -63,15 +63,17 @@ class CloseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.attrs = {"data-confirm": "Close this mentorship early?"}
-        self.helper.add_input(VariantSubmit("submit", "Close early", variant="outline-danger"))
+        self.helper.attrs = {"data-confirm": _("Close this mentorship early?")}
+        self.helper.add_input(VariantSubmit("submit", _("Close early"), variant="outline-danger"))
 
 
 class MentorshipCreateForm(CrispyFormMixin, forms.Form):
-    submit_label = "Create mentorship"
-    mentor = forms.ModelChoiceField(queryset=Person.objects.none())
+    submit_label = _("Create mentorship")
+    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=Person.objects.none())
     mentees = ModelMultipleChoiceField(
-        queryset=Person.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Mentees"),
+        queryset=Person.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args, cohort, **kwargs) -> None:
@@ -93,7 +95,7 @@ class MentorshipCreateForm(CrispyFormMixin, forms.Form):
         data = super().clean()
         mentor, mentees = data.get("mentor"), data.get("mentees")
         if mentor and mentees and mentor in mentees:
-            self.add_error("mentees", "The mentor cannot also be their own mentee.")
+            self.add_error("mentees", _("The mentor cannot also be their own mentee."))
         return data
 
 
@@ -109,17 +111,15 @@ class ScaleRadioSelect(forms.RadioSelect):
 
 
 class ClosingSurveyForm(CrispyFormMixin, forms.Form):
-    submit_label = "Send my answers"
+    submit_label = _("Send my answers")
     recommend_score = forms.TypedChoiceField(
-        label=gettext_lazy("How likely are you to recommend this program to a colleague?"),
+        label=_("How likely are you to recommend this program to a colleague?"),
         choices=[(n, str(n)) for n in range(11)],
         coerce=int,
-        widget=ScaleRadioSelect(
-            ends=(gettext_lazy("0 = not at all likely"), gettext_lazy("10 = extremely likely"))
-        ),
+        widget=ScaleRadioSelect(ends=(_("0 = not at all likely"), _("10 = extremely likely"))),
     )
     comment = forms.CharField(
-        label="Anything else? (optional)",
+        label=_("Anything else? (optional)"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -160,7 +160,7 @@ class ClosingSurveyForm(CrispyFormMixin, forms.Form):
 
 
 class ClosingQuestionForm(CrispyFormMixin, forms.ModelForm):
-    submit_label = "Add question"
+    submit_label = _("Add question")
 
     class Meta:
         model = ClosingQuestion
@@ -171,22 +171,22 @@ class PulseForm(CrispyFormMixin, forms.Form):
     """The pulse survey's optional second step: the rating the email link recorded (it may be
     changed), a comment, and whether the coordinator may read it."""
 
-    submit_label = gettext_lazy("Send")
+    submit_label = _("Send")
     rating = forms.TypedChoiceField(
-        label=gettext_lazy("How useful is your mentoring so far?"),
+        label=_("How useful is your mentoring so far?"),
         choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
-        help_text=gettext_lazy("1: not useful, 5: very useful."),
+        help_text=_("1: not useful, 5: very useful."),
     )
     comment = forms.CharField(
-        label=gettext_lazy("Anything the coordinator should know?"),
+        label=_("Anything the coordinator should know?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     share_with_coordinator = forms.BooleanField(
-        label=gettext_lazy("Send my comment to the coordinator"),
+        label=_("Send my comment to the coordinator"),
         required=False,
-        help_text=gettext_lazy("Unticked, nobody but you sees it. Reports never show comments."),
+        help_text=_("Unticked, nobody but you sees it. Reports never show comments."),
     )

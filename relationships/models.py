@@ -19,7 +19,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programs.models import Format, MeetingFormat
 from programs.roles import RoleLabels
@@ -85,23 +86,23 @@ class Mentorship(models.Model):
     """A mentor and one mentee (one-to-one, reverse, peer) or several (group)."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
-        CLOSED = "closed", "Closed early"
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+        CLOSED = "closed", _("Closed early")
 
     class Source(models.TextChoices):
-        MATCHING = "matching", "Matching"
-        REQUEST = "request", "Mentee request"
-        MANUAL = "manual", "Set up by a coordinator"
+        MATCHING = "matching", pgettext_lazy("how a pair was formed", "Matching")
+        REQUEST = "request", _("Mentee request")
+        MANUAL = "manual", _("Set up by a coordinator")
 
     class CloseReason(models.TextChoices):
-        GOALS_MET = "goals_met", "Goals met"
-        NO_TIME = "no_time", "No time"
-        NOT_A_GOOD_FIT = "not_a_good_fit", "Not a good fit"
-        LEFT_ORGANISATION = "left_organisation", "Left the organisation"
-        OTHER = "other", "Other"
+        GOALS_MET = "goals_met", _("Goals met")
+        NO_TIME = "no_time", _("No time")
+        NOT_A_GOOD_FIT = "not_a_good_fit", _("Not a good fit")
+        LEFT_ORGANISATION = "left_organisation", _("Left the organisation")
+        OTHER = "other", pgettext_lazy("close reason", "Other")
 
     cohort = models.ForeignKey(
         "programs.Cohort", on_delete=models.CASCADE, related_name="mentorships"
@@ -110,9 +111,11 @@ class Mentorship(models.Model):
         "profiles.Person", on_delete=models.CASCADE, related_name="mentorships_as_mentor"
     )
     mentees = models.ManyToManyField("profiles.Person", related_name="mentorships_as_mentee")
-    status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
-    source = models.CharField(max_length=10, choices=Source, default=Source.MATCHING)
-    close_reason = models.CharField(max_length=20, choices=CloseReason, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PROPOSED)
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.MATCHING)
+    close_reason = models.CharField(
+        _("close reason"), max_length=20, choices=CloseReason, blank=True
+    )
     close_comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -148,9 +151,9 @@ class Mentorship(models.Model):
     def pause_resume(self) -> list[tuple[str, str]]:
         """The pause or resume action open now, as (action, label)."""
         if self.status == self.Status.ACTIVE:
-            return [("pause", "Pause")]
+            return [("pause", _("Pause"))]
         if self.status == self.Status.PAUSED:
-            return [("resume", "Resume")]
+            return [("resume", _("Resume"))]
         return []
 
     @property
@@ -214,11 +217,13 @@ class Agreement(models.Model):
         Mentorship, on_delete=models.CASCADE, related_name="agreement"
     )
     cadence_days = models.PositiveSmallIntegerField(
-        "meet every (days)", validators=[MinValueValidator(1), MaxValueValidator(365)]
+        _("meet every (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
-    preferred_format = models.CharField(max_length=12, choices=MeetingFormat, blank=True)
-    mentor_commitments = models.TextField("the mentor commits to", blank=True)
-    mentee_commitments = models.TextField("the mentee commits to", blank=True)
+    preferred_format = models.CharField(
+        _("preferred format"), max_length=12, choices=MeetingFormat, blank=True
+    )
+    mentor_commitments = models.TextField(_("the mentor commits to"), blank=True)
+    mentee_commitments = models.TextField(_("the mentee commits to"), blank=True)
     # Copied from the program: a confirmed agreement must not change under the pair's feet.
     confidentiality_statement = models.TextField()
     version = models.PositiveIntegerField(default=1)
@@ -259,9 +264,9 @@ class MentorshipEvent(models.Model):
     )
 
     class Kind(models.TextChoices):
-        STATUS = "status", "Status changed"
-        AGREEMENT_UPDATED = "agreement_updated", "Agreement updated"
-        AGREEMENT_CONFIRMED = "agreement_confirmed", "Agreement confirmed"
+        STATUS = "status", _("Status changed")
+        AGREEMENT_UPDATED = "agreement_updated", _("Agreement updated")
+        AGREEMENT_CONFIRMED = "agreement_confirmed", _("Agreement confirmed")
 
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.STATUS)
     from_status = models.CharField(max_length=10, blank=True)
@@ -282,15 +287,15 @@ class ClosingQuestion(models.Model):
     """A program's own question in the closing survey, asked of each side."""
 
     class Kind(models.TextChoices):
-        SCALE = "scale", "Scale 1 to 5"
-        TEXT = "text", "Free text"
+        SCALE = "scale", _("Scale 1 to 5")
+        TEXT = "text", _("Free text")
 
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="closing_questions"
     )
-    text = models.CharField(max_length=300)
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SCALE)
-    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("text"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.SCALE)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -307,9 +312,11 @@ class ClosingSurvey(models.Model):
         Mentorship, on_delete=models.CASCADE, related_name="closing_surveys"
     )
     person = models.ForeignKey("profiles.Person", on_delete=models.CASCADE, related_name="+")
-    role = models.CharField(max_length=10, choices=[("mentor", "Mentor"), ("mentee", "Mentee")])
+    role = models.CharField(
+        max_length=10, choices=[("mentor", _("Mentor")), ("mentee", _("Mentee"))]
+    )
     recommend_score = models.PositiveSmallIntegerField(
-        "how likely are you to recommend this program (0 to 10)",
+        _("how likely are you to recommend this program (0 to 10)"),
         validators=[MaxValueValidator(10)],
     )
     # {question id (str): int 1 to 5 for scale questions, str for text questions}

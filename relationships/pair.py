@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from conversations.thread import thread_context
 from goals.forms import CheckInForm
@@ -78,43 +80,43 @@ def pair_context(
 
     steps: list[dict] = []
     if me.pk not in confirmed and not mentorship.is_ended:
-        steps.append({"text": "Confirm the mentoring agreement", "url": "#agreement"})
+        steps.append({"text": _("Confirm the mentoring agreement"), "url": "#agreement"})
     elif not {m.pk for m in members} <= confirmed and not mentorship.is_ended:
-        steps.append({"text": "Waiting for the agreement to be confirmed by everyone"})
+        steps.append({"text": _("Waiting for the agreement to be confirmed by everyone")})
     if owns_goals and not goals and not mentorship.is_ended:
         steps.append(
             {
-                "text": "Set your first goal",
+                "text": _("Set your first goal"),
                 "url": reverse("goals:goal_create", args=[mentorship.pk]),
             }
         )
     for session in to_confirm:
         steps.append(
             {
-                "text": f"Confirm or correct the session of {session.occurred_at:%d %b}",
+                "text": _("Confirm or correct the session of %(date)s")
+                % {"date": _day_month(session.occurred_at)},
                 "url": session.get_absolute_url(),
             }
         )
     for session in to_rate[:3]:
         steps.append(
             {
-                "text": f"Rate the session of {session.occurred_at:%d %b}",
+                "text": _("Rate the session of %(date)s")
+                % {"date": _day_month(session.occurred_at)},
                 "url": session.get_absolute_url(),
             }
         )
     if mentorship.status == Mentorship.Status.ACTIVE:
-        overdue = next_due < timezone.now()
-        steps.append(
-            {
-                "text": ("Your next session is overdue: it was due " if overdue else
-                         "Your next session is due by ") + f"{timezone.localtime(next_due):%d %b}",
-                "url": "?form=session#log-session",
-            }
-        )  # fmt: skip
+        due = {"date": _day_month(timezone.localtime(next_due))}
+        if next_due < timezone.now():
+            text = _("Your next session is overdue: it was due %(date)s") % due
+        else:
+            text = _("Your next session is due by %(date)s") % due
+        steps.append({"text": text, "url": "?form=session#log-session"})
     if mentorship.is_ended and not survey_done:
         steps.append(
             {
-                "text": "Answer the closing survey",
+                "text": _("Answer the closing survey"),
                 "url": reverse("relationships:closing_survey", args=[mentorship.pk]),
             }
         )
@@ -151,6 +153,11 @@ def pair_context(
         "close_form": close_form_for(mentorship) if opened == "close" else None,
         "flash": flash,
     }
+
+
+def _day_month(moment) -> str:
+    """The day and the month's short name ("05 Mar"), in the page's language."""
+    return date_format(moment, "d M")
 
 
 def close_form_for(mentorship: Mentorship) -> CloseForm:

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import services as audit
 from core.errors import DomainError
@@ -140,7 +141,7 @@ def agreement_for(mentorship: Mentorship) -> Agreement:
         return mentorship.agreement
     except Agreement.DoesNotExist:
         program = mentorship.cohort.program
-        agreement, _ = Agreement.objects.get_or_create(
+        agreement, _created = Agreement.objects.get_or_create(
             mentorship=mentorship,
             defaults={
                 "cadence_days": program.cadence_days,
@@ -164,7 +165,7 @@ def agreement_update(
     """Save a new version; every member has to confirm it again."""
     mentorship = _locked(mentorship)
     if mentorship.is_ended:
-        raise TransitionError("The mentorship has ended; its agreement can no longer change.")
+        raise TransitionError(_("The mentorship has ended; its agreement can no longer change."))
     agreement = Agreement.objects.select_for_update().get(pk=agreement_for(mentorship).pk)
     values = {
         "cadence_days": cadence_days,
@@ -192,11 +193,11 @@ def agreement_confirm(*, mentorship: Mentorship, person, actor=None) -> Agreemen
     """Confirm the current version; once every member has, a proposed mentorship starts."""
     mentorship = _locked(mentorship)
     if not mentorship.is_member(person):
-        raise TransitionError("Only the people in this mentorship confirm its agreement.")
+        raise TransitionError(_("Only the people in this mentorship confirm its agreement."))
     if mentorship.is_ended:
-        raise TransitionError("The mentorship has ended.")
+        raise TransitionError(_("The mentorship has ended."))
     agreement = agreement_for(mentorship)
-    _, created = AgreementConfirmation.objects.get_or_create(
+    _confirmation, created = AgreementConfirmation.objects.get_or_create(
         agreement=agreement, person=person, version=agreement.version
     )
     if not created:
@@ -234,8 +235,11 @@ def _transition(
     mentorship = _locked(mentorship)
     if not mentorship.can_move_to(to_status):
         raise TransitionError(
-            f"A {mentorship.get_status_display().lower()} mentorship cannot become "
-            f"{Mentorship.Status(to_status).label.lower()}."
+            _("A %(current)s mentorship cannot become %(target)s.")
+            % {
+                "current": mentorship.get_status_display().lower(),
+                "target": Mentorship.Status(to_status).label.lower(),
+            }
         )
     from_status = mentorship.status
     mentorship.status = to_status
@@ -275,7 +279,7 @@ def mentorship_pause(*, mentorship: Mentorship, actor) -> Mentorship:
 @transaction.atomic
 def mentorship_resume(*, mentorship: Mentorship, actor) -> Mentorship:
     if mentorship.status != Mentorship.Status.PAUSED:
-        raise TransitionError("Only a paused mentorship can be resumed.")
+        raise TransitionError(_("Only a paused mentorship can be resumed."))
     return _transition(mentorship=mentorship, to_status=Mentorship.Status.ACTIVE, actor=actor)
 
 
@@ -296,7 +300,7 @@ def mentorship_close(
 ) -> Mentorship:
     """End early. The reason is required; the comment is optional."""
     if reason not in Mentorship.CloseReason.values:
-        raise TransitionError("Say why the mentorship closes.")
+        raise TransitionError(_("Say why the mentorship closes."))
     return _transition(
         mentorship=mentorship,
         to_status=Mentorship.Status.CLOSED,
@@ -317,11 +321,11 @@ def closing_survey_submit(
 ) -> ClosingSurvey:
     mentorship = _locked(mentorship)
     if not mentorship.is_ended:
-        raise TransitionError("The closing survey opens when the mentorship ends.")
+        raise TransitionError(_("The closing survey opens when the mentorship ends."))
     if not mentorship.is_member(person):
-        raise TransitionError("Only the people in this mentorship answer its survey.")
+        raise TransitionError(_("Only the people in this mentorship answer its survey."))
     if not 0 <= recommend_score <= 10:
-        raise TransitionError("The score runs from 0 to 10.")
+        raise TransitionError(_("The score runs from 0 to 10."))
     survey, created = ClosingSurvey.objects.get_or_create(
         mentorship=mentorship,
         person=person,
@@ -333,7 +337,7 @@ def closing_survey_submit(
         },
     )
     if not created:
-        raise TransitionError("You have already answered this survey. Thank you!")
+        raise TransitionError(_("You have already answered this survey. Thank you!"))
     return survey
 
 
@@ -352,7 +356,7 @@ def pulse_answer_save(
     answer: the unique key, not a look-up, keeps it to one row when two clicks race. A comment
     not shared is nobody's but the person's; an empty one is never shared."""
     if rating not in range(1, 6):
-        raise DomainError("A pulse rating is from 1 to 5.")
+        raise DomainError(_("A pulse rating is from 1 to 5."))
     fields: dict = {"rating": rating}
     if comment is not None:
         fields |= {

@@ -70,7 +70,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 mentorship=mentorship, actor=request.user, **form.cleaned_data
             )
         if done:
-            messages.success(request, "Agreement saved. Each of you confirms the new version.")
+            messages.success(request, _("Agreement saved. Each of you confirms the new version."))
         return redirect(mentorship)
     agreement.refresh_from_db()  # a bound form may have changed the instance
     return render(
@@ -90,9 +90,9 @@ def agreement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if done:
         mentorship.refresh_from_db()
         if mentorship.status == Mentorship.Status.ACTIVE and mentorship.started_at:
-            messages.success(request, "Agreement confirmed. Your mentorship is active.")
+            messages.success(request, _("Agreement confirmed. Your mentorship is active."))
         else:
-            messages.success(request, "Agreement confirmed.")
+            messages.success(request, _("Agreement confirmed."))
     return redirect(mentorship)
 
 
@@ -115,7 +115,7 @@ def closing_survey(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
             if done:
-                messages.success(request, "Thank you for your answers.")
+                messages.success(request, _("Thank you for your answers."))
             return redirect(mentorship)
     return render(
         request,
@@ -155,7 +155,9 @@ def mentorship_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if done:
         mentorship.refresh_from_db()
         messages.success(
-            request, f"The mentorship is now {mentorship.get_status_display().lower()}."
+            request,
+            _("The mentorship is now %(status)s.")
+            % {"status": mentorship.get_status_display().lower()},
         )
     return redirect(back)
 
@@ -230,7 +232,9 @@ def mentorship_new(request: HttpRequest, slug: str) -> HttpResponse:
         except PairingRefused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Mentorship created. The pair confirms its agreement next.")
+            messages.success(
+                request, _("Mentorship created. The pair confirms its agreement next.")
+            )
             return redirect(_manage_url(mentorship))
     return render(request, "relationships/mentorship_new.html", {"form": form, "cohort": cohort})
 
@@ -242,7 +246,7 @@ def closing_questions(request: HttpRequest, slug: str) -> HttpResponse:
         question = form.save(commit=False)
         question.program = program
         question.save()
-        messages.success(request, "Question added to the closing survey.")
+        messages.success(request, _("Question added to the closing survey."))
         return redirect("relationships:closing_questions", slug=program.slug)
     return render(
         request,
@@ -255,7 +259,7 @@ def closing_questions(request: HttpRequest, slug: str) -> HttpResponse:
 def closing_question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program = get_program_for_coordinator(request.user, slug)
     get_object_or_404(program.closing_questions, pk=pk).delete()
-    messages.success(request, "Question removed. Answers already given stay on record.")
+    messages.success(request, _("Question removed. Answers already given stay on record."))
     return redirect("relationships:closing_questions", slug=program.slug)
 
 
