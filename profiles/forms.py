@@ -17,8 +17,8 @@ from users.models import timezone_choices
 
 
 class ProfileForm(CrispyFormMixin, forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
     timezone = forms.ChoiceField(
         label=_("Time zone"),
         help_text=_(
@@ -30,13 +30,15 @@ class ProfileForm(CrispyFormMixin, forms.Form):
         required=False,
         help_text=_("Pages and emails in this language. Leave blank to follow your browser."),
     )
-    job_title = forms.CharField(max_length=120, required=False)
-    department = forms.CharField(max_length=120, required=False)
-    location = forms.CharField(max_length=120, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    department = forms.CharField(label=_("Department"), max_length=120, required=False)
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
     languages = forms.CharField(
-        required=False, help_text="ISO 639-1 codes separated by ; (e.g. en; de)."
+        label=_("Languages"),
+        required=False,
+        help_text=_("ISO 639-1 codes separated by ; (e.g. en; de)."),
     )
-    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    bio = forms.CharField(label=_("Bio"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     # A plain file field: Django's ImageField would call an image bomb "not an image";
     # profiles.photos says which refusal it is.
     photo = forms.FileField(
@@ -73,7 +75,9 @@ class ProfileForm(CrispyFormMixin, forms.Form):
         codes = [c for c in dict.fromkeys(codes) if c]
         unknown = [c for c in codes if c not in ISO_639_1]
         if unknown:
-            raise forms.ValidationError(f"Not ISO 639-1 language codes: {', '.join(unknown)}.")
+            raise forms.ValidationError(
+                _("Not ISO 639-1 language codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
         return codes
 
 

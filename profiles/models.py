@@ -7,6 +7,7 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.dateranges import validate_calendar_date
 
@@ -20,44 +21,51 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
     )
-    department = models.CharField(max_length=120, blank=True, db_index=True)
-    job_title = models.CharField(max_length=120, blank=True)
+    department = models.CharField(_("department"), max_length=120, blank=True, db_index=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
     seniority = models.PositiveSmallIntegerField(
+        _("seniority"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="1 (entry level) to 10 (executive).",
+        help_text=_("1 (entry level) to 10 (executive)."),
     )
     manager = models.ForeignKey(
         "self",
+        verbose_name=_("manager"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reports",
-        help_text="The reporting line, from the HR directory.",
+        help_text=_("The reporting line, from the HR directory."),
     )
     languages = models.JSONField(
-        default=list, blank=True, help_text="ISO 639-1 codes, e.g. en, de."
+        _("languages"), default=list, blank=True, help_text=_("ISO 639-1 codes, e.g. en, de.")
     )
-    location = models.CharField(max_length=120, blank=True)
-    bio = models.TextField(blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    bio = models.TextField(_("bio"), blank=True)
     # HR's data, from the import or SCIM: what the retention figures (reports.retention) read.
     grade = models.CharField(
-        max_length=40, blank=True, help_text="Grade or level, as HR names it, e.g. G7."
+        _("grade"),
+        max_length=40,
+        blank=True,
+        help_text=_("Grade or level, as HR names it, e.g. G7."),
     )
     left_on = models.DateField(
+        _("left on"),
         null=True,
         blank=True,
         validators=[validate_calendar_date],
-        help_text="The day the person left the organisation, from HR.",
+        help_text=_("The day the person left the organisation, from HR."),
     )
     # Re-encoded by profiles.photos, served only through views that check who may see it.
-    photo = models.ImageField(upload_to="photos/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         # A coordinator's import enrols people; changing the directory record of someone outside
         # their programs (or of anyone with rights) takes this permission. Site admins have it.
         permissions = [
