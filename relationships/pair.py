@@ -129,6 +129,8 @@ def pair_context(
         "me": me,
         "members": members,
         "partners": [m for m in members if m.pk != me.pk],
+        # The page's heading: "Ann & Bob and you".
+        "partner_names": " & ".join(m.name for m in members if m.pk != me.pk),
         "agreement": agreement,
         "confirmed": confirmed,
         "i_confirmed": me.pk in confirmed,
