@@ -19,13 +19,14 @@ from flash.participant_access import events_for_dashboard, has_ended
 from matching import selectors as matching
 from matching.why_not import Explanation, why_not_for_mentee
 from programs import selectors as programs
-from programs.access import cohorts_coordinated_by, enrolments_of
+from programs.access import can_create_programs, cohorts_coordinated_by, enrolments_of
 from programs.models import Cohort, Enrolment
 from relationships import selectors as relationships
 from relationships.access import mentorships_coordinated_by, person_of
-from scheduling.selectors import meetings_to_log
+from scheduling.selectors import meetings_to_log, next_meeting_starts
 
 OPEN_COHORTS_SHOWN = 5
+QUIET_PAIRS_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Dashboard:
     waiting: list[Item] = field(default_factory=list)  # what they wait for from others
     mentorships: list = field(default_factory=list)
     pulse: list[tuple[Cohort, dict[str, int]]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # the pulse over all cohorts
+    quiet_pairs: list = field(default_factory=list)  # stalled pairs, quiet longest first
+    running_cohorts: int = 0  # the coordinator's cohorts past their draft
+    can_create_programs: bool = False  # asked only when there is no cohort to show
     # (enrolment, explanation) where a published run left the person without a partner
     why_not: list[tuple[Enrolment, Explanation]] = field(default_factory=list)
 
@@ -98,6 +103,9 @@ def _participant(board: Dashboard, user, enrolments: list[Enrolment]) -> None:
             )
         )
     board.mentorships = relationships.participant_overview(user)
+    starts = next_meeting_starts(user) if board.mentorships else {}
+    for m in board.mentorships:
+        m.next_meeting_at = starts.get(m.pk)
     board.why_not = why_not_for_mentee(user)
     for m in board.mentorships:
         _mentorship_items(actions, m)
@@ -232,6 +240,16 @@ def _coordinator(board: Dashboard, user) -> None:
     cohorts = list(cohorts_qs.order_by("-start_date", "program__name", "name"))
     pulse = relationships.cohorts_pulse(mentorships_coordinated_by(user))
     board.pulse = [(cohort, pulse[cohort.pk]) for cohort in cohorts if cohort.pk in pulse]
+    board.running_cohorts = len(cohorts)
+    if not cohorts:
+        board.can_create_programs = can_create_programs(user)
+    board.totals = {
+        key: sum(counts[key] for _, counts in board.pulse) for key in ("pairs", "active", "stalled")
+    }
+    if board.totals["stalled"]:
+        board.quiet_pairs = relationships.quiet_pairs(
+            mentorships_coordinated_by(user).filter(cohort__in=cohorts), QUIET_PAIRS_SHOWN
+        )
     live = cohorts_qs.exclude(status=Cohort.Status.CLOSED)
     applications = programs.pending_application_counts(live)
     unmatched = matching.unmatched_mentee_counts(live)

@@ -96,6 +96,18 @@ def cohorts_pulse(mentorships: QuerySet[Mentorship]) -> dict[int, dict[str, int]
     return pulse
 
 
+def quiet_pairs(mentorships: QuerySet[Mentorship], limit: int) -> list[Mentorship]:
+    """The stalled pairs among `mentorships`, quiet longest first, with their members and
+    pulse, for cards. Two queries."""
+    return list(
+        mentorships.with_pulse()
+        .filter(stalled=True)
+        .select_related("mentor__user", "cohort__program")
+        .prefetch_related(Prefetch("mentees", queryset=Person.objects.select_related("user")))
+        .order_by("last_contact_at", "pk")[:limit]
+    )
+
+
 def for_participant(mentorships: QuerySet[Mentorship], person) -> QuerySet[Mentorship]:
     """A participant's mentorships with health and what needs them."""
     agreement_version = OuterRef("agreement__version")

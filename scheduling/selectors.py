@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from notifications.rendering import zone_of
@@ -83,6 +83,14 @@ def meetings_to_log(user) -> list[Meeting]:
     ]
     done = logged([(m.pk, m.start, m.mentorship_id) for m in candidates])
     return [meeting for meeting in candidates if meeting.pk not in done]
+
+
+def next_meeting_starts(user) -> dict[int, datetime]:
+    """Mentorship id -> when the user's next scheduled meeting with that pair starts, for the
+    pairs that have one. One query."""
+    upcoming = meetings_of(user).filter(status=Meeting.Status.SCHEDULED, start__gte=timezone.now())
+    rows = upcoming.order_by().values("mentorship").annotate(first=Min("start"))
+    return {row["mentorship"]: row["first"] for row in rows}
 
 
 # --- Booking: times that suit the whole pair ---------------------------------------------------

@@ -377,3 +377,58 @@ def test_a_busy_coordinators_dashboard_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(COORDINATOR_QUERIES):
         items = ITEM.findall(_section(client))
     assert len(items) >= 4 * size
+
+
+# --- Panels: pairs as cards, figures, and the next step when there is nothing yet -----------
+
+
+def page_of(client) -> str:
+    response = client.get(reverse("portal:dashboard"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_coordinator_sees_a_quiet_pair_as_a_card_that_leads_to_managing_it(
+    client, coordinator, requests_cohort, requests_mentor, requests_mentee
+):
+    pair = make_active(
+        mentorship_create(cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee])
+    )
+    client.force_login(coordinator)
+    assert 'id="quiet-heading"' not in page_of(client)
+    with time_machine.travel(timezone.now() + timedelta(days=2 * 14 + 1)):
+        client.force_login(coordinator)
+        page = page_of(client)
+    quiet = page[page.index('id="quiet-heading"') :]
+    assert 'aria-label="Mentorship with Mona Mentor and Milo Mentee"' in quiet
+    assert f'href="{reverse("relationships:mentorship_manage", args=[pair.pk])}"' in quiet
+
+
+def test_a_pair_card_shows_the_next_meeting_else_offers_to_find_a_time(
+    client, requests_cohort, requests_mentor, requests_mentee
+):
+    pair = make_active(
+        mentorship_create(cohort=requests_cohort, mentor=requests_mentor, mentees=[requests_mentee])
+    )
+    find_a_time = f'href="{reverse("scheduling:meeting_book", args=[pair.pk])}"'
+    client.force_login(requests_mentee.user)
+    assert find_a_time in page_of(client)
+    Meeting.objects.create(
+        mentorship=pair, start=timezone.now() + timedelta(days=3), duration_minutes=30
+    )
+    assert find_a_time not in page_of(client)
+
+
+def test_a_coordinator_with_no_cohort_yet_is_offered_to_create_a_program(client, site_admin):
+    client.force_login(site_admin)
+    page = page_of(client)
+    assert "No programs yet" in page
+    assert f'href="{reverse("programs:program_create")}"' in page
+
+
+def test_a_participant_with_no_pair_yet_is_pointed_to_their_programs(client, requests_mentee):
+    client.force_login(requests_mentee.user)
+    page = page_of(client)
+    mentorships = page[page.index('id="my-mentorships-heading"') :]
+    assert "No mentorship yet." in mentorships
+    assert f'href="{reverse("programs:my_enrolments")}"' in mentorships
