@@ -4,7 +4,7 @@ the rules forbid, a meeting that cannot be booked), and the one way views show i
     with refusal_shown(request) as done:
         services.agreement_confirm(...)
     if done:
-        messages.success(request, "Agreement confirmed.")
+        messages.success(request, _("Agreement confirmed."))
     return redirect(mentorship)
 
 A DomainError raised inside the block becomes the person's error message; anything else

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class VariantSubmit(Submit):
@@ -18,7 +19,7 @@ class VariantSubmit(Submit):
 class CrispyFormMixin:
     """A form that renders with crispy-forms and one submit button."""
 
-    submit_label = "Save"
+    submit_label = _("Save")
     # False when the template writes the <form> tag itself, with the htmx attributes it needs.
     form_tag = True
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext
 
 NUL = "\x00"
 
@@ -23,5 +24,5 @@ class NullBytesRefusedMiddleware:
         if NUL in request.path_info:
             raise Http404
         if any(NUL in key or any(NUL in v for v in values) for key, values in request.GET.lists()):
-            return HttpResponseBadRequest("Bad request.")
+            return HttpResponseBadRequest(gettext("Bad request."))
         return self.get_response(request)

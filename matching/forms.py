@@ -38,7 +38,8 @@ class MatchingSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         weights = self.instance.effective_weights(list(questions))
         labels = dict(CRITERION_LABELS) | {
-            f"{QUESTION_PREFIX}{slug}": f"Question: {text}" for slug, text in questions.items()
+            f"{QUESTION_PREFIX}{slug}": _("Question: %(text)s") % {"text": text}
+            for slug, text in questions.items()
         }
         self.criteria = [*CRITERIA, *(f"{QUESTION_PREFIX}{slug}" for slug in questions)]
         for criterion in self.criteria:
@@ -51,31 +52,31 @@ class MatchingSettingsForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
-                "Weights (0 ignores a criterion; scores are shares of the total)",
+                _("Weights (0 ignores a criterion; scores are shares of the total)"),
                 *(weight_field_name(c) for c in self.criteria),
                 "department_preference",
             ),
             Fieldset(
-                "Hard constraints (besides self, reporting line and capacity)",
+                _("Hard constraints (besides self, reporting line and capacity)"),
                 "max_tz_gap_hours",
                 "exclude_same_department",
                 "exclude_same_manager",
                 "exclude_earlier_pairs",
             ),
             Fieldset(
-                "Mentee requests",
+                _("Mentee requests"),
                 "requests_allowed",
                 "max_requests",
                 "request_expiry_days",
             ),
         )
-        self.helper.add_input(Submit("submit", "Save settings"))
+        self.helper.add_input(Submit("submit", _("Save settings")))
 
     def clean(self) -> dict:
         data = super().clean()
         values = [data.get(weight_field_name(c)) for c in self.criteria]
         if all(v is not None for v in values) and not any(values):
-            raise forms.ValidationError("Give at least one criterion a weight above 0.")
+            raise forms.ValidationError(_("Give at least one criterion a weight above 0."))
         return data
 
     def save(self, commit: bool = True) -> MatchingSettings:
@@ -105,14 +106,15 @@ class MentorRequestForm(forms.Form):
     message = forms.CharField(
         required=False,
         max_length=2000,
+        label=_lazy("Message"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why this mentor? What would you like to work on?",
+        help_text=_lazy("Why this mentor? What would you like to work on?"),
     )
 
-    def __init__(self, *args, submit_label: str = "Request", **kwargs) -> None:
+    def __init__(self, *args, submit_label: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", submit_label))
+        self.helper.add_input(Submit("submit", submit_label or _("Request")))
 
 
 SENIORITY_LEVELS = [(level, str(level)) for level in range(1, 11)]

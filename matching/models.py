@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from matching.engine import ConstraintSettings, ScoreSettings, default_weights
@@ -21,49 +22,55 @@ class MatchingSettings(models.Model):
     Created on first use with the defaults of the program's format."""
 
     class Department(models.TextChoices):
-        DIFFERENT = "different", "Prefer a mentor from a different department"
-        SAME = "same", "Prefer a mentor from the same department"
+        DIFFERENT = "different", _lazy("Prefer a mentor from a different department")
+        SAME = "same", _lazy("Prefer a mentor from the same department")
 
     program = models.OneToOneField(
         "programs.Program", on_delete=models.CASCADE, related_name="matching_settings"
     )
     weights = models.JSONField(
-        default=dict, blank=True, help_text="Criterion -> weight (0 ignores it)."
+        default=dict, blank=True, help_text=_lazy("Criterion -> weight (0 ignores it).")
     )
     department_preference = models.CharField(
-        max_length=10, choices=Department, default=Department.DIFFERENT
+        _lazy("department preference"),
+        max_length=10,
+        choices=Department,
+        default=Department.DIFFERENT,
     )
     max_tz_gap_hours = models.PositiveSmallIntegerField(
-        "maximum time-zone gap (hours)",
+        _lazy("maximum time-zone gap (hours)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(12)],
-        help_text="Empty: no limit.",
+        help_text=_lazy("Empty: no limit."),
     )
     exclude_same_department = models.BooleanField(
-        "never pair people from the same department", default=False
+        _lazy("never pair people from the same department"), default=False
     )
     exclude_same_manager = models.BooleanField(
-        "never pair people with the same direct manager", default=False
+        _lazy("never pair people with the same direct manager"), default=False
     )
     exclude_earlier_pairs = models.BooleanField(
-        "never repeat a pairing from an earlier cohort of this program", default=False
+        _lazy("never repeat a pairing from an earlier cohort of this program"), default=False
     )
-    requests_allowed = models.BooleanField("mentees may request a mentor themselves", default=False)
+    requests_allowed = models.BooleanField(
+        _lazy("mentees may request a mentor themselves"), default=False
+    )
     max_requests = models.PositiveSmallIntegerField(
-        "open requests per mentee",
+        _lazy("open requests per mentee"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     request_expiry_days = models.PositiveSmallIntegerField(
-        "requests expire after (days)",
+        _lazy("requests expire after (days)"),
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "matching settings"
+        verbose_name = _lazy("matching settings")
+        verbose_name_plural = _lazy("matching settings")
 
     def __str__(self) -> str:
         return f"Matching settings of {self.program}"
@@ -113,8 +120,8 @@ class MatchingSettings(models.Model):
 
 class MatchRun(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _lazy("Draft")
+        PUBLISHED = "published", _lazy("Published")
 
     cohort = models.ForeignKey(
         "programs.Cohort", on_delete=models.CASCADE, related_name="match_runs"
@@ -125,8 +132,8 @@ class MatchRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     settings_snapshot = models.JSONField(default=dict)
     seconds = models.FloatField(default=0)
-    timings = models.JSONField(default=dict, help_text="Seconds per step.")
-    objective = models.FloatField(default=0, help_text="Sum of the proposals' scores.")
+    timings = models.JSONField(default=dict, help_text=_lazy("Seconds per step."))
+    objective = models.FloatField(default=0, help_text=_lazy("Sum of the proposals' scores."))
     method = models.CharField(max_length=40, blank=True)
     n_mentees = models.PositiveIntegerField(default=0)
     n_mentors = models.PositiveIntegerField(default=0)
@@ -134,6 +141,8 @@ class MatchRun(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _lazy("match run")
+        verbose_name_plural = _lazy("match runs")
         # A cohort may publish several runs: each later run matches only the people still
         # without a partner, around the mentorships published before.
         ordering = ["-created_at", "-pk"]
@@ -181,16 +190,16 @@ class MatchRun(models.Model):
 
 class Proposal(models.Model):
     class Source(models.TextChoices):
-        SOLVER = "solver", "Solver"
-        MANUAL = "manual", "Paired by hand"
+        SOLVER = "solver", _lazy("Solver")
+        MANUAL = "manual", _lazy("Paired by hand")
         # Both chose each other after a flash event (flash.follow_on).
-        FLASH = "flash", "Chose each other at a flash event"
+        FLASH = "flash", _lazy("Chose each other at a flash event")
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
-    breakdown = models.JSONField(default=dict, help_text="Points per criterion.")
+    breakdown = models.JSONField(default=dict, help_text=_lazy("Points per criterion."))
     locked = models.BooleanField(default=False)
     source = models.CharField(max_length=10, choices=Source, default=Source.SOLVER)
     mentorship = models.ForeignKey(
@@ -202,6 +211,8 @@ class Proposal(models.Model):
     )
 
     class Meta:
+        verbose_name = _lazy("proposal")
+        verbose_name_plural = _lazy("proposals")
         ordering = ["-score", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["run", "mentee"], name="one_proposal_per_mentee")
@@ -213,15 +224,15 @@ class Proposal(models.Model):
 
 class Unmatched(models.Model):
     class Reason(models.TextChoices):
-        NO_FEASIBLE_MENTOR = "no_feasible_mentor", "No mentor passes the constraints"
-        CAPACITY_USED = "capacity_used", "Every suitable mentor is full"
-        REJECTED = "rejected", "Pair rejected by a coordinator"
+        NO_FEASIBLE_MENTOR = "no_feasible_mentor", _lazy("No mentor passes the constraints")
+        CAPACITY_USED = "capacity_used", _lazy("Every suitable mentor is full")
+        REJECTED = "rejected", _lazy("Pair rejected by a coordinator")
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
     mentee = models.ForeignKey("programs.Enrolment", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=20, choices=Reason)
     candidates = models.JSONField(
-        default=list, help_text="Best feasible mentors: [{enrolment, name, email, score}]."
+        default=list, help_text=_lazy("Best feasible mentors: [{enrolment, name, email, score}].")
     )
     rejection = models.ForeignKey(
         "ForbiddenPair",
@@ -229,12 +240,13 @@ class Unmatched(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The rejected pair, when the reason is a rejection.",
+        help_text=_lazy("The rejected pair, when the reason is a rejection."),
     )
 
     class Meta:
         ordering = ["pk"]
-        verbose_name_plural = "unmatched"
+        verbose_name = _lazy("unmatched")
+        verbose_name_plural = _lazy("unmatched")
 
     def __str__(self) -> str:
         return f"{self.mentee_id}: {self.get_reason_display()}"
@@ -278,10 +290,12 @@ class ForbiddenPair(models.Model):
         null=True,
         blank=True,
         related_name="rejections",
-        help_text="The run whose proposal was rejected.",
+        help_text=_lazy("The run whose proposal was rejected."),
     )
 
     class Meta:
+        verbose_name = _lazy("forbidden pair")
+        verbose_name_plural = _lazy("forbidden pairs")
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort", "mentee", "mentor"], name="forbidden_pair_once"
@@ -296,11 +310,11 @@ class MentorRequest(models.Model):
     """A mentee asking a mentor directly, where the program allows it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _lazy("Pending")
+        ACCEPTED = "accepted", _lazy("Accepted")
+        DECLINED = "declined", _lazy("Declined")
+        WITHDRAWN = "withdrawn", _lazy("Withdrawn")
+        EXPIRED = "expired", _lazy("Expired")
 
     cohort = models.ForeignKey(
         "programs.Cohort", on_delete=models.CASCADE, related_name="mentor_requests"
@@ -326,6 +340,8 @@ class MentorRequest(models.Model):
     )
 
     class Meta:
+        verbose_name = _lazy("mentor request")
+        verbose_name_plural = _lazy("mentor requests")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["mentee", "mentor"], name="one_request_per_pair")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit import services as audit
@@ -56,7 +57,7 @@ def matching_settings(request: HttpRequest, slug: str) -> HttpResponse:
         audit.record_settings_change(
             request=request, obj=program, settings_name="matching", fields=form.changed_data
         )
-        messages.success(request, "Matching settings saved. They apply from the next run.")
+        messages.success(request, _("Matching settings saved. They apply from the next run."))
         return redirect("matching:settings", slug=program.slug)
     return render(request, "matching/settings.html", {"program": program, "form": form})
 
@@ -158,10 +159,11 @@ def proposal_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     with refusal_shown(request) as done:
         services.proposal_lock(proposal=proposal, locked=locked)
     if done:
-        verb = "Locked" if locked else "Unlocked"
-        messages.success(
-            request, f"{verb} {proposal.mentee.person.name} with {proposal.mentor.person.name}."
-        )
+        names = {"mentee": proposal.mentee.person.name, "mentor": proposal.mentor.person.name}
+        if locked:
+            messages.success(request, _("Locked %(mentee)s with %(mentor)s.") % names)
+        else:
+            messages.success(request, _("Unlocked %(mentee)s with %(mentor)s.") % names)
     return _back(proposal)
 
 
@@ -173,8 +175,11 @@ def proposal_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if done:
         messages.success(
             request,
-            f"Rejected {proposal.mentee.person.name} with {proposal.mentor.person.name}; "
-            "they will not be proposed again. Run matching again to find a new mentor.",
+            _(
+                "Rejected %(mentee)s with %(mentor)s; they will not be proposed again. "
+                "Run matching again to find a new mentor."
+            )
+            % {"mentee": proposal.mentee.person.name, "mentor": proposal.mentor.person.name},
         )
     return _back(proposal)
 
@@ -185,9 +190,9 @@ def pair_by_hand(request: HttpRequest, slug: str) -> HttpResponse:
     run = services.latest_run(cohort)
     form = PairByHandForm(request.POST, roles=cohort.program.roles)
     if run is None:
-        messages.error(request, "Run matching first.")
+        messages.error(request, _("Run matching first."))
     elif not form.is_valid():
-        messages.error(request, "Enter the mentee's and the mentor's email addresses.")
+        messages.error(request, _("Enter the mentee's and the mentor's email addresses."))
     else:
         with refusal_shown(request) as done:
             proposal = services.pair_by_hand(
@@ -199,8 +204,15 @@ def pair_by_hand(request: HttpRequest, slug: str) -> HttpResponse:
         if done:
             messages.warning(
                 request,
-                f"Paired {proposal.mentee.person.name} with {proposal.mentor.person.name} and "
-                f"locked the pair. Their score is {proposal.score:.2f} of 100.",
+                _(
+                    "Paired %(mentee)s with %(mentor)s and locked the pair. "
+                    "Their score is %(score)s of 100."
+                )
+                % {
+                    "mentee": proposal.mentee.person.name,
+                    "mentor": proposal.mentor.person.name,
+                    "score": f"{proposal.score:.2f}",
+                },
             )
     return redirect("matching:cohort", slug=cohort.slug)
 
@@ -213,8 +225,12 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if done:
         messages.success(
             request,
-            f"Published {len(mentorships)} mentorship{'s' if len(mentorships) != 1 else ''}. "
-            "Everyone matched hears by email.",
+            ngettext(
+                "Published %(count)d mentorship. Everyone matched hears by email.",
+                "Published %(count)d mentorships. Everyone matched hears by email.",
+                len(mentorships),
+            )
+            % {"count": len(mentorships)},
         )
     return redirect("matching:cohort", slug=cohort.slug)
 
@@ -321,7 +337,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = MentorRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a mentor from the list.")
+        messages.error(request, _("Choose a mentor from the list."))
     else:
         with refusal_shown(request) as done:
             mentor_request = services.mentor_request_create(
@@ -332,7 +348,8 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(
                 request,
-                f"Request sent to {mentor_request.mentor.person.name}. You will hear by email.",
+                _("Request sent to %(mentor)s. You will hear by email.")
+                % {"mentor": mentor_request.mentor.person.name},
             )
     if request.POST.get("back") == "directory":
         # Only the query string travels: the way back is always this mentee's directory.
@@ -353,9 +370,11 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if done:
         name = mentor_request.mentee.person.name
         if accept:
-            messages.success(request, f"You are now {name}'s mentor. They hear by email.")
+            messages.success(
+                request, _("You are now %(name)s's mentor. They hear by email.") % {"name": name}
+            )
         else:
-            messages.info(request, f"Declined {name}'s request.")
+            messages.info(request, _("Declined %(name)s's request.") % {"name": name})
     return redirect("matching:requests")
 
 
@@ -365,5 +384,5 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     with refusal_shown(request) as done:
         services.mentor_request_withdraw(request=mentor_request)
     if done:
-        messages.info(request, "Request withdrawn.")
+        messages.info(request, _("Request withdrawn."))
     return redirect("matching:requests")

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from reports.figures import FIGURES, OFF_PERIOD, SUPPRESSED, band_of, display
 from reports.funnel import ALL, Funnel
@@ -36,26 +37,34 @@ from reports.selectors import (
     session_rows,
 )
 
-REPORT_HEADER = ("section", "group", "figure", "value")
+# The downloads' column headings, in the reader's language; the command has no active language
+# and writes them in English, as before. (JSON keys are not these: they never change.)
+COLUMN = "export column"
+REPORT_HEADER = (
+    pgettext_lazy(COLUMN, "section"),
+    pgettext_lazy(COLUMN, "group"),
+    pgettext_lazy(COLUMN, "figure"),
+    pgettext_lazy(COLUMN, "value"),
+)
 SESSION_HEADER = (
-    "date",
-    "duration_minutes",
-    "format",
-    "program",
-    "cohort",
-    "department",
-    "seniority_band",
+    pgettext_lazy(COLUMN, "date"),
+    pgettext_lazy(COLUMN, "duration_minutes"),
+    pgettext_lazy(COLUMN, "format"),
+    pgettext_lazy(COLUMN, "program"),
+    pgettext_lazy(COLUMN, "cohort"),
+    pgettext_lazy(COLUMN, "department"),
+    pgettext_lazy(COLUMN, "seniority_band"),
 )
 PAIR_HEADER = (
-    "pair_id",
-    "program",
-    "cohort",
-    "status",
-    "sessions",
-    "last_session",
-    "goals_set",
-    "goals_achieved",
-    "average_rating",
+    pgettext_lazy(COLUMN, "pair_id"),
+    pgettext_lazy(COLUMN, "program"),
+    pgettext_lazy(COLUMN, "cohort"),
+    pgettext_lazy(COLUMN, "status"),
+    pgettext_lazy(COLUMN, "sessions"),
+    pgettext_lazy(COLUMN, "last_session"),
+    pgettext_lazy(COLUMN, "goals_set"),
+    pgettext_lazy(COLUMN, "goals_achieved"),
+    pgettext_lazy(COLUMN, "average_rating"),
 )
 TREND_SECTION = "sessions per period"
 
@@ -63,10 +72,10 @@ TREND_SECTION = "sessions per period"
 def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
     """The report as (section, group, figure, value) rows; with `text`, values as the page
     shows them, else numbers stay numbers (XLSX)."""
-    yield REPORT_HEADER
+    yield _heading(REPORT_HEADER)
     for name, value in report.filters.describe():
         yield ("filter", name, "", value)
-    yield ("filter", "Minimum group size", "", report.k)
+    yield ("filter", gettext("Minimum group size"), "", report.k)
     groups = [("overall", report.overall)] + [
         (dim, group) for dim in DIMENSIONS for group in report.breakdowns[dim]
     ]
@@ -74,9 +83,11 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
         values = group.values(report.k)
         for figure in FIGURES:
             value = values[figure.key]
-            yield (section, group.label, figure.label, display(value, figure) if text else value)
+            shown_value = display(value, figure) if text else value
+            yield (section, group.label, str(figure.label), shown_value)
+    sessions_logged = gettext("Sessions logged")
     for period, value in report.trend_values():
-        yield (TREND_SECTION, period, "Sessions logged", str(value) if text else value)
+        yield (TREND_SECTION, period, sessions_logged, str(value) if text else value)
     yield from funnel_rows(report.funnel, text=text)
     yield from pulse_rows(report.pulse, text=text)
     yield from retention_rows(report.retention, text=text)
@@ -90,6 +101,11 @@ def report_table(report: Report, *, text: bool) -> Iterator[tuple]:
                 shown_value = display(value, figure) if text else value
                 yield ("pulse by pair source", label, str(figure.label), shown_value)
     yield from quality_rows(report.quality)
+
+
+def _heading(columns: tuple) -> tuple[str, ...]:
+    """A header row as plain text (a spreadsheet cell takes no lazy translation)."""
+    return tuple(str(column) for column in columns)
 
 
 def funnel_rows(funnel: Funnel | None, *, text: bool) -> Iterator[tuple]:
@@ -148,11 +164,11 @@ def report_data(report: Report) -> dict:
         return {group.label: group.values(k) for group in report.breakdowns[dim]}
 
     return {
-        "filters": dict(report.filters.describe()),
+        "filters": dict(report.filters.describe(localised=False)),
         "min_group_size": k,
         "suppressed_as": SUPPRESSED.format(k=k),
-        "not_for_this_range_as": OFF_PERIOD,
-        "figures": {figure.key: figure.label for figure in FIGURES},
+        "not_for_this_range_as": str(OFF_PERIOD),
+        "figures": {figure.key: str(figure.label) for figure in FIGURES},
         "overall": report.overall.values(k),
         "by_department": groups("department"),
         "by_seniority": groups("seniority"),
@@ -186,7 +202,7 @@ def session_table(filters: ReportFilters, *, k: int) -> Iterator[tuple]:
     "fewer than K"; so are all of a row's labels when the ones left, taken together, still
     point at fewer than K people."""
     hidden = SUPPRESSED.format(k=k)
-    yield SESSION_HEADER
+    yield _heading(SESSION_HEADER)
     if session_population(filters) < k:
         return
     counts: dict[tuple[str, ...], dict[tuple, int]] = {}
@@ -211,7 +227,7 @@ def session_table(filters: ReportFilters, *, k: int) -> Iterator[tuple]:
 
 def pair_table(filters: ReportFilters) -> Iterator[tuple]:
     """Pair-level activity for coordinators: counts and dates, never what the pair wrote."""
-    yield PAIR_HEADER
+    yield _heading(PAIR_HEADER)
     for pair in pair_rows(filters):
         last = pair.last_session_at
         rating = pair.average_rating

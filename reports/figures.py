@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from relationships.models import Mentorship
 
-SUPPRESSED = "fewer than {k}"
-OFF_PERIOD = "not for this range"
+SUPPRESSED = _("fewer than {k}")
+OFF_PERIOD = _("not for this range")
 
 BANDS: tuple[tuple[str, int, int], ...] = (("1-3", 1, 3), ("4-6", 4, 6), ("7-10", 7, 10))
 NO_BAND = "not set"
@@ -41,45 +44,65 @@ class Figure:
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("mentors_enrolled", "Mentors enrolled", "the mentors counted", ("mentors",)),
-    Figure("mentees_enrolled", "Mentees enrolled", "the mentees counted", ("mentees",)),
-    Figure("applications_pending", "Applications pending", "the applicants counted", ("pending",)),
-    Figure("share_matched", "Mentees matched (%)", "the mentees enrolled", ("mentees",), 1),
-    Figure("median_days_to_match", "Median days to match", "the mentees matched", ("matched",), 1),
-    Figure("active_pairs", "Active pairs now (a session in the last 30 days)", "their mentees", ()),
-    Figure("sessions", "Sessions logged", "the mentees of the pairs that met", ("sessions",)),
-    Figure("hours", "Hours of mentoring", "the mentees of the pairs that met", ("sessions",), 1),
+    Figure("mentors_enrolled", _("Mentors enrolled"), _("the mentors counted"), ("mentors",)),
+    Figure("mentees_enrolled", _("Mentees enrolled"), _("the mentees counted"), ("mentees",)),
+    Figure(
+        "applications_pending", _("Applications pending"), _("the applicants counted"), ("pending",)
+    ),
+    Figure("share_matched", _("Mentees matched (%)"), _("the mentees enrolled"), ("mentees",), 1),
+    Figure(
+        "median_days_to_match", _("Median days to match"), _("the mentees matched"), ("matched",), 1
+    ),
+    Figure(
+        "active_pairs",
+        _("Active pairs now (a session in the last 30 days)"),
+        _("their mentees"),
+        (),
+    ),
+    Figure("sessions", _("Sessions logged"), _("the mentees of the pairs that met"), ("sessions",)),
+    Figure(
+        "hours", _("Hours of mentoring"), _("the mentees of the pairs that met"), ("sessions",), 1
+    ),
     Figure(
         "sessions_per_pair",
-        "Sessions per pair per month",
-        "the mentees of the pairs running",
+        _("Sessions per pair per month"),
+        _("the mentees of the pairs running"),
         ("sessions", "running"),
         1,
     ),
-    Figure("goals_set", "Goals set", "the goals' owners", ("goals",)),
-    Figure("goals_achieved_share", "Goals achieved (%)", "the goals' owners", ("goals",), 1),
+    Figure("goals_set", _("Goals set"), _("the goals' owners"), ("goals",)),
+    Figure("goals_achieved_share", _("Goals achieved (%)"), _("the goals' owners"), ("goals",), 1),
     Figure(
-        "average_rating", "Average session rating (1 to 5)", "the people who rated", ("raters",), 1
+        "average_rating",
+        _("Average session rating (1 to 5)"),
+        _("the people who rated"),
+        ("raters",),
+        1,
     ),
-    Figure("nps", "Closing survey NPS", "the people who answered", ("respondents",)),
-    Figure("pairs_completed", "Pairs completed", "their mentees", ("completed",)),
-    Figure("pairs_closed_early", "Pairs closed early", "their mentees", ("closed",)),
+    Figure("nps", _("Closing survey NPS"), _("the people who answered"), ("respondents",)),
+    Figure("pairs_completed", _("Pairs completed"), _("their mentees"), ("completed",)),
+    Figure("pairs_closed_early", _("Pairs closed early"), _("their mentees"), ("closed",)),
     Figure(
         "completed_share",
-        "Ended pairs completed (%)",
-        "the mentees of the pairs ended",
+        _("Ended pairs completed (%)"),
+        _("the mentees of the pairs ended"),
         ("ended",),
         1,
     ),
     Figure(
         "closed_early_share",
-        "Ended pairs closed early (%)",
-        "the mentees of the pairs ended",
+        _("Ended pairs closed early (%)"),
+        _("the mentees of the pairs ended"),
         ("ended",),
         1,
     ),
     *(
-        Figure(f"closed_{value}", f"Closed early: {label}", "their mentees", (f"closed_{value}",))
+        Figure(
+            f"closed_{value}",
+            format_lazy(_("Closed early: {reason}"), reason=label),
+            _("their mentees"),
+            (f"closed_{value}",),
+        )
         for value, label in CLOSE_REASONS
     ),
     # Flash events: who came (at least one round they were there for, in the month of the
@@ -87,31 +110,34 @@ FIGURES: tuple[Figure, ...] = (
     # pair was formed, in the follow-on cohort), and the event survey (in the month answered).
     Figure(
         "flash_participants",
-        "Flash event participants (at one round or more)",
-        "the participants counted",
+        _("Flash event participants (at one round or more)"),
+        _("the participants counted"),
         ("flash",),
     ),
     Figure(
-        "flash_follow_on_pairs", "Pairs formed after a flash event", "their mentees", ("follow_on",)
+        "flash_follow_on_pairs",
+        _("Pairs formed after a flash event"),
+        _("their mentees"),
+        ("follow_on",),
     ),
     Figure(
         "flash_usefulness",
-        "Flash event usefulness (1 to 5)",
-        "the people who answered the event survey",
+        _("Flash event usefulness (1 to 5)"),
+        _("the people who answered the event survey"),
         ("flash_respondents",),
         1,
     ),
     Figure(
         "flash_met_fit_share",
-        "Flash: met someone to learn from (%)",
-        "the people who answered the event survey",
+        _("Flash: met someone to learn from (%)"),
+        _("the people who answered the event survey"),
         ("flash_respondents",),
         1,
     ),
     Figure(
         "flash_would_return_share",
-        "Flash: would come to another event (%)",
-        "the people who answered the event survey",
+        _("Flash: would come to another event (%)"),
+        _("the people who answered the event survey"),
         ("flash_respondents",),
         1,
     ),
@@ -134,7 +160,7 @@ def shown(stat: Stat, figure: Figure, k: int) -> int | float | str:
     if stat.people < k or stat.value is None:
         return SUPPRESSED.format(k=k)
     if stat.off_period:
-        return OFF_PERIOD
+        return str(OFF_PERIOD)
     if stat.hidden:
         return SUPPRESSED.format(k=k)
     if figure.decimals == 0:

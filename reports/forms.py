@@ -27,18 +27,20 @@ def month_choices(empty: str, today: dt.date) -> list[tuple[str, str]]:
 
 class ReportFilterForm(forms.Form):
     program = forms.ModelChoiceField(
+        label=_("Program"),
         queryset=Program.objects.none(),
         to_field_name="slug",
         required=False,
-        empty_label="All programs",
+        empty_label=_("All programs"),
     )
     cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
         queryset=Cohort.objects.none(),
         to_field_name="slug",
         required=False,
-        empty_label="All cohorts",
+        empty_label=_("All cohorts"),
     )
-    department = forms.ChoiceField(required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
     since = forms.ChoiceField(label=_("From (month)"), required=False)
     until = forms.ChoiceField(label=_("To (month)"), required=False)
 
@@ -55,7 +57,7 @@ class ReportFilterForm(forms.Form):
             .order_by("program__name", "name")
         )
         self.fields["department"].choices = [
-            ("", "All departments"),
+            ("", _("All departments")),
             *((d, d) for d in departments if d),
         ]
         today = timezone.localdate()
@@ -66,7 +68,7 @@ class ReportFilterForm(forms.Form):
         self.helper.form_class = "row row-cols-md-auto g-2 align-items-end"
         self.helper.form_id = "report-filters"
         self.helper.disable_csrf = True
-        self.helper.add_input(VariantSubmit("", "Apply", variant="secondary"))
+        self.helper.add_input(VariantSubmit("", _("Apply"), variant="secondary"))
 
     def clean_since(self) -> dt.date | None:
         value = self.cleaned_data["since"]
@@ -80,10 +82,10 @@ class ReportFilterForm(forms.Form):
         data = super().clean()
         program, cohort = data.get("program"), data.get("cohort")
         if program and cohort and cohort.program_id != program.pk:
-            self.add_error("cohort", "This cohort belongs to another program.")
+            self.add_error("cohort", _("This cohort belongs to another program."))
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
-            self.add_error("until", "The end of the range comes before its start.")
+            self.add_error("until", _("The end of the range comes before its start."))
         return data
 
     def filters(self) -> ReportFilters:

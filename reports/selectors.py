@@ -49,6 +49,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from core.dateranges import CALENDAR_FIRST, CALENDAR_LAST
 from flash.follow_on import follow_on_mentorships
@@ -84,6 +85,19 @@ from sessions.models import SessionLog, SessionRating
 ALL = "All"
 DIMENSIONS = ("department", "seniority")
 ACTIVE_WINDOW = dt.timedelta(days=30)
+# The filters' names and their values when unset: English in the JSON output (stable keys),
+# in the reader's language on the page and in the CSV.
+FILTER = "report filter"
+FILTER_WORDS = {
+    "Program": pgettext_lazy(FILTER, "Program"),
+    "Cohort": pgettext_lazy(FILTER, "Cohort"),
+    "Department": pgettext_lazy(FILTER, "Department"),
+    "From": pgettext_lazy(FILTER, "From"),
+    "To": pgettext_lazy(FILTER, "To"),
+    "All": pgettext_lazy(FILTER, "All"),
+    "the start": pgettext_lazy(FILTER, "the start"),
+    "today": pgettext_lazy(FILTER, "today"),
+}
 MentorshipMentee = Mentorship.mentees.through
 
 
@@ -153,13 +167,18 @@ class ReportFilters:
         cohorts = self.cohorts()
         return queryset if cohorts is None else queryset.filter(**{f"{cohort_path}__in": cohorts})
 
-    def describe(self) -> list[tuple[str, str]]:
+    def describe(self, *, localised: bool = True) -> list[tuple[str, str]]:
+        """(name, value) per filter; `localised=False`: the English words, for JSON keys."""
+
+        def word(english: str) -> str:
+            return str(FILTER_WORDS[english]) if localised else english
+
         return [
-            ("Program", self.program.name if self.program else "All"),
-            ("Cohort", self.cohort.name if self.cohort else "All"),
-            ("Department", self.department or "All"),
-            ("From", self.since.strftime("%Y-%m") if self.since else "the start"),
-            ("To", self.until.strftime("%Y-%m") if self.until else "today"),
+            (word("Program"), self.program.name if self.program else word("All")),
+            (word("Cohort"), self.cohort.name if self.cohort else word("All")),
+            (word("Department"), self.department or word("All")),
+            (word("From"), self.since.strftime("%Y-%m") if self.since else word("the start")),
+            (word("To"), self.until.strftime("%Y-%m") if self.until else word("today")),
         ]
 
 

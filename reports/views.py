@@ -136,7 +136,7 @@ def _page(report) -> dict:
         return pivot(cells, labels)
 
     trend = report.trend_values()
-    matched_rows = [("All", overall["share_matched"])] + [
+    matched_rows = [(_("All"), overall["share_matched"])] + [
         (row["label"], row["values"]["share_matched"]) for row in departments
     ]
     outcomes = [(FIGURE_BY_KEY[key], overall[key]) for key in outcome_keys]
@@ -240,22 +240,22 @@ def _download(rows, *, fmt: str, name: str, title: str):
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filters = _filtered(request, report_programs(request.user))
     if filters is None:
-        return HttpResponseBadRequest("Invalid filters.")
+        return HttpResponseBadRequest(_("Invalid filters."))
     report = participation_report(filters, k=_min_group_size())
     rows = report_table(report, text=fmt == "csv")
-    return _download(rows, fmt=fmt, name="participation-report", title="Participation")
+    return _download(rows, fmt=fmt, name="participation-report", title=_("Participation"))
 
 
 def sessions_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filters = _filtered(request, report_programs(request.user))
     if filters is None:
-        return HttpResponseBadRequest("Invalid filters.")
+        return HttpResponseBadRequest(_("Invalid filters."))
     rows = session_table(filters, k=_min_group_size())
-    return _download(rows, fmt=fmt, name="session-activity", title="Sessions")
+    return _download(rows, fmt=fmt, name="session-activity", title=_("Sessions"))
 
 
 def pairs_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filters = _filtered(request, pair_list_programs(request.user))
     if filters is None:
-        return HttpResponseBadRequest("Invalid filters.")
-    return _download(pair_table(filters), fmt=fmt, name="pair-activity", title="Pairs")
+        return HttpResponseBadRequest(_("Invalid filters."))
+    return _download(pair_table(filters), fmt=fmt, name="pair-activity", title=_("Pairs"))

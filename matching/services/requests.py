@@ -8,6 +8,8 @@ from datetime import timedelta
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.engine import pair_breakdown
 from matching.loading import MatchingError, settings_for
@@ -40,7 +42,7 @@ def mentor_request_create(
     *, mentee: Enrolment, mentor_enrolment_id: int, message: str = ""
 ) -> MentorRequest:
     if not requests_open_to(mentee):
-        raise MatchingError("This program does not take mentor requests from you.")
+        raise MatchingError(_("This program does not take mentor requests from you."))
     # The mentee's row lock makes "at most N open requests" hold against a double submit.
     mentee = (
         Enrolment.objects.select_for_update().select_related("cohort__program").get(pk=mentee.pk)
@@ -58,21 +60,29 @@ def mentor_request_create(
         .first()
     )
     if mentor is None:
-        raise MatchingError("That mentor is not available in this cohort.")
+        raise MatchingError(_("That mentor is not available in this cohort."))
     review = pairing_review(cohort=cohort, groups=[(mentor.person, [mentee.person])])
     if mentee.person_id in review.block.placed:
-        raise MatchingError("You already have a mentor in this cohort.")
+        raise MatchingError(_("You already have a mentor in this cohort."))
     pending = MentorRequest.objects.filter(mentee=mentee, status=MentorRequest.Status.PENDING)
     if pending.count() >= settings.max_requests:
         raise MatchingError(
-            f"You can have at most {settings.max_requests} open requests. "
-            "Withdraw one or wait for an answer."
+            ngettext(
+                "You can have at most %(count)d open request. Withdraw one or wait for an answer.",
+                "You can have at most %(count)d open requests. Withdraw one or wait for an answer.",
+                settings.max_requests,
+            )
+            % {"count": settings.max_requests}
         )
     if MentorRequest.objects.filter(mentee=mentee, mentor=mentor).exists():
-        raise MatchingError(f"You have already asked {mentor.person.name}.")
+        raise MatchingError(
+            _("You have already asked %(mentor)s.") % {"mentor": mentor.person.name}
+        )
     # The mentee is not told which rule rules the mentor out (a reporting line, say).
     if review.problems:
-        raise MatchingError(f"{mentor.person.name} cannot take a request from you.")
+        raise MatchingError(
+            _("%(mentor)s cannot take a request from you.") % {"mentor": mentor.person.name}
+        )
     block = review.block
     breakdown = pair_breakdown(
         block.mentee_side, block.mentor_side, block.score_settings, np.array([0]), np.array([0])
@@ -109,9 +119,12 @@ def mentor_request_respond(*, request: MentorRequest, accept: bool, user=None) -
         .get(pk=request.pk)
     )
     if not request.is_pending:
-        raise MatchingError(f"This request is already {request.get_status_display().lower()}.")
+        raise MatchingError(
+            _("This request is already %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
     if request.is_overdue:
-        raise MatchingError("This request has expired.")
+        raise MatchingError(_("This request has expired."))
     now = timezone.now()
     request.responded_at = now
     if not accept:
@@ -156,7 +169,7 @@ def mentor_request_withdraw(*, request: MentorRequest) -> MentorRequest:
         pk=request.pk, status=MentorRequest.Status.PENDING
     ).update(status=MentorRequest.Status.WITHDRAWN, responded_at=timezone.now())
     if not changed:
-        raise MatchingError("This request is no longer open.")
+        raise MatchingError(_("This request is no longer open."))
     request.refresh_from_db()
     return request
 

@@ -43,8 +43,11 @@ JOB_MATCH_RUN = "matching.run"
 def _check_matchable(cohort: Cohort) -> None:
     if cohort.program.format not in MATCHABLE_FORMATS:
         raise MatchingError(
-            f"{cohort.program.get_format_display()} programs rotate partners in rounds; "
-            "plan them on the event page or with plan_flash_rounds."
+            _(
+                "%(format)s programs rotate partners in rounds; "
+                "plan them on the event page or with plan_flash_rounds."
+            )
+            % {"format": cohort.program.get_format_display()}
         )
 
 
@@ -94,8 +97,15 @@ def _check_locked(block: CohortBlock, locked: dict[tuple[int, int], str]) -> Non
     for (mentee, mentor), broken in zip(pairs, broken_per_pair, strict=True):
         if broken:
             raise MatchingError(
-                f"The locked pair {names[mentee]} with {names[mentor]} is no longer allowed: "
-                f"{explain_violations(broken)}. Unlock it and run again."
+                _(
+                    "The locked pair %(mentee)s with %(mentor)s is no longer allowed: "
+                    "%(rules)s. Unlock it and run again."
+                )
+                % {
+                    "mentee": names[mentee],
+                    "mentor": names[mentor],
+                    "rules": explain_violations(broken),
+                }
             )
 
 
@@ -122,7 +132,7 @@ def _solve(
             **kwargs,
         )
     except ValueError as exc:
-        raise MatchingError(f"Matching could not run: {exc}.") from exc
+        raise MatchingError(_("Matching could not run: %(error)s.") % {"error": exc}) from exc
 
 
 def match_run_create(
@@ -143,11 +153,13 @@ def match_run_create(
     progress(0, 3, _("Loading the cohort"))
     block = load_cohort(cohort)
     if block.peer and len(block.mentees) < 2:
-        raise MatchingError("A peer cohort needs at least two approved participants (role both).")
+        raise MatchingError(
+            _("A peer cohort needs at least two approved participants (role both).")
+        )
     if not block.peer and not block.mentors:
-        raise MatchingError("This cohort has no approved mentors to match.")
+        raise MatchingError(_("This cohort has no approved mentors to match."))
     if not block.mentees:
-        raise MatchingError("This cohort has no approved mentees waiting for a mentor.")
+        raise MatchingError(_("This cohort has no approved mentees waiting for a mentor."))
     locked_sources = _locked_pairs(cohort, block)
     _check_locked(block, locked_sources)
     warm = _previous_pairs(cohort, block)
@@ -254,7 +266,7 @@ def match_run_start(*, cohort: Cohort, run_by=None) -> Job:
 def _editable(proposal: Proposal) -> MatchRun:
     run = proposal.run
     if not run.is_draft or latest_run(run.cohort).pk != run.pk:
-        raise MatchingError("Only the latest draft run can be changed. Run matching again.")
+        raise MatchingError(_("Only the latest draft run can be changed. Run matching again."))
     return run
 
 
@@ -301,7 +313,9 @@ def _approved(cohort: Cohort, email: str) -> Enrolment:
         .first()
     )
     if enrolment is None:
-        raise MatchingError(f"{email} is not an approved participant of this cohort.")
+        raise MatchingError(
+            _("%(email)s is not an approved participant of this cohort.") % {"email": email}
+        )
     return enrolment
 
 
@@ -311,7 +325,7 @@ def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=No
     keeps the proposals it would have replaced."""
     cohort = run.cohort
     if not run.is_draft or latest_run(cohort).pk != run.pk:
-        raise MatchingError("Only the latest draft run can be changed. Run matching again.")
+        raise MatchingError(_("Only the latest draft run can be changed. Run matching again."))
     mentee, mentor = _approved(cohort, mentee_email), _approved(cohort, mentor_email)
     review = pairing_review(cohort=cohort, groups=[(mentor.person, [mentee.person])])
     if review.problems:
@@ -328,8 +342,11 @@ def pair_by_hand(*, run: MatchRun, mentee_email: str, mentor_email: str, user=No
         capacity = int(block.mentor_side.capacity[0])
         if run.proposals.filter(mentor=mentor).count() >= capacity:
             raise MatchingError(
-                f"{mentor.person.name} has no free slot in this run; reject or unlock one of "
-                "their pairs first."
+                _(
+                    "%(mentor)s has no free slot in this run; reject or unlock one of "
+                    "their pairs first."
+                )
+                % {"mentor": mentor.person.name}
             )
     breakdown = pair_breakdown(
         block.mentee_side, block.mentor_side, block.score_settings, np.array([0]), np.array([0])
@@ -358,12 +375,12 @@ def match_run_publish(*, run: MatchRun, user=None) -> list[Mentorship]:
     if not run.is_draft:
         raise MatchingError(_("This run is already published."))
     if latest_run(cohort).pk != run.pk:
-        raise MatchingError("Only the latest run can be published.")
+        raise MatchingError(_("Only the latest run can be published."))
     proposals = list(
         run.proposals.select_related("mentee__person__user", "mentor__person__user").order_by("pk")
     )
     if not proposals:
-        raise MatchingError("This run has no proposals to publish.")
+        raise MatchingError(_("This run has no proposals to publish."))
     if cohort.program.format == "group":
         per_mentor: dict[int, list[Proposal]] = defaultdict(list)
         for proposal in proposals:

@@ -284,3 +284,56 @@ def test_filtering_the_session_list_down_to_a_small_group_gives_no_rows(org, set
     response = client_for(org["hr"]).get(url, {"department": "Sales"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) > 1
+
+
+# --- Languages --------------------------------------------------------------------------------
+
+GERMAN = {
+    "export column\x04section": "Abschnitt",
+    "export column\x04pair_id": "Paar-ID",
+    "report filter\x04Program": "Programm",
+    "report filter\x04All": "Alle",
+}
+
+
+@pytest.fixture
+def german():
+    """A few of the report's words in German for the length of a test, whether or not the
+    shipped catalogue holds them yet."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("de")._catalog._catalogs[0]
+    saved = {key: catalog[key] for key in GERMAN if key in catalog}
+    catalog.update(GERMAN)
+    yield
+    for key in GERMAN:
+        catalog.pop(key, None)
+    catalog.update(saved)
+
+
+def test_downloads_follow_the_readers_language_and_the_command_and_json_keys_stay_english(
+    org, settings, german
+):
+    from django.utils import translation
+
+    settings.REPORTS_MIN_GROUP_SIZE = 1
+    # The command, as a script runs it: no language active, English headings and filters.
+    from_command = list(csv.reader(io.StringIO(command())))
+    assert from_command[0] == ["section", "group", "figure", "value"]
+    assert from_command[1][:2] == ["filter", "Program"]
+    # Even with a language active, the JSON keys are the stable English ones.
+    with translation.override("de"):
+        data = json.loads(command("--format", "json"))
+    assert data["filters"]["Program"] == "All"
+    assert "mentees_enrolled" in data["overall"]
+    # A reader in German gets German headings in the downloads.
+    hr = client_for(org["hr"])
+    response = hr.get(reverse("reports:report_export", args=["csv"]), HTTP_ACCEPT_LANGUAGE="de")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "Abschnitt"
+    assert rows[1][:2] == ["filter", "Programm"] and rows[1][3] == "Alle"
+    coordinator = client_for(org["coordinator"])
+    response = coordinator.get(
+        reverse("reports:pairs_export", args=["xlsx"]), HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert xlsx_rows(response)[0][0] == "Paar-ID"
