@@ -24,9 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
+from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from matching.engine.scoring import MAX_CENTS
 
@@ -348,28 +347,34 @@ def _solve_on_edges(
     remaining: np.ndarray,
     big: np.int64,
 ) -> np.ndarray:
-    """Max-weight b-matching on the candidate graph via capacity expansion and LAPJVsp."""
-    degree = np.bincount(ec, minlength=m)
-    slots = np.minimum(remaining, degree)
-    offset = np.concatenate([[0], np.cumsum(slots)])
-    n_slots = int(offset[-1])
-    counts = slots[ec]
-    rows = np.repeat(er, counts)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-    cols = np.repeat(offset[ec], counts) + within
-    # Every row is matched exactly once (to a slot or to its own "unmatched" column), so
-    # shifting all weights by +1 changes nothing but keeps them non-zero, which LAPJVsp
-    # requires.
-    data = np.repeat(ew + big + 1, counts).astype(np.float64)
-    rows = np.concatenate([rows, np.arange(n)])
-    cols = np.concatenate([cols, n_slots + np.arange(n)])
-    data = np.concatenate([data, np.ones(n)])
-    graph = sparse.csr_matrix((data, (rows, cols)), shape=(n, n_slots + n))
-    row_ind, col_ind = min_weight_full_bipartite_matching(graph, maximize=True)
-    slot_mentor = np.repeat(np.arange(m), slots)
+    """Max-weight b-matching on the candidate graph, as a min-cost flow (OR-Tools).
+
+    Each mentee sends one unit, to a mentor at cost `-(big + cents)` or straight to the
+    sink at cost 0 (unmatched); each mentor passes on at most its remaining capacity, so
+    capacity needs no expanded slots. The costs are exact integers, and the edges arrive
+    sorted, so the same input gives the same flow every run.
+    """
+    sink = n + m
+    mentors = n + np.arange(m, dtype=np.int64)
+    mentees = np.arange(n, dtype=np.int64)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([er, mentors, mentees]),
+        np.concatenate([n + ec, np.full(m, sink), np.full(n, sink)]),
+        np.concatenate([np.ones(len(er), dtype=np.int64), remaining, np.ones(n, dtype=np.int64)]),
+        np.concatenate([-(ew + big), np.zeros(m + n, dtype=np.int64)]),
+    )
+    supplies = np.zeros(n + m + 1, dtype=np.int64)
+    supplies[:n] = 1
+    supplies[sink] = -n
+    flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        # Every mentee can always go to the sink, so only a cost overflow lands here.
+        raise RuntimeError(f"min-cost flow ended {status}")
+    used = flow.flows(np.arange(len(er))) > 0
     assigned = np.full(n, -1, dtype=np.int64)
-    real = col_ind < n_slots
-    assigned[row_ind[real]] = slot_mentor[col_ind[real]]
+    assigned[er[used]] = ec[used]
     return assigned
 
 
