@@ -267,31 +267,56 @@ def _solve_dense(weights: np.ndarray, remaining: np.ndarray, big: np.int64) -> n
 
 
 def _candidate_edges(weights: np.ndarray, remaining: np.ndarray, top_k: int) -> np.ndarray:
-    """Linear edge ids (row * m + col): each row's top_k columns and each column's best rows."""
+    """Linear edge ids (row * m + col): each row's top_k columns and each column's best rows.
+
+    Best first, ties to the lower index, unusable pairs (-1) never. Each cut is found as a
+    threshold value (a partition of values, which is several times cheaper than of indices)
+    and the few pairs at or above it are then ranked exactly."""
     n, m = weights.shape
-    keys = []
+    if not n or not m:
+        return np.zeros(0, dtype=np.int64)
     k = min(top_k, m)
-    for start in range(0, n, _CHUNK_ROWS):
-        block = weights[start : start + _CHUNK_ROWS]
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        rows = np.arange(start, start + len(block))[:, None]
-        ok = np.take_along_axis(block, top, axis=1) >= 0
-        keys.append((rows * m + top)[ok])
     # A mentor nobody ranks highly still deserves a look from their own best mentees;
     # without these, capacity that the optimum needs would only arrive in later rounds.
     per_col = np.minimum(remaining + top_k, n)
-    kc = int(per_col.max()) if m else 0
-    if kc:
-        for start in range(0, m, 256):
-            # Transposed to rows so the partition runs over contiguous memory.
-            block = np.ascontiguousarray(weights[:, start : start + 256].T)
-            top = np.argpartition(-block, kc - 1, axis=1)[:, :kc]
-            cols = np.arange(start, start + len(block))[:, None]
-            ok = (np.take_along_axis(block, top, axis=1) >= 0) & (
-                np.arange(kc)[None, :] < per_col[cols]
-            )
-            keys.append((top * m + cols)[ok])
-    return np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    places = np.unique(n - per_col)
+    col_cut = np.empty(m, dtype=np.int16)
+    for start in range(0, m, 256):
+        # Transposed to rows so the partition runs over contiguous memory.
+        block = np.partition(np.ascontiguousarray(weights[:, start : start + 256].T), places)
+        col_cut[start : start + 256] = block[
+            np.arange(len(block)), n - per_col[start : start + 256]
+        ]
+    col_cut = np.maximum(col_cut, 0)
+    by_row, by_col = [], []
+    for start in range(0, n, _CHUNK_ROWS):
+        block = weights[start : start + _CHUNK_ROWS]
+        row_cut = np.maximum(np.partition(block, m - k, axis=1)[:, m - k], 0)
+        r, c = np.nonzero((block >= row_cut[:, None]) | (block >= col_cut))
+        w = block[r, c]
+        best_first = -w.astype(np.int64)
+        r += start
+        # Ranked within the chunk, so a block of tied scores never piles up: a row's pairs
+        # are all here, and a column's global best are among its best in each chunk.
+        sel = np.flatnonzero(w >= row_cut[r - start])
+        sel = sel[_rank_in_group(r[sel], best_first[sel], c[sel]) < k]
+        by_row.append(r[sel] * m + c[sel])
+        sel = np.flatnonzero(w >= col_cut[c])
+        sel = sel[_rank_in_group(c[sel], best_first[sel], r[sel]) < per_col[c[sel]]]
+        by_col.append((c[sel], best_first[sel], r[sel]))
+    cols, best_first, rows = (np.concatenate(x) for x in zip(*by_col, strict=True))
+    keep = _rank_in_group(cols, best_first, rows) < per_col[cols]
+    keys = [*by_row, rows[keep] * m + cols[keep]]
+    return np.unique(np.concatenate(keys))
+
+
+def _rank_in_group(group: np.ndarray, key: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """Each item's rank within its group, ordered by key then tie (both ascending)."""
+    order = np.lexsort((tie, key, group))
+    rank = np.empty(len(group), dtype=np.int64)
+    sorted_group = group[order]
+    rank[order] = np.arange(len(group)) - np.searchsorted(sorted_group, sorted_group)
+    return rank
 
 
 def _solve_sparse(
@@ -463,9 +488,9 @@ def _violations(
 ) -> tuple[bool, np.ndarray]:
     """Whether any usable pair has positive reduced profit, and the pairs to add.
 
-    Pairs within `margin` cents of violating join too (up to top_k per row, best first):
-    once the first round has moved the solution, the pairs that violate next are nearly
-    always among them, and every extra round costs a whole re-solve.
+    Pairs within `margin` cents of violating join too (up to top_k per row, best first, ties
+    to the lower column): once the first round has moved the solution, the pairs that
+    violate next are nearly always among them, and every extra round costs a whole re-solve.
     """
     n, m = weights.shape
     # Reduced profit w + (big - u) - v. Both potentials lie within big + MAX_CENTS of 0, so
@@ -473,27 +498,24 @@ def _violations(
     # traffic of this pass over every pair.
     small = int(big) + 2 * MAX_CENTS < 2**30
     dtype = np.int32 if small else np.int64
-    low = np.iinfo(dtype).min + 1  # so that -low, the partition's key, still fits
     offset = (big - u).astype(dtype)
     v = v.astype(dtype)
     found = []
     violated = False
-    k = min(top_k, m)
     for start in range(0, n, _CHUNK_ROWS):
         block = weights[start : start + _CHUNK_ROWS]
         reduced = block.astype(dtype)
         reduced += offset[start : start + len(block), None]
         reduced -= v
-        reduced[block < 0] = low
-        row_max = reduced.max(axis=1)
-        violated |= bool((row_max > 0).any())
-        rows_hit = np.flatnonzero(row_max > -margin)
-        if not rows_hit.size:
-            continue
-        sub = reduced[rows_hit]
-        top = np.argpartition(-sub, k - 1, axis=1)[:, :k]
-        ok = np.take_along_axis(sub, top, axis=1) > -margin
-        found.append(((start + rows_hit)[:, None] * m + top)[ok])
+        # Only the few pairs near the threshold are looked at again: unusable ones (-1)
+        # drop out there, rather than being masked in the whole block.
+        r, c = np.nonzero(reduced > -margin)
+        keep = block[r, c] >= 0
+        r, c = r[keep], c[keep]
+        profit = reduced[r, c].astype(np.int64)
+        violated |= bool((profit > 0).any())
+        keep = _rank_in_group(r, -profit, c) < top_k
+        found.append((r[keep] + start) * m + c[keep])
     return violated, (np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
 
 
