@@ -104,25 +104,29 @@ def _best_candidates(
     cents: np.ndarray, usable: np.ndarray, rows: np.ndarray, k: int = N_CANDIDATES
 ) -> list[tuple[int, ...]]:
     """Top-k usable columns per row by score, ties to the lower index; fewer if fewer exist."""
-    out: list[tuple[int, ...]] = []
     m = cents.shape[1]
-    if m == 0:
+    if m == 0 or not len(rows):
         return [() for _ in rows]
     k = min(k, m)
+    found = []
     for start in range(0, len(rows), _CHUNK_ROWS):
         chunk = rows[start : start + _CHUNK_ROWS]
-        # One unique integer per cell (score first, then lower index) makes ties explicit.
-        key = np.where(
-            usable[chunk], cents[chunk].astype(np.int64) * (m + 1) + (m - np.arange(m)), -1
-        )
-        top = np.argpartition(-key, k - 1, axis=1)[:, :k]
-        top_keys = np.take_along_axis(key, top, axis=1)
-        order = np.argsort(-top_keys, axis=1)
-        top = np.take_along_axis(top, order, axis=1)
-        top_keys = np.take_along_axis(top_keys, order, axis=1)
-        for cols, keys in zip(top.tolist(), top_keys.tolist(), strict=True):
-            out.append(tuple(c for c, key_ in zip(cols, keys, strict=True) if key_ >= 0))
-    return out
+        values = np.where(usable[chunk], cents[chunk], -1)
+        # The k-th best value is the cut; only the pairs at or above it are ranked.
+        cut = np.maximum(np.partition(values, m - k, axis=1)[:, m - k], 0)
+        r, c = np.nonzero(values >= cut[:, None])
+        best_first = -values[r, c].astype(np.int64)
+        rank = _rank_in_group(r, best_first, c)
+        keep = rank < k
+        r, c, rank = r[keep] + start, c[keep], rank[keep]
+        order = np.lexsort((rank, r))
+        found.append((r[order], c[order]))
+    r, c = (np.concatenate(x) for x in zip(*found, strict=True))
+    bounds = np.searchsorted(r, np.arange(len(rows) + 1))
+    cols = c.tolist()
+    return [
+        tuple(cols[a:b]) for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
 
 
 def _unmatched(cents: np.ndarray, usable: np.ndarray, rows: np.ndarray) -> tuple[Unmatched, ...]:
@@ -184,20 +188,23 @@ def solve_bipartite(
 
     col_ok = remaining > 0
     free = np.flatnonzero(mentor_of < 0)
-    has_option = np.zeros(n, dtype=bool)
+    # Scores of the subproblem with -1 for pairs that cannot be used; int16 holds
+    # 0..10000 and halves the footprint of the largest array the solver keeps.
+    weights = np.empty((len(free), m), dtype=np.int16)
+    has_option = np.zeros(len(free), dtype=bool)
     for start in range(0, len(free), _CHUNK_ROWS):
         chunk = free[start : start + _CHUNK_ROWS]
-        has_option[chunk] = (mask[chunk] & col_ok).any(axis=1)
-    active = np.flatnonzero(has_option)
+        ok = mask[chunk] & col_ok
+        has_option[start : start + len(chunk)] = ok.any(axis=1)
+        block = weights[start : start + len(chunk)]
+        np.copyto(block, cents[chunk], casting="unsafe")
+        np.copyto(block, -1, where=~ok)
+    active = free[has_option]
+    if not has_option.all():
+        weights = weights[has_option]
 
     used_method, rounds = "dense", 1
     if len(active):
-        # Scores of the subproblem with -1 for pairs that cannot be used; int16 holds
-        # 0..10000 and halves the footprint of the largest array the solver keeps.
-        weights = np.empty((len(active), m), dtype=np.int16)
-        for start in range(0, len(active), _CHUNK_ROWS):
-            chunk = active[start : start + _CHUNK_ROWS]
-            weights[start : start + len(chunk)] = np.where(mask[chunk] & col_ok, cents[chunk], -1)
         big = np.int64(MAX_CENTS) * len(active) + 1
         assigned = None
         if method in ("auto", "sparse"):
