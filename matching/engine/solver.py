@@ -8,10 +8,12 @@ no float tie can flip a decision between runs.
 Bipartite (one-to-one, reverse, group) is a b-matching with mentor capacities:
 
 - "sparse": solve on a candidate graph (each mentee's best few mentors plus each mentor's
-  best few mentees), then prove the result optimal for the *whole* feasible graph with LP
-  duals: if no left-out pair has positive reduced profit `w - u_mentee - v_mentor`, the
+  best few mentees) as a min-cost flow (OR-Tools), where a mentor's capacity is an arc's
+  capacity, then prove the result optimal for the *whole* feasible graph with LP duals:
+  if no left-out pair has positive reduced profit `w - u_mentee - v_mentor`, the
   candidate optimum is the global optimum. Otherwise the offending pairs join the graph
-  and it is solved again.
+  and it is solved again. The duals are worked out here, exactly, from the solution
+  (OR-Tools does not hand out its node potentials).
 - "dense": SciPy's `linear_sum_assignment` on the capacity-expanded matrix. Slower and
   bigger, but needs no proof; "auto" falls back to it if the sparse proof does not close.
 
