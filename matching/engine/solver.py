@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
 from matching.engine.scoring import MAX_CENTS
@@ -388,6 +387,9 @@ def _solve_on_edges(
     capacity needs no expanded slots. The costs are exact integers, and the edges arrive
     sorted, so the same input gives the same flow every run.
     """
+    # Only a solve needs it: web processes, which import the engine too, need not carry it.
+    from ortools.graph.python import min_cost_flow
+
     sink = n + m
     mentors = n + np.arange(m, dtype=np.int64)
     mentees = np.arange(n, dtype=np.int64)
