@@ -359,7 +359,7 @@ def _solve_sparse(
     for round_ in range(1, max_rounds + 1):
         er, ec = np.divmod(edges, m)
         ew = weights[er, ec].astype(np.int64)
-        assigned = _solve_on_edges(n, m, er, ec, ew, remaining, big)
+        assigned = _solve_on_edges(n, m, er, ec, ew, remaining)
         duals = _duals(n, m, er, ec, ew, assigned, remaining, big)
         if duals is None:
             return None, round_
@@ -378,35 +378,32 @@ def _solve_on_edges(
     ec: np.ndarray,
     ew: np.ndarray,
     remaining: np.ndarray,
-    big: np.int64,
 ) -> np.ndarray:
-    """Max-weight b-matching on the candidate graph, as a min-cost flow (OR-Tools).
+    """Max-weight b-matching on the candidate graph, as a flow (OR-Tools).
 
-    Each mentee sends one unit, to a mentor at cost `-(big + cents)` or straight to the
-    sink at cost 0 (unmatched); each mentor passes on at most its remaining capacity, so
-    capacity needs no expanded slots. The costs are exact integers, and the edges arrive
-    sorted, so the same input gives the same flow every run.
+    A source sends one unit to each mentee, a mentee on to a mentor at cost `-cents`, a
+    mentor on to the sink up to its remaining capacity, so capacity needs no expanded slots.
+    The maximum flow with the least cost among maximum flows is the `BIG + cents` optimum:
+    most mentees matched, then the highest total; the smaller costs keep OR-Tools' cost
+    scaling shorter than `BIG` in them would. The costs are exact integers, and the edges
+    arrive sorted, so the same input gives the same flow every run.
     """
     # Only a solve needs it: web processes, which import the engine too, need not carry it.
     from ortools.graph.python import min_cost_flow
 
-    sink = n + m
-    mentors = n + np.arange(m, dtype=np.int64)
-    mentees = np.arange(n, dtype=np.int64)
+    source, sink = n + m, n + m + 1
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([er, mentors, mentees]),
-        np.concatenate([n + ec, np.full(m, sink), np.full(n, sink)]),
-        np.concatenate([np.ones(len(er), dtype=np.int64), remaining, np.ones(n, dtype=np.int64)]),
-        np.concatenate([-(ew + big), np.zeros(m + n, dtype=np.int64)]),
+        np.concatenate([er, np.full(n, source), n + np.arange(m)]),
+        np.concatenate([n + ec, np.arange(n), np.full(m, sink)]),
+        np.concatenate([np.ones(len(er) + n, dtype=np.int64), remaining]),
+        np.concatenate([-ew, np.zeros(n + m, dtype=np.int64)]),
     )
-    supplies = np.zeros(n + m + 1, dtype=np.int64)
-    supplies[:n] = 1
-    supplies[sink] = -n
-    flow.set_nodes_supplies(np.arange(n + m + 1), supplies)
-    status = flow.solve()
+    supplies = np.zeros(n + m + 2, dtype=np.int64)
+    supplies[source], supplies[sink] = n, -n
+    flow.set_nodes_supplies(np.arange(n + m + 2), supplies)
+    status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
-        # Every mentee can always go to the sink, so only a cost overflow lands here.
         raise RuntimeError(f"min-cost flow ended {status}")
     used = flow.flows(np.arange(len(er))) > 0
     assigned = np.full(n, -1, dtype=np.int64)
