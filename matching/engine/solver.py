@@ -287,15 +287,16 @@ def _candidate_edges(weights: np.ndarray, remaining: np.ndarray, top_k: int) -> 
     # A mentor nobody ranks highly still deserves a look from their own best mentees;
     # without these, capacity that the optimum needs would only arrive in later rounds.
     per_col = np.minimum(remaining + top_k, n)
-    places = np.unique(n - per_col)
-    col_cut = np.empty(m, dtype=np.int16)
-    for start in range(0, m, 256):
-        # Transposed to rows so the partition runs over contiguous memory.
-        block = np.partition(np.ascontiguousarray(weights[:, start : start + 256].T), places)
-        col_cut[start : start + 256] = block[
-            np.arange(len(block)), n - per_col[start : start + 256]
-        ]
-    col_cut = np.maximum(col_cut, 0)
+    kc = int(per_col.max())
+    # Each column's best kc values in every chunk of rows, then the best kc of those, sorted:
+    # a column's cut is the per_col-th of them.
+    tops = []
+    for start in range(0, n, _CHUNK_ROWS):
+        block = weights[start : start + _CHUNK_ROWS]
+        tops.append(np.partition(block, len(block) - min(kc, len(block)), axis=0)[-kc:])
+    tops = np.concatenate(tops)
+    tops = np.sort(np.partition(tops, len(tops) - kc, axis=0)[-kc:], axis=0)
+    col_cut = np.maximum(tops[kc - per_col, np.arange(m)], 0)
     by_row, by_col = [], []
     for start in range(0, n, _CHUNK_ROWS):
         block = weights[start : start + _CHUNK_ROWS]
