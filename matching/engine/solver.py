@@ -8,10 +8,12 @@ no float tie can flip a decision between runs.
 Bipartite (one-to-one, reverse, group) is a b-matching with mentor capacities:
 
 - "sparse": solve on a candidate graph (each mentee's best few mentors plus each mentor's
-  best few mentees), then prove the result optimal for the *whole* feasible graph with LP
-  duals: if no left-out pair has positive reduced profit `w - u_mentee - v_mentor`, the
+  best few mentees) as a min-cost flow (OR-Tools), where a mentor's capacity is an arc's
+  capacity, then prove the result optimal for the *whole* feasible graph with LP duals:
+  if no left-out pair has positive reduced profit `w - u_mentee - v_mentor`, the
   candidate optimum is the global optimum. Otherwise the offending pairs join the graph
-  and it is solved again.
+  and it is solved again. The duals are worked out here, exactly, from the solution
+  (OR-Tools does not hand out its node potentials).
 - "dense": SciPy's `linear_sum_assignment` on the capacity-expanded matrix. Slower and
   bigger, but needs no proof; "auto" falls back to it if the sparse proof does not close.
 
@@ -24,9 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from matching.engine.scoring import MAX_CENTS
 
@@ -105,25 +105,29 @@ def _best_candidates(
     cents: np.ndarray, usable: np.ndarray, rows: np.ndarray, k: int = N_CANDIDATES
 ) -> list[tuple[int, ...]]:
     """Top-k usable columns per row by score, ties to the lower index; fewer if fewer exist."""
-    out: list[tuple[int, ...]] = []
     m = cents.shape[1]
-    if m == 0:
+    if m == 0 or not len(rows):
         return [() for _ in rows]
     k = min(k, m)
+    found = []
     for start in range(0, len(rows), _CHUNK_ROWS):
         chunk = rows[start : start + _CHUNK_ROWS]
-        # One unique integer per cell (score first, then lower index) makes ties explicit.
-        key = np.where(
-            usable[chunk], cents[chunk].astype(np.int64) * (m + 1) + (m - np.arange(m)), -1
-        )
-        top = np.argpartition(-key, k - 1, axis=1)[:, :k]
-        top_keys = np.take_along_axis(key, top, axis=1)
-        order = np.argsort(-top_keys, axis=1)
-        top = np.take_along_axis(top, order, axis=1)
-        top_keys = np.take_along_axis(top_keys, order, axis=1)
-        for cols, keys in zip(top.tolist(), top_keys.tolist(), strict=True):
-            out.append(tuple(c for c, key_ in zip(cols, keys, strict=True) if key_ >= 0))
-    return out
+        values = np.where(usable[chunk], cents[chunk], -1)
+        # The k-th best value is the cut; only the pairs at or above it are ranked.
+        cut = np.maximum(np.partition(values, m - k, axis=1)[:, m - k], 0)
+        r, c = np.nonzero(values >= cut[:, None])
+        best_first = -values[r, c].astype(np.int64)
+        rank = _rank_in_group(r, best_first, c)
+        keep = rank < k
+        r, c, rank = r[keep] + start, c[keep], rank[keep]
+        order = np.lexsort((rank, r))
+        found.append((r[order], c[order]))
+    r, c = (np.concatenate(x) for x in zip(*found, strict=True))
+    bounds = np.searchsorted(r, np.arange(len(rows) + 1))
+    cols = c.tolist()
+    return [
+        tuple(cols[a:b]) for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
 
 
 def _unmatched(cents: np.ndarray, usable: np.ndarray, rows: np.ndarray) -> tuple[Unmatched, ...]:
@@ -185,20 +189,23 @@ def solve_bipartite(
 
     col_ok = remaining > 0
     free = np.flatnonzero(mentor_of < 0)
-    has_option = np.zeros(n, dtype=bool)
+    # Scores of the subproblem with -1 for pairs that cannot be used; int16 holds
+    # 0..10000 and halves the footprint of the largest array the solver keeps.
+    weights = np.empty((len(free), m), dtype=np.int16)
+    has_option = np.zeros(len(free), dtype=bool)
     for start in range(0, len(free), _CHUNK_ROWS):
         chunk = free[start : start + _CHUNK_ROWS]
-        has_option[chunk] = (mask[chunk] & col_ok).any(axis=1)
-    active = np.flatnonzero(has_option)
+        ok = mask[chunk] & col_ok
+        has_option[start : start + len(chunk)] = ok.any(axis=1)
+        block = weights[start : start + len(chunk)]
+        np.copyto(block, cents[chunk], casting="unsafe")
+        np.copyto(block, -1, where=~ok)
+    active = free[has_option]
+    if not has_option.all():
+        weights = weights[has_option]
 
     used_method, rounds = "dense", 1
     if len(active):
-        # Scores of the subproblem with -1 for pairs that cannot be used; int16 holds
-        # 0..10000 and halves the footprint of the largest array the solver keeps.
-        weights = np.empty((len(active), m), dtype=np.int16)
-        for start in range(0, len(active), _CHUNK_ROWS):
-            chunk = active[start : start + _CHUNK_ROWS]
-            weights[start : start + len(chunk)] = np.where(mask[chunk] & col_ok, cents[chunk], -1)
         big = np.int64(MAX_CENTS) * len(active) + 1
         assigned = None
         if method in ("auto", "sparse"):
@@ -268,31 +275,57 @@ def _solve_dense(weights: np.ndarray, remaining: np.ndarray, big: np.int64) -> n
 
 
 def _candidate_edges(weights: np.ndarray, remaining: np.ndarray, top_k: int) -> np.ndarray:
-    """Linear edge ids (row * m + col): each row's top_k columns and each column's best rows."""
+    """Linear edge ids (row * m + col): each row's top_k columns and each column's best rows.
+
+    Best first, ties to the lower index, unusable pairs (-1) never. Each cut is found as a
+    threshold value (a partition of values, which is several times cheaper than of indices)
+    and the few pairs at or above it are then ranked exactly."""
     n, m = weights.shape
-    keys = []
+    if not n or not m:
+        return np.zeros(0, dtype=np.int64)
     k = min(top_k, m)
-    for start in range(0, n, _CHUNK_ROWS):
-        block = weights[start : start + _CHUNK_ROWS]
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        rows = np.arange(start, start + len(block))[:, None]
-        ok = np.take_along_axis(block, top, axis=1) >= 0
-        keys.append((rows * m + top)[ok])
     # A mentor nobody ranks highly still deserves a look from their own best mentees;
     # without these, capacity that the optimum needs would only arrive in later rounds.
     per_col = np.minimum(remaining + top_k, n)
-    kc = int(per_col.max()) if m else 0
-    if kc:
-        for start in range(0, m, 256):
-            # Transposed to rows so the partition runs over contiguous memory.
-            block = np.ascontiguousarray(weights[:, start : start + 256].T)
-            top = np.argpartition(-block, kc - 1, axis=1)[:, :kc]
-            cols = np.arange(start, start + len(block))[:, None]
-            ok = (np.take_along_axis(block, top, axis=1) >= 0) & (
-                np.arange(kc)[None, :] < per_col[cols]
-            )
-            keys.append((top * m + cols)[ok])
-    return np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    kc = int(per_col.max())
+    # Each column's best kc values in every chunk of rows, then the best kc of those, sorted:
+    # a column's cut is the per_col-th of them.
+    tops = []
+    for start in range(0, n, _CHUNK_ROWS):
+        block = weights[start : start + _CHUNK_ROWS]
+        tops.append(np.partition(block, len(block) - min(kc, len(block)), axis=0)[-kc:])
+    tops = np.concatenate(tops)
+    tops = np.sort(np.partition(tops, len(tops) - kc, axis=0)[-kc:], axis=0)
+    col_cut = np.maximum(tops[kc - per_col, np.arange(m)], 0)
+    by_row, by_col = [], []
+    for start in range(0, n, _CHUNK_ROWS):
+        block = weights[start : start + _CHUNK_ROWS]
+        row_cut = np.maximum(np.partition(block, m - k, axis=1)[:, m - k], 0)
+        r, c = np.nonzero((block >= row_cut[:, None]) | (block >= col_cut))
+        w = block[r, c]
+        best_first = -w.astype(np.int64)
+        r += start
+        # Ranked within the chunk, so a block of tied scores never piles up: a row's pairs
+        # are all here, and a column's global best are among its best in each chunk.
+        sel = np.flatnonzero(w >= row_cut[r - start])
+        sel = sel[_rank_in_group(r[sel], best_first[sel], c[sel]) < k]
+        by_row.append(r[sel] * m + c[sel])
+        sel = np.flatnonzero(w >= col_cut[c])
+        sel = sel[_rank_in_group(c[sel], best_first[sel], r[sel]) < per_col[c[sel]]]
+        by_col.append((c[sel], best_first[sel], r[sel]))
+    cols, best_first, rows = (np.concatenate(x) for x in zip(*by_col, strict=True))
+    keep = _rank_in_group(cols, best_first, rows) < per_col[cols]
+    keys = [*by_row, rows[keep] * m + cols[keep]]
+    return np.unique(np.concatenate(keys))
+
+
+def _rank_in_group(group: np.ndarray, key: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """Each item's rank within its group, ordered by key then tie (both ascending)."""
+    order = np.lexsort((tie, key, group))
+    rank = np.empty(len(group), dtype=np.int64)
+    sorted_group = group[order]
+    rank[order] = np.arange(len(group)) - np.searchsorted(sorted_group, sorted_group)
+    return rank
 
 
 def _solve_sparse(
@@ -327,7 +360,7 @@ def _solve_sparse(
     for round_ in range(1, max_rounds + 1):
         er, ec = np.divmod(edges, m)
         ew = weights[er, ec].astype(np.int64)
-        assigned = _solve_on_edges(n, m, er, ec, ew, remaining, big)
+        assigned = _solve_on_edges(n, m, er, ec, ew, remaining)
         duals = _duals(n, m, er, ec, ew, assigned, remaining, big)
         if duals is None:
             return None, round_
@@ -346,30 +379,36 @@ def _solve_on_edges(
     ec: np.ndarray,
     ew: np.ndarray,
     remaining: np.ndarray,
-    big: np.int64,
 ) -> np.ndarray:
-    """Max-weight b-matching on the candidate graph via capacity expansion and LAPJVsp."""
-    degree = np.bincount(ec, minlength=m)
-    slots = np.minimum(remaining, degree)
-    offset = np.concatenate([[0], np.cumsum(slots)])
-    n_slots = int(offset[-1])
-    counts = slots[ec]
-    rows = np.repeat(er, counts)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-    cols = np.repeat(offset[ec], counts) + within
-    # Every row is matched exactly once (to a slot or to its own "unmatched" column), so
-    # shifting all weights by +1 changes nothing but keeps them non-zero, which LAPJVsp
-    # requires.
-    data = np.repeat(ew + big + 1, counts).astype(np.float64)
-    rows = np.concatenate([rows, np.arange(n)])
-    cols = np.concatenate([cols, n_slots + np.arange(n)])
-    data = np.concatenate([data, np.ones(n)])
-    graph = sparse.csr_matrix((data, (rows, cols)), shape=(n, n_slots + n))
-    row_ind, col_ind = min_weight_full_bipartite_matching(graph, maximize=True)
-    slot_mentor = np.repeat(np.arange(m), slots)
+    """Max-weight b-matching on the candidate graph, as a flow (OR-Tools).
+
+    A source sends one unit to each mentee, a mentee on to a mentor at cost `-cents`, a
+    mentor on to the sink up to its remaining capacity, so capacity needs no expanded slots.
+    The maximum flow with the least cost among maximum flows is the `BIG + cents` optimum:
+    most mentees matched, then the highest total; the smaller costs keep OR-Tools' cost
+    scaling shorter than `BIG` in them would. The costs are exact integers, and the edges
+    arrive sorted, so the same input gives the same flow every run.
+    """
+    # Only a solve needs it: web processes, which import the engine too, need not carry it.
+    from ortools.graph.python import min_cost_flow
+
+    source, sink = n + m, n + m + 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([er, np.full(n, source), n + np.arange(m)]),
+        np.concatenate([n + ec, np.arange(n), np.full(m, sink)]),
+        np.concatenate([np.ones(len(er) + n, dtype=np.int64), remaining]),
+        np.concatenate([-ew, np.zeros(n + m, dtype=np.int64)]),
+    )
+    supplies = np.zeros(n + m + 2, dtype=np.int64)
+    supplies[source], supplies[sink] = n, -n
+    flow.set_nodes_supplies(np.arange(n + m + 2), supplies)
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow ended {status}")
+    used = flow.flows(np.arange(len(er))) > 0
     assigned = np.full(n, -1, dtype=np.int64)
-    real = col_ind < n_slots
-    assigned[row_ind[real]] = slot_mentor[col_ind[real]]
+    assigned[er[used]] = ec[used]
     return assigned
 
 
@@ -458,9 +497,9 @@ def _violations(
 ) -> tuple[bool, np.ndarray]:
     """Whether any usable pair has positive reduced profit, and the pairs to add.
 
-    Pairs within `margin` cents of violating join too (up to top_k per row, best first):
-    once the first round has moved the solution, the pairs that violate next are nearly
-    always among them, and every extra round costs a whole re-solve.
+    Pairs within `margin` cents of violating join too (up to top_k per row, best first, ties
+    to the lower column): once the first round has moved the solution, the pairs that
+    violate next are nearly always among them, and every extra round costs a whole re-solve.
     """
     n, m = weights.shape
     # Reduced profit w + (big - u) - v. Both potentials lie within big + MAX_CENTS of 0, so
@@ -468,27 +507,24 @@ def _violations(
     # traffic of this pass over every pair.
     small = int(big) + 2 * MAX_CENTS < 2**30
     dtype = np.int32 if small else np.int64
-    low = np.iinfo(dtype).min + 1  # so that -low, the partition's key, still fits
     offset = (big - u).astype(dtype)
     v = v.astype(dtype)
     found = []
     violated = False
-    k = min(top_k, m)
     for start in range(0, n, _CHUNK_ROWS):
         block = weights[start : start + _CHUNK_ROWS]
         reduced = block.astype(dtype)
         reduced += offset[start : start + len(block), None]
         reduced -= v
-        reduced[block < 0] = low
-        row_max = reduced.max(axis=1)
-        violated |= bool((row_max > 0).any())
-        rows_hit = np.flatnonzero(row_max > -margin)
-        if not rows_hit.size:
-            continue
-        sub = reduced[rows_hit]
-        top = np.argpartition(-sub, k - 1, axis=1)[:, :k]
-        ok = np.take_along_axis(sub, top, axis=1) > -margin
-        found.append(((start + rows_hit)[:, None] * m + top)[ok])
+        # Only the few pairs near the threshold are looked at again: unusable ones (-1)
+        # drop out there, rather than being masked in the whole block.
+        r, c = np.nonzero(reduced > -margin)
+        keep = block[r, c] >= 0
+        r, c = r[keep], c[keep]
+        profit = reduced[r, c].astype(np.int64)
+        violated |= bool((profit > 0).any())
+        keep = _rank_in_group(r, -profit, c) < top_k
+        found.append((r[keep] + start) * m + c[keep])
     return violated, (np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
 
 

@@ -104,6 +104,43 @@ def test_warm_start_from_any_previous_solution_equals_brute_force():
         assert (solution.n_matched, solution.objective_cents) == expected, trial
 
 
+def test_proof_round_adds_the_pair_the_candidate_graph_left_out():
+    # With one candidate per mentee, mentee 0 sees only mentor 1, and mentor 0's own best are
+    # mentees 1 and 2: pair (0, 0), each side's worst, is not in the first graph. The optimum
+    # needs it (1000 + 9000 + 6000 beats the graph's 4000 + 4000 + 6000), so the duals of the
+    # first solve must flag it and a second solve take it.
+    cents = np.array([[1000, 4000, 0], [4000, 9000, 6000], [3000, 9000, 6000]], dtype=np.int32)
+    mask = np.ones((3, 3), dtype=bool)
+    solution = solve_bipartite(cents, mask, np.ones(3, dtype=int), method="sparse", top_k=1)
+    assert solution.mentor_of[0] == 0
+    assert (solution.n_matched, solution.objective_cents) == (3, 16000)
+    assert solution.rounds == 2
+
+
+def test_a_mentor_with_room_for_everyone_takes_everyone():
+    cents = np.arange(50, dtype=np.int32)[:, None].repeat(2, axis=1)
+    mask = np.ones((50, 2), dtype=bool)
+    solution = solve_bipartite(cents, mask, np.array([1000, 0]), method="sparse", top_k=1)
+    assert solution.mentor_of.tolist() == [0] * 50
+    assert solution.objective_cents == int(cents[:, 0].sum())
+
+
+def test_all_tied_scores_across_row_chunks_are_exact_and_deterministic():
+    # Every usable pair scores the same, so every cut ties with thousands of pairs; the
+    # mentees span several chunks of rows, and a mentor's best come from all of them.
+    rng = np.random.default_rng(4)
+    cents = np.full((2500, 40), 5000, dtype=np.int32)
+    mask = rng.random((2500, 40)) < 0.05
+    capacity = rng.integers(1, 40, size=40)
+    first = solve_bipartite(cents, mask, capacity, method="sparse")
+    dense = solve_bipartite(cents, mask, capacity, method="dense")
+    check_valid(first, mask, capacity)
+    assert (first.n_matched, first.objective_cents) == (dense.n_matched, dense.objective_cents)
+    again = solve_bipartite(cents.copy(), mask.copy(), capacity.copy(), method="sparse")
+    assert np.array_equal(first.mentor_of, again.mentor_of)
+    assert first.unmatched == again.unmatched
+
+
 def test_a_previous_solution_still_optimal_is_kept_without_solving():
     rng = np.random.default_rng(7)
     cents, mask, capacity = random_instance(rng, 300, 120, density=0.3)
