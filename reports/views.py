@@ -163,6 +163,8 @@ def _page(report) -> dict:
         "k": k,
         "off_period": OFF_PERIOD,
         "filters": report.filters.describe(),
+        # Nobody enrolled in what the filters choose: the page says so before its empty tables.
+        "nobody": not any(stat.people for stat in report.overall.stats.values()),
         "figures": FIGURES,
         "summary": [(f, display(overall[f.key], f)) for f in FIGURES],
         "departments": table(departments),
