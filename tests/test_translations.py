@@ -4,6 +4,7 @@ source (a newly marked string that nobody added to the .po files fails here too)
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -58,3 +59,49 @@ def test_the_compiled_catalogue_is_the_one_django_reads(code):
     entry = next(e for e in po.translated_entries() if e.msgid == "Skip to content")
     with translation.override(code):
         assert translation.gettext("Skip to content") == entry.msgstr
+
+
+# --- Nothing a person reads is left unmarked in a template --------------------------------------
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+# Django's own admin pages and Swagger's page are translated (or not) by their projects.
+NOT_OURS = {"admin/base_site.html", "admin/widgets/split_datetime.html", "api/docs.html"}
+# Blocks whose content is not shown as it stands (a translated block, a comment) or is a CSS
+# class or layout word rather than text.
+SKIPPED = re.compile(
+    r"{%\s*(comment|blocktranslate|blocktrans|verbatim)\b.*?{%\s*end\1\s*%}"
+    r"|{%\s*block\s+(?:main_class|body_class)\s*%}.*?{%\s*endblock\b.*?%}"
+    r"|{#.*?#}",
+    flags=re.S,
+)
+TEMPLATE_CODE = re.compile(r"{%.*?%}|{{.*?}}", flags=re.S)
+READ_ATTRIBUTES = re.compile(r'\b(?:title|placeholder|aria-label|alt)="([^"]*[A-Za-z]{2}[^"]*)"')
+WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def unmarked_text(source: str) -> list[str]:
+    """The words of a template that a reader sees and no translate tag covers."""
+    text = TEMPLATE_CODE.sub("\x00", SKIPPED.sub(" ", source))
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    found = READ_ATTRIBUTES.findall(text)
+    text = re.sub(r"<!--.*?-->|<[^>]*>|&\w+;", " ", text, flags=re.S)
+    found += [part.strip() for part in re.split(r"[\n\x00]", text) if WORDS.search(part)]
+    return found
+
+
+def test_every_template_marks_the_text_it_shows():
+    unmarked = {}
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        name = path.relative_to(TEMPLATES).as_posix()
+        if name not in NOT_OURS and (text := unmarked_text(path.read_text())):
+            unmarked[name] = text
+    assert unmarked == {}, f"text outside translate tags: {unmarked}"
+
+
+def test_the_template_check_finds_text_outside_translate_tags():
+    source = (
+        '{% load i18n %}{% block main_class %}narrow{% endblock %}<p title="Hello there">'
+        '{% translate "Marked" %}</p>{% blocktranslate %}Also {{ x }} marked{% endblocktranslate %}'
+        "<script>let words = 'not text';</script>{# note #}<b>Plain words</b> &amp; {{ value }}"
+    )
+    assert unmarked_text(source) == ["Hello there", "Plain words"]
