@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.permissions import ADMIN, ANON, ROLES, build_world
+from tests.permissions import ADMIN, ANON, COORD, HR, MENTEE, MENTOR, ROLES, build_world
 from tests.test_permission_matrix import MATRIX, admin_urls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -105,3 +105,43 @@ def test_every_page_of_each_role_is_accessible_and_fits_a_phone(
         print(f"  WIDE {url} {width}px")
     assert violations == {}, f"{role}: serious/critical violations on {len(violations)} pages"
     assert too_wide == {}, f"{role}: {len(too_wide)} pages wider than 390 px"
+
+
+# Each role's main pages in the dark colour scheme (the theme follows the system's setting).
+MAIN_PAGES = (
+    "portal:dashboard",
+    "programs:program_list",
+    "programs:cohort_detail",
+    "matching:cohort",
+    "relationships:cohort_health",
+    "relationships:mentorship_list",
+    "relationships:mentorship_detail",
+    "programs:my_enrolments",
+    "scheduling:meeting_list",
+    "reports:participation",
+)
+
+
+@pytest.mark.parametrize("role", (COORD, MENTOR, MENTEE, HR))
+def test_each_roles_main_pages_are_accessible_in_dark_mode(role, browser, live_server, make_user):
+    world = build_world(make_user)
+    client = Client()
+    client.force_login(world["users"][role])
+    pages = [
+        reverse(name, kwargs=MATRIX[name].kwargs(world))
+        for name in MAIN_PAGES
+        if MATRIX[name].expect[role] == 200
+    ]
+    context = signed_in_context(browser, live_server, client, color_scheme="dark")
+    context.add_init_script(path=AXE_SOURCE)
+    page = context.new_page()
+    violations = {}
+    for url in pages:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark", url
+        if found := page.evaluate(AXE_RUN, [[s] for s in THIRD_PARTY]):
+            violations[url] = found
+    context.close()
+    print(f"\n{role}: {len(pages)} pages in dark mode")
+    assert len(pages) >= 3
+    assert violations == {}, f"{role} in dark mode: {violations}"
