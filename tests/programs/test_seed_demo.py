@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,17 +19,18 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from flash.models import Attendance, Meeting, RotationPlan
 from portal.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     MENTEE_EMAIL,
     MENTOR_EMAIL,
-    demo_cohorts,
     organisation_rows,
 )
 from profiles.models import Person
 from programs import importing
 from programs.models import Cohort, Enrolment, Program
+from tests.permissions import module_transaction
 
 User = get_user_model()
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,10 +43,34 @@ def seed() -> str:
     return out.getvalue()
 
 
+@dataclass
+class Seeded:
+    output: str
+    imported: list[str]  # the cohorts the seed filled through the participant import
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[Seeded]:
+    """The demo, seeded once for the module into an empty database (seeding takes seconds);
+    each test reads it in a savepoint rolled back after it (`seeded`)."""
+    calls: list[str] = []
+    real = importing.cohort_import_participants
+
+    def spy(**kwargs):
+        calls.append(kwargs["cohort"].slug)
+        return real(**kwargs)
+
+    with module_transaction(django_db_blocker), django_db_blocker.unblock():
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("portal.management.commands.seed_demo.cohort_import_participants", spy)
+            with time_machine.travel(dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC), tick=False):
+                output = seed()
+        yield Seeded(output, calls)
+
+
 @pytest.fixture
-def seeded(db):
-    with time_machine.travel(dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC), tick=False):
-        return seed()
+def seeded(demo, db) -> str:
+    return demo.output
 
 
 def roles(cohort_slug: str) -> Counter:
@@ -128,19 +155,8 @@ def test_seed_keeps_the_directory_and_the_logins(seeded, client):
     assert User.objects.get(email=MENTOR_EMAIL).check_password(DEMO_PASSWORD)
 
 
-def test_seed_goes_through_the_participant_import(db, monkeypatch):
-    calls = []
-    real = importing.cohort_import_participants
-
-    def spy(**kwargs):
-        calls.append(kwargs["cohort"].slug)
-        return real(**kwargs)
-
-    monkeypatch.setattr("portal.management.commands.seed_demo.cohort_import_participants", spy)
-
-    seed()
-
-    assert sorted(calls) == [
+def test_seed_goes_through_the_participant_import(demo):
+    assert sorted(demo.imported) == [
         "autumn-2026",
         "circles-2027",
         "speed-mentoring-today",
@@ -167,25 +183,6 @@ def test_a_second_seed_changes_nothing_and_is_cheap(seeded):
     )
 
 
-def test_seed_fills_in_a_missing_cohort_without_duplicating_people(db, monkeypatch):
-    # A database seeded before the peer cohort existed.
-    command = "portal.management.commands.seed_demo.demo_cohorts"
-    monkeypatch.setattr(command, lambda today: demo_cohorts(today)[:2])
-    seed()
-    changed = User.objects.get(email=MENTOR_EMAIL)
-    changed.set_password("my-own-password")
-    changed.save()
-    monkeypatch.undo()
-
-    out = seed()
-
-    assert "Loaded 150 people." in out
-    assert roles("circles-2027") == {"both": 16}
-    assert roles("spring-2027") == {"mentee": 40, "mentor": 20}
-    assert User.objects.filter(email=MENTOR_EMAIL).count() == 1
-    assert User.objects.get(email=MENTOR_EMAIL).check_password("my-own-password")
-
-
 def test_the_demo_organisation_is_the_same_in_every_process():
     # Within one process a set or a str hash always has the same order; a new process with
     # another hash seed is what would show the data depending on it.
@@ -204,3 +201,23 @@ def test_the_demo_organisation_is_the_same_in_every_process():
     assert json.loads(outputs[0]) == json.loads(outputs[1]) == organisation_rows()
     emails = [row["email"] for row in organisation_rows()]
     assert len(emails) == len(set(emails)) == 150
+
+
+def test_the_demo_has_a_flash_event_with_tables_and_rounds_some_held(seeded):
+    """The demo's flash event: under way, some rounds held, planned around who came."""
+    plan = RotationPlan.objects.get(event__cohort__slug="speed-mentoring-today")
+    event = plan.event
+    assert "Flash: planned speed-mentoring-today, 3 of 6 rounds held, published." in seeded
+    assert plan.held_rounds == 3 and plan.is_published
+    assert event.follow_on_cohort.slug == "spring-2027"
+    assert event.tables.filter(name="Video room 1").exclude(link="").exists()
+    meetings = Meeting.objects.filter(event=event)
+    assert set(meetings.values_list("round", flat=True)) == set(range(1, 7))
+    pairs = list(meetings.values_list("mentee_id", "mentor_id"))
+    assert len(pairs) == len(set(pairs))
+    no_show = Attendance.objects.get(event=event, arrives_round=None).person_id
+    assert not meetings.filter(mentee_id=no_show, round__gt=3).exists()
+    late = Attendance.objects.get(event=event, arrives_round=4).person_id
+    assert set(meetings.filter(mentee_id=late).values_list("round", flat=True)) <= {4, 5, 6}
+
+    assert "Flash: speed-mentoring-today already planned." in seed()
