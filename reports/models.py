@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class DataVersion(models.Model):
+    """One row: a number that every write to the data the reports read raises, in the writer's
+    own transaction (reports.versioning). Cached figures are filed under it."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_data_version")]
+
+    def __str__(self) -> str:
+        return str(self.number)
