@@ -324,6 +324,7 @@ GERMAN = {
 def german():
     """A few of the report's words in German for the length of a test, whether or not the
     shipped catalogue holds them yet."""
+    from django.utils import translation
     from django.utils.translation import trans_real
 
     catalog = trans_real.translation("de")._catalog._catalogs[0]
@@ -333,6 +334,8 @@ def german():
     for key in GERMAN:
         catalog.pop(key, None)
     catalog.update(saved)
+    # A request in German leaves German active in this thread for the tests after this one.
+    translation.deactivate()
 
 
 def test_downloads_follow_the_readers_language_and_the_command_and_json_keys_stay_english(
