@@ -20,8 +20,9 @@ from reports.funnel import FIRST_MEETING_DAYS
 from reports.selectors import Report, ReportFilters, participation_report
 from reports.versioning import data_version
 
-# Long enough to outlast a quiet weekend; a new data version makes the entry unreachable anyway.
-TIMEOUT = 7 * 24 * 3600
+# The key holds the day: no entry is read after it. A new data version leaves the old entries
+# unreachable; the cache drops them when they expire or it culls.
+TIMEOUT = 24 * 3600
 KEY_FORMAT = 1  # raise when Report's shape changes, so no process unpickles an older one
 
 
@@ -41,7 +42,7 @@ def cached_participation_report(
     return report
 
 
-def _key(filters: ReportFilters, *, version: int, k: int, first_meeting_days: int) -> str:
+def _key(filters: ReportFilters, *, version: str, k: int, first_meeting_days: int) -> str:
     scope = (
         "all"
         if filters.programs is None

@@ -3,8 +3,8 @@ figures cached under one number are never served after the data changed.
 
 Database triggers raise it, not Django signals: bulk_create, QuerySet.update and delete, raw SQL
 and imports all pass through them. On PostgreSQL one statement-level trigger per table and
-operation (INSERT, UPDATE, DELETE, TRUNCATE) runs `number = number + 1` in the writer's
-transaction, so the new number becomes visible when, and only when, the write does. A reader
+operation (INSERT, UPDATE, DELETE, TRUNCATE: one trigger, statement-level) runs
+`number = number + 1` in the writer's transaction (a row, not a sequence), so the new number becomes visible when, and only when, the write does. A reader
 reads the number first and the data after: figures are never filed under a number newer than
 the data they were computed from. Elsewhere (SQLite in development) there are no triggers and
 nothing is cached.
@@ -14,8 +14,10 @@ import layers (pyproject.toml), but for those listed in UNREAD_TABLES: busy tabl
 reads. The triggers are (re)installed after every `migrate`, so a new table is covered the day
 it is created; tests/reports/test_versioning.py fails for a table that is neither.
 
-A write to any of these tables waits for another transaction's write to the row to commit: the
-busy tables are left out for that reason too.
+The row is a point where writers meet: a transaction that wrote to a watched table holds the
+row until it commits, and another one's write waits for that (two transactions that also wait
+for each other's rows can now deadlock, and PostgreSQL cancels one). Long imports hold it the
+longest; the busy tables are left out for that reason too.
 """
 
 from __future__ import annotations
@@ -85,14 +87,13 @@ def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
     if TABLE not in existing:
         return
     with db.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (id, number) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"  # noqa: S608 - constants
-        )
+        # An upsert: after a `flush` emptied the table, the next write starts it again.
         cursor.execute(
             f"""
             CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                UPDATE {TABLE} SET number = number + 1 WHERE id = 1;
+                INSERT INTO {TABLE} (id, number) VALUES (1, 1)
+                ON CONFLICT (id) DO UPDATE SET number = {TABLE}.number + 1;
                 RETURN NULL;
             END $$
             """  # noqa: S608 - constants
@@ -118,11 +119,12 @@ def tables_with_trigger(using: BaseDatabaseWrapper | None = None) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def data_version() -> int | None:
-    """The current number; None where there are no triggers (nothing may be cached)."""
+def data_version() -> str | None:
+    """The current version; None where there are no triggers (nothing may be cached)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {TABLE} WHERE id = 1")  # noqa: S608 - a constant
+        cursor.execute(f"SELECT number, started_at FROM {TABLE} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
-    return row[0] if row else None
+    # No row: the table was emptied (`flush`) and nothing written since; the next write adds it.
+    return f"{row[1].timestamp()}.{row[0]}" if row else None

@@ -103,3 +103,15 @@ def test_readers_with_different_scopes_never_share_figures(org):
         ]
         assert sessions[0] == sessions[1] + sessions[2]
         assert len(set(sessions)) == 3
+
+
+@pytest.mark.django_db
+def test_an_emptied_version_table_caches_nothing_until_the_next_write_starts_it_again(org):
+    from reports.models import DataVersion
+
+    before = data_version()
+    DataVersion.objects.all().delete()  # as `flush` does
+    assert data_version() is None
+    SessionLog.objects.update(duration_minutes=50)
+    after = data_version()
+    assert after is not None and after != before
