@@ -2,10 +2,10 @@
 figures cached under one number are never served after the data changed.
 
 Database triggers raise it, not Django signals: bulk_create, QuerySet.update and delete, raw SQL
-and imports all pass through them. On PostgreSQL one statement-level trigger per table and
-operation (INSERT, UPDATE, DELETE, TRUNCATE: one trigger, statement-level) runs
-`number = number + 1` in the writer's transaction (a row, not a sequence), so the new number becomes visible when, and only when, the write does. A reader
-reads the number first and the data after: figures are never filed under a number newer than
+and imports all pass through them. On PostgreSQL one statement-level trigger per table, for
+INSERT, UPDATE, DELETE and TRUNCATE, runs `number = number + 1` in the writer's transaction (a
+row, not a sequence), so the new number becomes visible when, and only when, the write does. A
+reader reads the number first and the data after: figures are never filed under a number newer than
 the data they were computed from. Elsewhere (SQLite in development) there are no triggers and
 nothing is cached.
 
@@ -23,7 +23,7 @@ longest; the busy tables are left out for that reason too.
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # The apps below `reports` in the import layers (pyproject.toml): all the reports can read.
@@ -106,6 +106,10 @@ def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
                 f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
                 f" ON {quoted} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
             )
+
+
+def install_after_migrate(sender, using: str, **kwargs) -> None:
+    install_triggers(connections[using])
 
 
 def tables_with_trigger(using: BaseDatabaseWrapper | None = None) -> set[str]:
