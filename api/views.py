@@ -49,8 +49,9 @@ from relationships.access import mentorships_coordinated_by
 from relationships.selectors import with_activity
 from reports.access import report_programs
 from reports.exports import report_data
+from reports.figure_cache import cached_participation_report
 from reports.forms import ReportFilterForm
-from reports.selectors import ReportFilters, participation_report, report_departments
+from reports.selectors import ReportFilters, report_departments
 
 API_PREFIX = "/api/"
 
@@ -392,7 +393,7 @@ class ParticipationReport(APIView):
         )
         if form.is_bound and not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
-        report = participation_report(form.filters(), k=settings.REPORTS_MIN_GROUP_SIZE)
+        report = cached_participation_report(form.filters(), k=settings.REPORTS_MIN_GROUP_SIZE)
         return Response(report_data(report))
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReportsConfig(AppConfig):
@@ -8,3 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the monthly report to HR viewers with notifications.
         from reports import messages  # noqa: F401
+        from reports.versioning import install_after_migrate
+
+        # After every migrate, so a table added by any app's migration is watched from the start.
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="reports_triggers")

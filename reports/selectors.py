@@ -540,11 +540,12 @@ def _days_to_match(filters: ReportFilters) -> Iterable[tuple]:
 
 
 def _pair_sessions(filters: ReportFilters) -> QuerySet:
-    """Per mentorship: sessions and minutes in the range, and sessions in the 30 days up to now
-    (whatever the range: an "active at the range's end" would differ between two ranges by a
-    pair or two)."""
+    """Per mentorship: sessions and minutes in the range, and sessions in the 30 days up to today,
+    today included (whatever the range: an "active at the range's end" would differ between two
+    ranges by a pair or two). Whole days, so the figures are the same all day long and a report
+    cached for the day (reports.figure_cache) stays true."""
     in_range = filters.in_range("occurred_at")
-    reference = timezone.now()
+    reference = _midnight(timezone.localdate() + dt.timedelta(days=1))
     recent = Q(occurred_at__gte=reference - ACTIVE_WINDOW, occurred_at__lt=reference)
     return (
         filters.scoped(SessionLog.objects.all(), "mentorship__cohort")

@@ -30,6 +30,7 @@ from reports.exports import (
     session_table,
     xlsx_file,
 )
+from reports.figure_cache import cached_participation_report
 from reports.figures import CLOSE_REASONS, FIGURE_BY_KEY, FIGURES, OFF_PERIOD, display
 from reports.forms import ReportFilterForm, WeightChangeForm
 from reports.funnel import DIMENSION_LABELS, MEASURES
@@ -40,7 +41,7 @@ from reports.pulse import FIGURES as PULSE_FIGURES
 from reports.pulse import SOURCE_FIGURES
 from reports.quality import OUTCOME_LABELS, quality_page, question_texts
 from reports.retention import retention_page
-from reports.selectors import ReportFilters, participation_report, report_departments
+from reports.selectors import ReportFilters, report_departments
 from reports.services import weight_change_apply
 
 
@@ -58,7 +59,7 @@ def participation(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request, programs)
     report = None
     if not form.is_bound or form.is_valid():
-        report = participation_report(form.filters(), k=_min_group_size())
+        report = cached_participation_report(form.filters(), k=_min_group_size())
     return render(
         request,
         "reports/participation.html",
@@ -243,7 +244,7 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filters = _filtered(request, report_programs(request.user))
     if filters is None:
         return HttpResponseBadRequest(_("Invalid filters."))
-    report = participation_report(filters, k=_min_group_size())
+    report = cached_participation_report(filters, k=_min_group_size())
     rows = report_table(report, text=fmt == "csv")
     return _download(rows, fmt=fmt, name="participation-report", title=_("Participation"))
 

@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -247,13 +248,36 @@ def test_report_page_costs_the_same_queries_at_two_sizes(org):
 
     hr = client_for(org["hr"])
     hr.get(reverse("reports:participation"))  # warm the session
+    cache.clear()  # the figures computed, not served from the cache (reports.figure_cache)
     with CaptureQueriesContext(connection) as small:
         page(hr)
     add_pairs(org["cohort"], 60)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         html = page(hr)
     assert len(small) == len(large)
     assert summary_cell(html, "sessions") == "126"  # 6 + 60 pairs x 2
+
+
+def main(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_a_cached_report_page_costs_a_few_queries_and_a_write_shows_at_once(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reports.bulk import add_pairs
+
+    hr = client_for(org["hr"])
+    with CaptureQueriesContext(connection) as computed:
+        before = main(page(hr))
+    with CaptureQueriesContext(connection) as cached:
+        assert main(page(hr)) == before
+    print([q["sql"][:100] for q in cached.captured_queries])
+    assert len(cached) <= 9 < len(computed)
+    add_pairs(org["cohort"], 60)  # bulk_create: no signal, the triggers raise the version
+    assert summary_cell(page(hr), "sessions") == "126"
 
 
 def test_exported_cells_never_become_spreadsheet_formulas():
@@ -300,6 +324,7 @@ GERMAN = {
 def german():
     """A few of the report's words in German for the length of a test, whether or not the
     shipped catalogue holds them yet."""
+    from django.utils import translation
     from django.utils.translation import trans_real
 
     catalog = trans_real.translation("de")._catalog._catalogs[0]
@@ -309,6 +334,8 @@ def german():
     for key in GERMAN:
         catalog.pop(key, None)
     catalog.update(saved)
+    # A request in German leaves German active in this thread for the tests after this one.
+    translation.deactivate()
 
 
 def test_downloads_follow_the_readers_language_and_the_command_and_json_keys_stay_english(
