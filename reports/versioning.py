@@ -2,22 +2,23 @@
 figures cached under one number are never served after the data changed.
 
 Database triggers raise it, not Django signals: bulk_create, QuerySet.update and delete, raw SQL
-and imports all pass through them. On PostgreSQL one statement-level trigger per table, for
-INSERT, UPDATE, DELETE and TRUNCATE, runs `number = number + 1` in the writer's transaction (a
-row, not a sequence), so the new number becomes visible when, and only when, the write does. A
-reader reads the number first and the data after: figures are never filed under a number newer than
-the data they were computed from. Elsewhere (SQLite in development) there are no triggers and
-nothing is cached.
+and imports all pass through them. On PostgreSQL each watched table has two:
+- a deferred constraint trigger, per row, that raises `number` in one row (a row, not a
+  sequence) once per transaction, as the transaction commits: the new number becomes visible
+  when, and only when, the data does, and the row is locked only for that moment, after every
+  other lock the transaction takes, so writers neither wait long for each other nor deadlock
+  over it;
+- a statement trigger that marks the transaction as having written (and raises the number at
+  once for a TRUNCATE, which row triggers do not see). A transaction so marked reads no cached
+  figures: its own writes are not in any of them.
+A reader reads the number first and the data after: figures are never filed under a number
+newer than the data they were computed from. Elsewhere (SQLite in development) there are no
+triggers and nothing is cached.
 
 The tables are every table of the apps the reports may read, the apps below `reports` in the
 import layers (pyproject.toml), but for those listed in UNREAD_TABLES: busy tables no figure
 reads. The triggers are (re)installed after every `migrate`, so a new table is covered the day
 it is created; tests/reports/test_versioning.py fails for a table that is neither.
-
-The row is a point where writers meet: a transaction that wrote to a watched table holds the
-row until it commits, and another one's write waits for that (two transactions that also wait
-for each other's rows can now deadlock, and PostgreSQL cancels one). Long imports hold it the
-longest; the busy tables are left out for that reason too.
 """
 
 from __future__ import annotations
@@ -64,7 +65,12 @@ UNREAD_TABLES = frozenset(
 )
 TABLE = "reports_dataversion"
 FUNCTION = "reports_data_changed"
-TRIGGER = "reports_data_changed"
+TRIGGER = "reports_data_changed"  # the deferred one, per row: raises the number at commit
+MARK_FUNCTION = "reports_data_touched"
+MARK_TRIGGER = "reports_data_touched"  # per statement: marks the transaction (and TRUNCATE)
+RAISED, WROTE = "reports.version_raised", "reports.data_written"
+UPSERT = f"""INSERT INTO {TABLE} (id, number) VALUES (1, 1)
+                ON CONFLICT (id) DO UPDATE SET number = {TABLE}.number + 1;"""  # noqa: S608
 
 
 def watched_tables() -> list[str]:
@@ -92,19 +98,41 @@ def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
             f"""
             CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                INSERT INTO {TABLE} (id, number) VALUES (1, 1)
-                ON CONFLICT (id) DO UPDATE SET number = {TABLE}.number + 1;
+                IF current_setting('{RAISED}', true) = 'on' THEN
+                    RETURN NULL;
+                END IF;
+                PERFORM set_config('{RAISED}', 'on', true);
+                {UPSERT}
                 RETURN NULL;
             END $$
-            """  # noqa: S608 - constants
+            """
+        )
+        cursor.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION {MARK_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM set_config('{WROTE}', 'on', true);
+                IF TG_OP = 'TRUNCATE' THEN
+                    {UPSERT}
+                END IF;
+                RETURN NULL;
+            END $$
+            """
         )
         for table in watched_tables():
             if table not in existing:
                 continue
             quoted = db.ops.quote_name(table)
             cursor.execute(
-                f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
-                f" ON {quoted} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+                f"CREATE OR REPLACE TRIGGER {MARK_TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
+                f" OR TRUNCATE ON {quoted} FOR EACH STATEMENT EXECUTE FUNCTION {MARK_FUNCTION}()"
+            )
+            # A constraint trigger cannot be replaced in place.
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quoted}")
+            cursor.execute(
+                f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
+                f" ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+                f" EXECUTE FUNCTION {FUNCTION}()"
             )
 
 
@@ -113,12 +141,17 @@ def install_after_migrate(sender, using: str, **kwargs) -> None:
 
 
 def tables_with_trigger(using: BaseDatabaseWrapper | None = None) -> set[str]:
+    """The tables that have both triggers."""
+    return _tables_with(TRIGGER, using) & _tables_with(MARK_TRIGGER, using)
+
+
+def _tables_with(name: str, using: BaseDatabaseWrapper | None) -> set[str]:
     db = using or connection
     with db.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-            " WHERE t.tgname = %s AND NOT t.tgisinternal AND t.tgenabled <> 'D'",
-            [TRIGGER],
+            " WHERE t.tgname = %s AND t.tgenabled <> 'D'",
+            [name],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -128,7 +161,12 @@ def data_version() -> str | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number, started_at FROM {TABLE} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
+        cursor.execute(
+            f"SELECT current_setting('{WROTE}', true), number, started_at"  # noqa: S608
+            f" FROM (SELECT 1) AS one LEFT JOIN {TABLE} ON {TABLE}.id = 1"
+        )
+        wrote, number, started_at = cursor.fetchone()
+    if wrote == "on":
+        return None  # this transaction wrote: no cached figure holds its writes
     # No row: the table was emptied (`flush`) and nothing written since; the next write adds it.
-    return f"{row[1].timestamp()}.{row[0]}" if row else None
+    return None if number is None else f"{started_at.timestamp()}.{number}"

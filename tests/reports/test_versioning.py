@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from programs.models import Program
 from reports.figure_cache import cached_participation_report
@@ -57,11 +57,13 @@ def test_every_table_of_the_watched_apps_has_the_trigger_or_is_listed_as_unread(
     assert "mentoring_sessions_sessionlog" in watched_tables()
 
 
-@pytest.mark.django_db
-def test_bulk_writes_raise_the_version(org):
+# Tests that follow the number through commits run in real transactions (transaction=True).
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_writes_raise_the_version_when_they_commit(org):
     writes = [
         lambda: SessionLog.objects.update(duration_minutes=45),
-        lambda: SessionLog.objects.filter(pk=-1).update(duration_minutes=1),  # no row: still
         lambda: add_pairs(org["cohort"], 2),
         lambda: SessionLog.objects.filter(duration_minutes=45).delete(),
     ]
@@ -69,6 +71,25 @@ def test_bulk_writes_raise_the_version(org):
         before = data_version()
         write()
         assert data_version() > before
+    before = data_version()
+    SessionLog.objects.filter(pk=-1).update(duration_minutes=1)  # no row changed
+    assert data_version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_raises_the_number_once_as_it_commits_and_reads_no_cached_figures(org):
+    from reports.models import DataVersion
+
+    before = DataVersion.objects.values_list("number", flat=True).get()
+    with transaction.atomic():
+        SessionLog.objects.update(duration_minutes=45)
+        add_pairs(org["cohort"], 2)
+        # Not yet: the number rises as the data becomes visible, at commit.
+        assert DataVersion.objects.values_list("number", flat=True).get() == before
+        # This transaction's own writes are in no cached figure: it reads none.
+        assert data_version() is None
+    assert DataVersion.objects.values_list("number", flat=True).get() == before + 1
+    assert data_version() is not None
 
 
 @pytest.mark.django_db
@@ -80,7 +101,7 @@ def test_a_write_to_an_unread_table_leaves_the_version(org):
     assert data_version() == before
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_cached_report_is_computed_again_after_a_queryset_update(org):
     filters = ReportFilters()
     hours = cached_participation_report(filters, k=K).overall.stats["hours"].value
@@ -89,7 +110,7 @@ def test_a_cached_report_is_computed_again_after_a_queryset_update(org):
     assert cached_participation_report(filters, k=K).overall.stats["hours"].value != hours
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_readers_with_different_scopes_never_share_figures(org):
     other = ProgramFactory(name="Theirs", slug="theirs")
     add_pairs(CohortFactory(program=other, slug="theirs-1"), 10)
@@ -105,7 +126,7 @@ def test_readers_with_different_scopes_never_share_figures(org):
         assert len(set(sessions)) == 3
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_an_emptied_version_table_caches_nothing_until_the_next_write_starts_it_again(org):
     from reports.models import DataVersion
 
