@@ -65,7 +65,8 @@ UNREAD_TABLES = frozenset(
 )
 TABLE = "reports_dataversion"
 FUNCTION = "reports_data_changed"
-TRIGGER = "reports_data_changed"  # the deferred one, per row: raises the number at commit
+TRIGGER = "reports_data_changed"  # the deferred ones, per row: raise the number at commit
+UPDATE_TRIGGER = "reports_data_updated"
 MARK_FUNCTION = "reports_data_touched"
 MARK_TRIGGER = "reports_data_touched"  # per statement: marks the transaction (and TRUNCATE)
 RAISED, WROTE = "reports.version_raised", "reports.data_written"
@@ -127,13 +128,16 @@ def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
                 f"CREATE OR REPLACE TRIGGER {MARK_TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
                 f" OR TRUNCATE ON {quoted} FOR EACH STATEMENT EXECUTE FUNCTION {MARK_FUNCTION}()"
             )
-            # A constraint trigger cannot be replaced in place.
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quoted}")
-            cursor.execute(
-                f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
-                f" ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
-                f" EXECUTE FUNCTION {FUNCTION}()"
-            )
+            # A constraint trigger cannot be replaced in place. An update that leaves the row
+            # as it was (a form saved unchanged) changes no figure: it raises nothing.
+            for name, event in ((TRIGGER, "INSERT OR DELETE"), (UPDATE_TRIGGER, "UPDATE")):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quoted}")
+                cursor.execute(
+                    f"CREATE CONSTRAINT TRIGGER {name} AFTER {event} ON {quoted}"
+                    " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+                    + (" WHEN (OLD.* IS DISTINCT FROM NEW.*)" if event == "UPDATE" else "")
+                    + f" EXECUTE FUNCTION {FUNCTION}()"
+                )
 
 
 def install_after_migrate(sender, using: str, **kwargs) -> None:
@@ -141,8 +145,9 @@ def install_after_migrate(sender, using: str, **kwargs) -> None:
 
 
 def tables_with_trigger(using: BaseDatabaseWrapper | None = None) -> set[str]:
-    """The tables that have both triggers."""
-    return _tables_with(TRIGGER, using) & _tables_with(MARK_TRIGGER, using)
+    """The tables that have all three triggers."""
+    names = (TRIGGER, UPDATE_TRIGGER, MARK_TRIGGER)
+    return set.intersection(*(_tables_with(name, using) for name in names))
 
 
 def _tables_with(name: str, using: BaseDatabaseWrapper | None) -> set[str]:
