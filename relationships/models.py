@@ -282,6 +282,22 @@ class MentorshipEvent(models.Model):
             return self.get_kind_display()
         return f"{self.from_status or 'new'} → {self.to_status}"
 
+    @property
+    def from_label(self) -> str:
+        """The status before, as people read it (the stored code is for the program)."""
+        return _status_label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(code: str) -> str:
+    try:
+        return Mentorship.Status(code).label
+    except ValueError:
+        return code
+
 
 class ClosingQuestion(models.Model):
     """A program's own question in the closing survey, asked of each side."""
