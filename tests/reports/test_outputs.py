@@ -263,6 +263,7 @@ def main(html: str) -> str:
     return html[html.index("<main") : html.index("</main>")]
 
 
+@pytest.mark.postgres  # the data version's triggers; elsewhere nothing is cached
 @pytest.mark.django_db(transaction=True)
 def test_a_cached_report_page_costs_a_few_queries_and_a_write_shows_at_once(org):
     from django.db import connection
