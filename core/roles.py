@@ -7,6 +7,10 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 
+from core.data_version import data_version, fragment_cache
+
+ROLES_TIMEOUT = 3600
+
 
 @dataclass(frozen=True)
 class Roles:
@@ -27,7 +31,7 @@ def roles_for(request: HttpRequest) -> Roles:
     if not user.is_authenticated:
         roles = Roles()
     else:
-        may_create, coordinates, enrolled = _role_flags(user)
+        may_create, coordinates, enrolled = _cached_role_flags(request, user)
         roles = Roles(
             site_admin=user.is_staff,
             coordinator=user.is_superuser or may_create or coordinates,
@@ -41,6 +45,20 @@ def roles_for(request: HttpRequest) -> Roles:
 # Core is the bottom layer: it asks through the user's relations (programs' coordinators,
 # the person's enrolments) and imports no domain app. Every page's navigation asks, so the
 # three questions go to the database as one query.
+
+
+def _cached_role_flags(request: HttpRequest, user) -> tuple[bool, bool, bool]:
+    """The flags, kept under the data version (every page's navigation asks; the answer changes
+    only with the data): an enrolment, a program's coordinators or a permission given."""
+    version = data_version(request)
+    if version is None:
+        return _role_flags(user)
+    key = f"roles:{version}:{user.pk}"
+    flags = fragment_cache().get(key)
+    if flags is None:
+        flags = _role_flags(user)
+        fragment_cache().set(key, flags, ROLES_TIMEOUT)
+    return flags
 
 
 def _role_flags(user) -> tuple[bool, bool, bool]:

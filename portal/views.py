@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from core.fragments import Deferred
 from core.roles import roles_for
 from portal.dashboard import dashboard_for
 
@@ -17,8 +18,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request)
-    return render(
-        request,
-        "portal/dashboard.html",
-        {"user_roles": roles, "board": dashboard_for(request.user, roles)},
-    )
+    # Computed only when the page's cached part is missing (core/fragments.py).
+    board = Deferred(lambda: {"board": dashboard_for(request.user, roles)})
+    return render(request, "portal/dashboard.html", {"user_roles": roles, "dashboard": board})

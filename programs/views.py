@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from audit import services as audit
 from core.errors import refusal_shown
+from core.fragments import Deferred
 from jobs.access import jobs_visible_to
 from jobs.services import JobBusy
 from profiles.services import person_for_user
@@ -159,6 +160,21 @@ PAGE_SIZE = 50
 
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
+    return render(
+        request,
+        "programs/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            # Mail deliveries are not under the data version: shown afresh on every request.
+            "undelivered": selectors.undelivered_invitations(cohort),
+            # Computed only when the page's cached parts are missing (core/fragments.py).
+            "participants": Deferred(lambda: _cohort_participants(request, cohort)),
+        },
+    )
+
+
+def _cohort_participants(request: HttpRequest, cohort) -> dict:
     filters = CohortFilterForm(
         request.GET or None, departments=selectors.departments(cohort), roles=cohort.program.roles
     )
@@ -168,21 +184,14 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "programs/cohort_detail.html",
-        {
-            "cohort": cohort,
-            "program": cohort.program,
-            "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
-            "supply": selectors.supply_and_demand(cohort),
-            "pending": selectors.pending_applications(cohort),
-            "undelivered": selectors.undelivered_invitations(cohort),
-            "actions": services.BULK_ACTIONS,
-        },
-    )
+    return {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "supply": selectors.supply_and_demand(cohort),
+        "pending": selectors.pending_applications(cohort),
+        "actions": services.BULK_ACTIONS,
+    }
 
 
 @require_POST

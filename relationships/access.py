@@ -31,10 +31,13 @@ def mentorships_of(user) -> QuerySet[Mentorship]:
     return Mentorship.objects.filter(Q(mentor__user=user) | Q(pk__in=as_mentee))
 
 
-def get_mentorship_for_member(user, pk: int) -> Mentorship:
-    return get_object_or_404(
-        mentorships_of(user).select_related("cohort__program", "mentor__user", "agreement"), pk=pk
-    )
+def get_mentorship_for_member(user, pk: int, *, related: bool = True) -> Mentorship:
+    """`related=False` loads the pair's row alone, for a page that loads what it shows itself
+    (the pair page, whose cached parts need only the pair's id)."""
+    mentorships = mentorships_of(user)
+    if related:
+        mentorships = mentorships.select_related("cohort__program", "mentor__user", "agreement")
+    return get_object_or_404(mentorships, pk=pk)
 
 
 def mentorships_coordinated_by(user) -> QuerySet[Mentorship]:

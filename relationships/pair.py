@@ -11,6 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conversations.thread import thread_context
+from core.data_version import CACHEABLE_METHODS
+from core.fragments import Deferred
 from goals.forms import CheckInForm
 from goals.models import Goal
 from profiles.models import Person
@@ -195,9 +197,18 @@ def render_pair(request: HttpRequest, mentorship: Mentorship, **kwargs) -> HttpR
     """The whole page, or only its body for an htmx request (or one form: OPENED_FORMS)."""
     if request.htmx and (name := opened_form(request)):
         return render_opened_form(request, mentorship, name)
-    template = (
-        "relationships/includes/pair_body.html"
-        if request.htmx
-        else "relationships/mentorship_detail.html"
-    )
-    return render(request, template, pair_context(request, mentorship, **kwargs))
+    if request.htmx:
+        return render(
+            request,
+            "relationships/includes/pair_body.html",
+            pair_context(request, mentorship, **kwargs),
+        )
+    if kwargs or request.method not in CACHEABLE_METHODS:
+        context = pair_context(request, mentorship, **kwargs)
+    else:
+        # The thread is shown afresh (messages are not under the data version); the rest is
+        # computed only when the page's cached parts are missing (core/fragments.py).
+        context = thread_context(request, mentorship) | {
+            "pair": Deferred(lambda: pair_context(request, mentorship))
+        }
+    return render(request, "relationships/mentorship_detail.html", context)

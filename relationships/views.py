@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conversations.selectors import activity_of as conversation_activity
 from core.errors import refusal_shown
+from core.fragments import Deferred
 from profiles.photos import photo_response
 from programs.access import get_cohort_for_coordinator, get_program_for_coordinator
 from relationships import selectors, services
@@ -46,7 +47,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 
 
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = get_mentorship_for_member(request.user, pk)
+    mentorship = get_mentorship_for_member(request.user, pk, related=False)
     return render_pair(request, mentorship)
 
 
@@ -171,6 +172,16 @@ def _manage_url(mentorship: Mentorship) -> str:
 
 def cohort_health(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for_coordinator(request.user, slug)
+    # Computed only when the page's cached part is missing (core/fragments.py).
+    health = Deferred(lambda: _cohort_health(request, cohort))
+    return render(
+        request,
+        "relationships/cohort_health.html",
+        {"cohort": cohort, "program": cohort.program, "health": health},
+    )
+
+
+def _cohort_health(request: HttpRequest, cohort) -> dict:
     pairs = list(selectors.cohort_health(cohort))
     stalled_only = request.GET.get("show") == "stalled"
     summary = {
@@ -181,17 +192,7 @@ def cohort_health(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if stalled_only:
         pairs = [m for m in pairs if m.is_stalled]
-    return render(
-        request,
-        "relationships/cohort_health.html",
-        {
-            "cohort": cohort,
-            "program": cohort.program,
-            "pairs": pairs,
-            "summary": summary,
-            "stalled_only": stalled_only,
-        },
-    )
+    return {"pairs": pairs, "summary": summary, "stalled_only": stalled_only}
 
 
 def mentorship_manage(request: HttpRequest, pk: int) -> HttpResponse:

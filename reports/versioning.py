@@ -1,5 +1,6 @@
 """The data version: a number in one row that any write to a table the reports read raises, so
-figures cached under one number are never served after the data changed.
+figures cached under one number are never served after the data changed. The pages' cached
+parts are filed under it too (core/fragments.py, core/roles.py).
 
 Database triggers raise it, not Django signals: bulk_create, QuerySet.update and delete, raw SQL
 and imports all pass through them. On PostgreSQL each watched table has two:
@@ -16,9 +17,10 @@ newer than the data they were computed from. Elsewhere (SQLite in development) t
 triggers and nothing is cached.
 
 The tables are every table of the apps the reports may read, the apps below `reports` in the
-import layers (pyproject.toml), but for those listed in UNREAD_TABLES: busy tables no figure
-reads. The triggers are (re)installed after every `migrate`, so a new table is covered the day
-it is created; tests/reports/test_versioning.py fails for a table that is neither.
+import layers (pyproject.toml), but for those listed in UNREAD_TABLES: busy tables no figure and
+no cached part of a page reads (a page shows them outside its cached parts). The triggers are
+(re)installed after every `migrate`, so a new table is covered the day it is created;
+tests/reports/test_versioning.py fails for a table that is neither.
 """
 
 from __future__ import annotations
@@ -44,11 +46,10 @@ SOURCE_APPS = (
     "core",
     "users",
 )
-# Tables in those apps that no figure reads, and that change often (every sign-in, message,
-# email or audited action): a write to them leaves cached figures in place.
+# Tables in those apps that no figure and no cached part of a page reads, and that change often
+# (every message, email, job or audited action): a write to them leaves cached figures in place.
 UNREAD_TABLES = frozenset(
     {
-        "users_user",  # sign-ins; who may read a report is in the cache key, not the figures
         "audit_auditevent",
         "jobs_job",
         "notifications_dispatch",
@@ -60,9 +61,13 @@ UNREAD_TABLES = frozenset(
         "conversations_threadread",
         "conversations_messagereport",
         "scheduling_calendarfeed",
-        "mentoring_sessions_privatenote",
     }
 )
+# Watched columns: an update that changes only these leaves the version as it was (a sign-in
+# writes last_login; names, emails and flags are shown on pages cached under the version).
+IGNORED_COLUMNS = {"users_user": frozenset({"last_login"})}
+# Tables of Django's own apps that cached pages read: who may create programs (core.roles).
+FRAMEWORK_TABLES = frozenset({"auth_group_permissions"})
 TABLE = "reports_dataversion"
 FUNCTION = "reports_data_changed"
 TRIGGER = "reports_data_changed"  # the deferred ones, per row: raise the number at commit
@@ -82,7 +87,7 @@ def watched_tables() -> list[str]:
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy
     }
-    return sorted(tables - UNREAD_TABLES)
+    return sorted((tables - UNREAD_TABLES) | FRAMEWORK_TABLES)
 
 
 def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
@@ -124,6 +129,16 @@ def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
             if table not in existing:
                 continue
             quoted = db.ops.quote_name(table)
+            changed = "OLD.* IS DISTINCT FROM NEW.*"
+            if ignored := IGNORED_COLUMNS.get(table):
+                columns = [
+                    db.ops.quote_name(column.name)
+                    for column in db.introspection.get_table_description(cursor, table)
+                    if column.name not in ignored
+                ]
+                old_row = ", ".join(f"OLD.{column}" for column in columns)
+                new_row = ", ".join(f"NEW.{column}" for column in columns)
+                changed = f"ROW({old_row}) IS DISTINCT FROM ROW({new_row})"
             cursor.execute(
                 f"CREATE OR REPLACE TRIGGER {MARK_TRIGGER} AFTER INSERT OR UPDATE OR DELETE"
                 f" OR TRUNCATE ON {quoted} FOR EACH STATEMENT EXECUTE FUNCTION {MARK_FUNCTION}()"
@@ -135,7 +150,7 @@ def install_triggers(using: BaseDatabaseWrapper | None = None) -> None:
                 cursor.execute(
                     f"CREATE CONSTRAINT TRIGGER {name} AFTER {event} ON {quoted}"
                     " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
-                    + (" WHEN (OLD.* IS DISTINCT FROM NEW.*)" if event == "UPDATE" else "")
+                    + (f" WHEN ({changed})" if event == "UPDATE" else "")
                     + f" EXECUTE FUNCTION {FUNCTION}()"
                 )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from audit import services as audit
 from core.errors import refusal_shown
+from core.fragments import Deferred
 from matching.explain import criterion_label
 from matching.forms import weight_field_name
 from programs.access import get_program_for_coordinator, programs_coordinated_by
@@ -55,25 +56,25 @@ def _filter_form(request: HttpRequest, programs) -> ReportFilterForm:
 
 
 def participation(request: HttpRequest) -> HttpResponse:
+    # Computed only when the page's cached part is missing (core/fragments.py).
+    page = Deferred(lambda: _participation_context(request))
+    return render(request, "reports/participation.html", {"participation": page})
+
+
+def _participation_context(request: HttpRequest) -> dict:
     programs = report_programs(request.user)
     form = _filter_form(request, programs)
     report = None
     if not form.is_bound or form.is_valid():
         report = cached_participation_report(form.filters(), k=_min_group_size())
-    return render(
-        request,
-        "reports/participation.html",
-        {
-            "form": form,
-            "report": report and _page(report),
-            "query": request.GET.urlencode(),
-            "can_list_pairs": programs is not None
-            or programs_coordinated_by(request.user).exists(),
-            "quality": report
-            and quality_page(report.quality, programs_coordinated_by(request.user)),
-            "outcome_labels": list(OUTCOME_LABELS.values()),
-        },
-    )
+    return {
+        "form": form,
+        "report": report and _page(report),
+        "query": request.GET.urlencode(),
+        "can_list_pairs": programs is not None or programs_coordinated_by(request.user).exists(),
+        "quality": report and quality_page(report.quality, programs_coordinated_by(request.user)),
+        "outcome_labels": list(OUTCOME_LABELS.values()),
+    }
 
 
 @require_POST

@@ -182,7 +182,16 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cache",
-    }
+    },
+    # Parts of pages, filed under the data version (core/fragments.py): each process keeps its
+    # own, as a stale entry is never read (its key holds an older version) and a lost one costs
+    # one render.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
+    },
 }
 
 # --- Celery broker: Redis, or a folder --------------------------------------------------------
