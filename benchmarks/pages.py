@@ -12,9 +12,16 @@ page (50 ORM rows through a plain template) to the product's URLs.
 Each page is fetched by a client in this script with a signed-in session cookie for the role
 that uses it: a fixed number of sequential requests, in rounds that go through every page side
 by side; each page keeps its best round. Query counts come separately, in this process, from
-Django's test client with CaptureQueriesContext (the second request: the first fills caches).
+Django's test client with CaptureQueriesContext: the second request (the first fills caches),
+then one after a write.
 
-Printed per page: ms per request, requests/s, throughput as a share of the bare page's, queries.
+The key pages cache their parts under the data version (core/fragments.py), so the rounds above
+measure a page read again. Each page is then fetched again right after the data version was
+raised (as any write raises it), so that every part is computed: "after a write", the mean of
+--cold requests a round, best round.
+
+Printed per page: ms per request, requests/s, throughput as a share of the bare page's, ms
+after a write, queries (read again, and after a write).
 """
 
 from __future__ import annotations
@@ -47,7 +54,9 @@ class Page:
     path: str
     role: str  # the demo login whose session cookie fetches it
     queries: int = 0
+    cold_queries: int = 0  # after a write
     seconds: float = float("inf")  # best round's total
+    cold_seconds: float = float("inf")  # best round's total, each request after a write
 
 
 def benchmark_environment(url: str) -> dict[str, str]:
@@ -135,6 +144,10 @@ def prepare() -> tuple[list[Page], dict[str, str]]:
         if response.status_code != 200:
             sys.exit(f"{page.name}: {page.path} answered {response.status_code} in-process")
         page.queries = len(captured.captured_queries)
+        raise_data_version()
+        with CaptureQueriesContext(connection) as captured:
+            client.get(page.path)
+        page.cold_queries = len(captured.captured_queries)
     connection.close()
     return pages, cookies
 
@@ -186,6 +199,29 @@ def measure(
                 if fetch(port, page.path, cookie) != 200:
                     sys.exit(f"{page.name}: {page.path} failed under gunicorn")
             page.seconds = min(page.seconds, time.perf_counter() - started)
+    for _ in range(args.rounds):
+        for page in pages:
+            cookie, total = cookies[page.role], 0.0
+            for _ in range(args.cold):
+                raise_data_version()
+                started = time.perf_counter()
+                if fetch(port, page.path, cookie) != 200:
+                    sys.exit(f"{page.name}: {page.path} failed under gunicorn")
+                total += time.perf_counter() - started
+            page.cold_seconds = min(page.cold_seconds, total)
+    from django.db import connection
+
+    connection.close()  # the scratch database is dropped next
+
+
+def raise_data_version() -> None:
+    """What any write does to the pages' cached parts: they are computed again."""
+    from django.db import connection
+
+    from reports.versioning import UPSERT
+
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT)
 
 
 def report(pages: list[Page], args: argparse.Namespace) -> None:
@@ -194,12 +230,16 @@ def report(pages: list[Page], args: argparse.Namespace) -> None:
         f"\n{args.requests} sequential requests per round, best of {args.rounds} rounds, "
         "one gunicorn sync worker, DEBUG off\n"
     )
-    print(f"{'page':<24} {'ms':>7} {'req/s':>8} {'% of bare':>10} {'queries':>8}")
+    print(
+        f"{'page':<24} {'ms':>7} {'req/s':>8} {'% of bare':>10} {'after a write':>14}"
+        f" {'queries':>8} {'after a write':>14}"
+    )
     for page in pages:
         rate = args.requests / page.seconds
         print(
             f"{page.name:<24} {1000 * page.seconds / args.requests:>7.1f} {rate:>8.1f} "
-            f"{100 * rate / bare_rate:>9.0f}% {page.queries:>8}"
+            f"{100 * rate / bare_rate:>9.0f}% {1000 * page.cold_seconds / args.cold:>11.1f} ms"
+            f" {page.queries:>8} {page.cold_queries:>14}"
         )
 
 
@@ -207,6 +247,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=100, help="Sequential requests a round.")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--cold", type=int, default=20, help="Requests a round, each after a write."
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 version_sources: list[Callable[[], str | None]] = []
 
 CACHE_ALIAS = "fragments"
-CACHEABLE_METHODS = ("GET", "HEAD")
+CACHEABLE_METHODS = ("GET",)  # a HEAD answer may differ (the pair page opens forms on GET)
 
 
 def fragment_cache():
@@ -23,10 +23,17 @@ def fragment_cache():
 
 
 def data_version(request: HttpRequest) -> str | None:
-    """The data version for this request, read once; None (cache nothing) but for GET and HEAD."""
+    """The data version for this request, read once; None (cache nothing) but for GET.
+
+    Read before the page reads its data (core.middleware.DataVersionMiddleware): a part is
+    never filed under a version newer than the data it shows."""
     if not hasattr(request, "_data_version"):
         version = None
         if request.method in CACHEABLE_METHODS and version_sources:
             version = version_sources[0]()
         request._data_version = version
     return request._data_version
+
+
+def forget_cached_parts(**kwargs) -> None:
+    fragment_cache().clear()

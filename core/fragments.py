@@ -8,15 +8,16 @@ depends on:
   any write to a table a page reads raises it, so no part is served after its data changed;
 - who reads it: the user, their flags and roles (what they may see and do);
 - the request: the full path with its query, and whether htmx asked;
-- the language, the time zone, and the clock in CLOCK_STEP steps: "overdue", "quiet for 12
-  days" and "applied 3 hours ago" move with the clock, so such a text is at most CLOCK_STEP old.
+- the language, the time zone, and the clock in CLOCK_STEP steps: "overdue", "applied 3 minutes
+  ago", "14:02 there now" and a form's "now" move with the clock, so such a text is at most one
+  step old, no older than its own precision.
 What a page shows from a table the data version does not watch (messages, mail deliveries, jobs:
 reports.versioning.UNREAD_TABLES) stays outside its fragments and is rendered on every request.
 
 The forms inside a part are stored with a placeholder for their CSRF token, which each
 request's own token replaces as the part is shown.
 
-Only GET and HEAD requests read or fill the cache, and nothing is cached where there is no data
+Only GET requests read or fill the cache, and nothing is cached where there is no data
 version (SQLite, or a transaction that wrote). Entries live in each process's memory ("fragments"
 cache): a stale one is unreachable, since its key holds an older version, and is culled.
 
@@ -38,7 +39,7 @@ from core.roles import roles_for
 
 # Stands for the CSRF token in a stored part: random in each process, as its cache is.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
-CLOCK_STEP = 300  # seconds: the oldest a clock-driven text may be
+CLOCK_STEP = 60  # seconds: the oldest a clock-driven text may be (they show minutes at most)
 TIMEOUT = 3600
 KEY_FORMAT = 1  # raise when what the key holds changes
 

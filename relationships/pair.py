@@ -125,7 +125,7 @@ def pair_context(
 
     can_log = mentorship.status in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
     opened = opened_form(request)
-    return thread_context(request, mentorship) | {
+    return {
         "mentorship": mentorship,
         "program": mentorship.cohort.program,
         "me": me,
@@ -203,12 +203,12 @@ def render_pair(request: HttpRequest, mentorship: Mentorship, **kwargs) -> HttpR
             "relationships/includes/pair_body.html",
             pair_context(request, mentorship, **kwargs),
         )
+    # The thread is shown afresh (messages are not under the data version); the rest of a page
+    # read again comes from its cached parts, and is computed only when they are missing
+    # (core/fragments.py). A form with errors or a message is always rendered afresh.
+    thread = thread_context(request, mentorship)
     if kwargs or request.method not in CACHEABLE_METHODS:
-        context = pair_context(request, mentorship, **kwargs)
+        context = thread | pair_context(request, mentorship, **kwargs)
     else:
-        # The thread is shown afresh (messages are not under the data version); the rest is
-        # computed only when the page's cached parts are missing (core/fragments.py).
-        context = thread_context(request, mentorship) | {
-            "pair": Deferred(lambda: pair_context(request, mentorship))
-        }
+        context = thread | {"pair": Deferred(lambda: pair_context(request, mentorship))}
     return render(request, "relationships/mentorship_detail.html", context)

@@ -56,13 +56,13 @@ def _filter_form(request: HttpRequest, programs) -> ReportFilterForm:
 
 
 def participation(request: HttpRequest) -> HttpResponse:
+    programs = report_programs(request.user)  # 404 for someone without reports, cached or not
     # Computed only when the page's cached part is missing (core/fragments.py).
-    page = Deferred(lambda: _participation_context(request))
+    page = Deferred(lambda: _participation_context(request, programs))
     return render(request, "reports/participation.html", {"participation": page})
 
 
-def _participation_context(request: HttpRequest) -> dict:
-    programs = report_programs(request.user)
+def _participation_context(request: HttpRequest, programs) -> dict:
     form = _filter_form(request, programs)
     report = None
     if not form.is_bound or form.is_valid():

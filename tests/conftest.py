@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from profiles.models import Person
 from programs.models import Cohort, Enrolment
@@ -33,7 +33,8 @@ def _fresh_cache():
     """Each test starts with an empty cache: sign-in rate limits and cached pages counted in
     one test must not reach the next (a fast run signs in more than 30 times a minute)."""
     yield
-    cache.clear()
+    for each in caches.all(initialized_only=True):
+        each.clear()
 
 
 def service_missing(reason: str) -> None:
