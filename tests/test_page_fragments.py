@@ -25,7 +25,7 @@ from goals.models import Goal
 from notifications.models import Dispatch
 from programs.models import Enrolment
 from programs.services import enrolments_bulk_action
-from relationships.services import agreement_confirm
+from relationships.services import agreement_confirm, mentorship_create
 from reports.versioning import data_version
 from tests.conftest import approved_participant
 from tests.factories import CohortFactory, EnrolmentFactory, person_from_email
@@ -61,11 +61,10 @@ def computed(monkeypatch):
 
 
 @pytest.fixture
-def pair(make_person, active_cohort):
+def active_pair(make_person, active_cohort):
+    """(the mentorship, its mentor, its mentee), the agreement confirmed by both."""
     mentor = approved_participant(make_person, active_cohort, Enrolment.Role.MENTOR)
     mentee = approved_participant(make_person, active_cohort, Enrolment.Role.MENTEE)
-    from relationships.services import mentorship_create
-
     mentorship = mentorship_create(cohort=active_cohort, mentor=mentor, mentees=[mentee])
     for person in (mentor, mentee):
         agreement_confirm(mentorship=mentorship, person=person, actor=person.user)
@@ -85,7 +84,7 @@ def without_tokens(html: str) -> str:
 
 
 def test_a_page_read_again_comes_from_its_parts_and_costs_fewer_queries(
-    computed, coordinator, active_cohort, pair
+    computed, coordinator, active_cohort, active_pair
 ):
     client = signed_in(coordinator)
     url = reverse("relationships:cohort_health", args=[active_cohort.slug])
@@ -99,8 +98,8 @@ def test_a_page_read_again_comes_from_its_parts_and_costs_fewer_queries(
     assert CSRF_PLACEHOLDER not in again
 
 
-def test_a_write_shows_on_the_next_read_and_a_sign_in_changes_nothing(computed, pair):
-    mentorship, mentor, mentee = pair
+def test_a_write_shows_on_the_next_read_and_a_sign_in_changes_nothing(computed, active_pair):
+    mentorship, mentor, mentee = active_pair
     client = signed_in(mentor.user)
     url = mentorship.get_absolute_url()
     client.get(url)
@@ -120,8 +119,8 @@ def test_a_write_shows_on_the_next_read_and_a_sign_in_changes_nothing(computed, 
     assert computed["pair_context"] == 3
 
 
-def test_messages_are_live_beside_the_cached_parts(computed, pair):
-    mentorship, mentor, mentee = pair
+def test_messages_are_live_beside_the_cached_parts(computed, active_pair):
+    mentorship, mentor, mentee = active_pair
     client = signed_in(mentor.user)
     url = mentorship.get_absolute_url()
     client.get(url)
@@ -131,8 +130,8 @@ def test_messages_are_live_beside_the_cached_parts(computed, pair):
     assert computed["pair_context"] == 1  # messages are outside the cached parts
 
 
-def test_each_reader_has_their_own_parts(computed, pair):
-    mentorship, mentor, mentee = pair
+def test_each_reader_has_their_own_parts(computed, active_pair):
+    mentorship, mentor, mentee = active_pair
     Goal.objects.create(mentorship=mentorship, owner=mentee, title="Negotiate a raise")
     mentor_page = signed_in(mentor.user).get(mentorship.get_absolute_url()).content.decode()
     mentee_page = signed_in(mentee.user).get(mentorship.get_absolute_url()).content.decode()
@@ -143,8 +142,8 @@ def test_each_reader_has_their_own_parts(computed, pair):
     assert f"{mentee.name} and you" in mentor_page and f"{mentor.name} and you" in mentee_page
 
 
-def test_a_form_in_a_cached_part_posts_with_the_readers_own_token(pair):
-    mentorship, mentor, _mentee = pair
+def test_a_form_in_a_cached_part_posts_with_the_readers_own_token(active_pair):
+    mentorship, mentor, _mentee = active_pair
     client = signed_in(mentor.user, enforce_csrf_checks=True)
     url = mentorship.get_absolute_url()
     client.get(url)
@@ -204,8 +203,8 @@ def test_the_navigation_follows_a_new_enrolment_and_a_permission_given_to_a_grou
     assert programs in client.get(dashboard).content.decode()
 
 
-def test_the_dashboard_moves_with_the_clock_within_a_step(computed, pair):
-    _mentorship, mentor, _mentee = pair
+def test_the_dashboard_moves_with_the_clock_within_a_step(computed, active_pair):
+    _mentorship, mentor, _mentee = active_pair
     client = signed_in(mentor.user)
     url = reverse("portal:dashboard")
     start = timezone.now()
@@ -218,10 +217,10 @@ def test_the_dashboard_moves_with_the_clock_within_a_step(computed, pair):
     assert computed["dashboard_for"] == 2
 
 
-def test_nothing_is_cached_for_a_post_or_in_a_transaction_that_wrote(rf, pair):
+def test_nothing_is_cached_for_a_post_or_in_a_transaction_that_wrote(rf, active_pair):
     from django.db import transaction
 
-    mentorship, mentor, mentee = pair
+    mentorship, mentor, mentee = active_pair
     request = rf.post("/")
     request.user = mentor.user
     assert fragment_key(request, "pair-top") is None
@@ -235,10 +234,10 @@ def test_nothing_is_cached_for_a_post_or_in_a_transaction_that_wrote(rf, pair):
     assert fragment_key(request, "pair-top") is not None
 
 
-def test_a_signed_in_get_reads_the_data_version_before_the_view_reads_anything(rf, pair):
+def test_a_signed_in_get_reads_the_data_version_before_the_view_reads_anything(rf, active_pair):
     from core.middleware import DataVersionMiddleware
 
-    mentorship, mentor, mentee = pair
+    mentorship, mentor, mentee = active_pair
     seen = []
 
     def view(request):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -63,6 +64,37 @@ def page(browser, live_server):
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+def open_as(browser, live_server, sign_in, user, width: int = 1280):
+    """A browser of its own for `user`, signed in on their dashboard: (page, console errors)."""
+    context = browser.new_context(
+        base_url=live_server.url, timezone_id="UTC", viewport={"width": width, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = console_errors(page)
+    sign_in(page, user)
+    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+    return page, errors
+
+
+def active_pair(cohort, make_user):
+    """Mona (mentor) and Milo (mentee), approved in `cohort`, paired, agreement confirmed:
+    (the mentorship, {"mentor": Mona, "mentee": Milo})."""
+    from relationships.services import agreement_confirm, mentorship_create
+    from tests.factories import EnrolmentFactory, PersonFactory
+
+    people = {}
+    for role, name in (("mentor", "Mona"), ("mentee", "Milo")):
+        people[role] = PersonFactory(
+            user=make_user(email=f"{role}@example.org", first_name=name, last_name=role.title())
+        )
+        EnrolmentFactory(cohort=cohort, person=people[role], role=role, status="approved")
+    pair = mentorship_create(cohort=cohort, mentor=people["mentor"], mentees=[people["mentee"]])
+    for person in people.values():
+        agreement_confirm(mentorship=pair, person=person)
+    return pair, people
 
 
 def sign_in_with_password(page, user, password: str = PASSWORD) -> None:

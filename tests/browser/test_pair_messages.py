@@ -8,21 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from relationships.services import agreement_confirm, mentorship_create
-from tests.browser.conftest import console_errors
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgramFactory
+from tests.browser.conftest import active_pair, open_as
+from tests.factories import CohortFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_as(browser, live_server, sign_in, user):
-    context = browser.new_context(base_url=live_server.url, timezone_id="UTC")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = console_errors(page)
-    sign_in(page, user)
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
-    return page, errors
 
 
 def not_reloaded(page) -> bool:
@@ -34,15 +23,7 @@ def test_the_pair_exchanges_messages_without_reloading(
 ):
     settings.MESSAGES_POLL_SECONDS = 1
     cohort = CohortFactory(program=ProgramFactory(slug="leaders"), slug="c", status="active")
-    people = {}
-    for role, name in (("mentor", "Mona"), ("mentee", "Milo")):
-        people[role] = PersonFactory(
-            user=make_user(email=f"{role}@example.org", first_name=name, last_name=role.title())
-        )
-        EnrolmentFactory(cohort=cohort, person=people[role], role=role, status="approved")
-    pair = mentorship_create(cohort=cohort, mentor=people["mentor"], mentees=[people["mentee"]])
-    for person in people.values():
-        agreement_confirm(mentorship=pair, person=person)
+    pair, people = active_pair(cohort, make_user)
 
     mentee, mentee_errors = open_as(browser, live_server, sign_in, people["mentee"].user)
     nav_link = mentee.get_by_role("link", name=re.compile("My mentorships"))
