@@ -40,7 +40,6 @@ from core.roles import roles_for
 # Stands for the CSRF token in a stored part: random in each process, as its cache is.
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 CLOCK_STEP = 60  # seconds: the oldest a clock-driven text may be (they show minutes at most)
-TIMEOUT = 3600
 KEY_FORMAT = 1  # raise when what the key holds changes
 
 
@@ -71,8 +70,8 @@ def fragment_key(request: HttpRequest, name: str, parts: tuple = ()) -> str | No
         name,
         parts,
         user.pk,
-        (user.is_staff, user.is_superuser, getattr(user, "is_hr_viewer", False)),
-        (roles.site_admin, roles.coordinator, roles.participant, roles.hr_viewer),
+        roles,  # the user's flags and what they take part in
+        user.is_superuser,  # a superuser's scope is every program
         request.get_full_path(),
         bool(getattr(request, "htmx", False)),
         translation.get_language(),

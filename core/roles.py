@@ -9,8 +9,6 @@ from django.http import HttpRequest
 
 from core.data_version import data_version, fragment_cache
 
-ROLES_TIMEOUT = 3600
-
 
 @dataclass(frozen=True)
 class Roles:
@@ -57,7 +55,7 @@ def _cached_role_flags(request: HttpRequest, user) -> tuple[bool, bool, bool]:
     flags = fragment_cache().get(key)
     if flags is None:
         flags = _role_flags(user)
-        fragment_cache().set(key, flags, ROLES_TIMEOUT)
+        fragment_cache().set(key, flags)
     return flags
 
 

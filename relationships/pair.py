@@ -11,7 +11,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conversations.thread import thread_context
-from core.data_version import CACHEABLE_METHODS
 from core.fragments import Deferred
 from goals.forms import CheckInForm
 from goals.models import Goal
@@ -205,10 +204,11 @@ def render_pair(request: HttpRequest, mentorship: Mentorship, **kwargs) -> HttpR
         )
     # The thread is shown afresh (messages are not under the data version); the rest of a page
     # read again comes from its cached parts, and is computed only when they are missing
-    # (core/fragments.py). A form with errors or a message is always rendered afresh.
-    thread = thread_context(request, mentorship)
-    if kwargs or request.method not in CACHEABLE_METHODS:
-        context = thread | pair_context(request, mentorship, **kwargs)
-    else:
-        context = thread | {"pair": Deferred(lambda: pair_context(request, mentorship))}
-    return render(request, "relationships/mentorship_detail.html", context)
+    # (core/fragments.py). The forms with errors and messages in kwargs come from POSTs, which
+    # are never cached.
+    pair = Deferred(lambda: pair_context(request, mentorship, **kwargs))
+    return render(
+        request,
+        "relationships/mentorship_detail.html",
+        thread_context(request, mentorship) | {"pair": pair},
+    )

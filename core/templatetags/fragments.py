@@ -16,7 +16,7 @@ from django.template.context import Context
 from django.utils.safestring import mark_safe
 
 from core.data_version import fragment_cache
-from core.fragments import CSRF_PLACEHOLDER, TIMEOUT, fragment_key
+from core.fragments import CSRF_PLACEHOLDER, fragment_key
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ class FragmentNode(template.Node):
         text = fragment_cache().get(key)
         if text is None:
             text = self.render_afresh(context, {"csrf_token": CSRF_PLACEHOLDER})
-            fragment_cache().set(key, text, TIMEOUT)
+            fragment_cache().set(key, text)  # for the cache's TIMEOUT
         return mark_safe(text.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
 
     def render_afresh(self, context: Context, overrides: dict) -> str:
